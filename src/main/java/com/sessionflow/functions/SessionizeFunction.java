@@ -1,0 +1,146 @@
+package com.sessionflow.functions;
+
+import com.sessionflow.event.Event;
+import com.sessionflow.session.DuplicateFilter;
+import com.sessionflow.session.LateEvent;
+import com.sessionflow.session.OwnerTimeline;
+import com.sessionflow.session.Session;
+import com.sessionflow.session.SessionChange;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Sessionizes one owner's events, keyed by owner. A thin shell around {@link OwnerTimeline}: it
+ * keeps the owner's open session summaries and seen insert ids in state and turns the rules'
+ * times into event-time timers.
+ *
+ * <p>Emission: a session is emitted when the watermark reaches its close time. A late event
+ * (within the allowed lateness) that changes an emitted session marks it changed and sets a
+ * timer at the next watermark, so a whole offline batch arriving between two watermarks yields
+ * one re-emission, with revision + 1, and tombstones for ids the session no longer has.
+ */
+public class SessionizeFunction extends KeyedProcessFunction<String, Event, SessionChange> {
+
+    private static final long serialVersionUID = 1L;
+
+    public static final OutputTag<LateEvent> LATE = new OutputTag<>("late-events") {};
+    public static final OutputTag<Event> OUT_OF_SESSION = new OutputTag<>("out-of-session-events") {};
+
+    /** Dedup cleanup timers are rounded up to this, so an owner has few of them. */
+    private static final long DEDUP_TIMER_GRANULARITY_MS = 60_000;
+
+    private final OwnerTimeline timeline;
+    /** How long (event time) an insert id is remembered; 0 turns deduplication off. */
+    private final long dedupHorizonMs;
+
+    private transient ListState<Session> sessions;
+    private transient ValueState<DuplicateFilter> seenEvents;
+    private transient Counter lateEvents;
+    private transient Counter duplicateEvents;
+    private transient Counter outOfSessionEvents;
+    private transient Counter sessionsEmitted;
+    private transient Counter sessionRevisions;
+    private transient Counter sessionRetractions;
+
+    public SessionizeFunction(OwnerTimeline timeline, long dedupHorizonMs) {
+        this.timeline = timeline;
+        // an insert id must be remembered at least as long as its event can still be placed
+        this.dedupHorizonMs = dedupHorizonMs <= 0 ? 0 : Math.max(dedupHorizonMs, timeline.placementWindowMs());
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        sessions = getRuntimeContext().getListState(new ListStateDescriptor<>("sessions", Session.class));
+        seenEvents = getRuntimeContext().getState(new ValueStateDescriptor<>("seen-events", DuplicateFilter.class));
+        MetricGroup metrics = getRuntimeContext().getMetricGroup();
+        lateEvents = metrics.counter("lateEvents");
+        duplicateEvents = metrics.counter("duplicateEvents");
+        outOfSessionEvents = metrics.counter("outOfSessionEvents");
+        sessionsEmitted = metrics.counter("sessionsEmitted");
+        sessionRevisions = metrics.counter("sessionRevisions");
+        sessionRetractions = metrics.counter("sessionRetractions");
+    }
+
+    @Override
+    public void processElement(Event event, Context ctx, Collector<SessionChange> out) throws Exception {
+        long watermark = ctx.timerService().currentWatermark();
+        if (timeline.isTooLate(event.time, watermark)) {
+            lateEvents.inc();
+            ctx.output(LATE, new LateEvent(event, watermark, timeline.placementDeadline(event.time)));
+            return;
+        }
+        if (isDuplicate(event, watermark, ctx)) {
+            duplicateEvents.inc();
+            return;
+        }
+        if (timeline.definition().isOutOfSession(event)) {
+            outOfSessionEvents.inc();
+            ctx.output(OUT_OF_SESSION, event);
+            return;
+        }
+        List<Session> owned = load();
+        Session placed = timeline.place(owned, event);
+        long close = timeline.closeTime(placed);
+        // a session already past its close time is re-emitted at the next watermark
+        ctx.timerService().registerEventTimeTimer(close > watermark ? close : watermark + 1);
+        ctx.timerService().registerEventTimeTimer(timeline.purgeTime(placed));
+        sessions.update(owned);
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<SessionChange> out) throws Exception {
+        long watermark = ctx.timerService().currentWatermark();
+        List<Session> owned = load();
+        if (!owned.isEmpty()) {
+            timeline.advance(owned, watermark, change -> {
+                if (change.isRetraction()) sessionRetractions.inc();
+                else if (change.session.revision == 1) sessionsEmitted.inc();
+                else sessionRevisions.inc();
+                out.collect(change);
+            });
+            if (owned.isEmpty()) sessions.clear();
+            else sessions.update(owned);
+        }
+        DuplicateFilter seen = seenEvents.value();
+        if (seen != null && seen.forget(forgetBefore(watermark))) {
+            seenEvents.clear();
+        } else if (seen != null) {
+            seenEvents.update(seen);
+        }
+    }
+
+    private boolean isDuplicate(Event event, long watermark, Context ctx) throws Exception {
+        if (dedupHorizonMs == 0 || event.insertId == null) return false;
+        DuplicateFilter seen = seenEvents.value();
+        if (seen == null) seen = new DuplicateFilter();
+        if (!seen.firstSighting(DuplicateFilter.hash(event.deviceId, event.insertId), event.time, forgetBefore(watermark))) {
+            return true;
+        }
+        seenEvents.update(seen);
+        long expiry = event.time + dedupHorizonMs;
+        ctx.timerService().registerEventTimeTimer(
+                (expiry / DEDUP_TIMER_GRANULARITY_MS + 1) * DEDUP_TIMER_GRANULARITY_MS);
+        return false;
+    }
+
+    private long forgetBefore(long watermark) {
+        return watermark == Long.MIN_VALUE ? Long.MIN_VALUE : watermark - dedupHorizonMs;
+    }
+
+    private List<Session> load() throws Exception {
+        List<Session> owned = new ArrayList<>(2);
+        Iterable<Session> stored = sessions.get();
+        if (stored != null) stored.forEach(owned::add);
+        return owned;
+    }
+}

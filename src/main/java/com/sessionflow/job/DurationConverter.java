@@ -1,0 +1,36 @@
+package com.sessionflow.job;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
+
+/** Durations as people write them: 300ms, 30s, 5m, 1h, 1d (or ISO-8601, PT5M). */
+public final class DurationConverter implements ITypeConverter<Duration> {
+
+    private static final Pattern SIMPLE = Pattern.compile("(\\d+)\\s*(ms|s|m|min|h|d)");
+
+    @Override
+    public Duration convert(String value) {
+        String v = value.trim().toLowerCase(Locale.ROOT);
+        Matcher m = SIMPLE.matcher(v);
+        if (m.matches()) {
+            long n = Long.parseLong(m.group(1));
+            switch (m.group(2)) {
+                case "ms": return Duration.ofMillis(n);
+                case "s": return Duration.ofSeconds(n);
+                case "m":
+                case "min": return Duration.ofMinutes(n);
+                case "h": return Duration.ofHours(n);
+                default: return Duration.ofDays(n);
+            }
+        }
+        try {
+            return Duration.parse(value.trim());
+        } catch (RuntimeException e) {
+            throw new TypeConversionException("'" + value + "' is not a duration: write a whole number with ms, s, m, h or d (e.g. 30s, 5m, 1h)");
+        }
+    }
+}

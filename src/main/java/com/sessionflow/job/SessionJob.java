@@ -1,0 +1,82 @@
+package com.sessionflow.job;
+
+import com.sessionflow.event.ParsedRecord;
+import com.sessionflow.kafka.KafkaIO;
+import com.sessionflow.kafka.KafkaSettings;
+import com.sessionflow.kafka.Topics;
+import com.sessionflow.time.EventTimes;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The job's entry point: Kafka in, sessions, dead letters and late events out. */
+public final class SessionJob {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SessionJob.class);
+
+    private SessionJob() {}
+
+    public static void main(String[] args) throws Exception {
+        JobOptions options;
+        try {
+            options = JobOptions.parse(args);
+        } catch (InvalidOptionException e) {
+            System.err.println(e.getMessage());
+            System.err.println("Run with --help to list the options.");
+            System.exit(2);
+            return;
+        }
+        if (options.helpRequested()) {
+            System.out.println(JobOptions.usage());
+            return;
+        }
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        run(env, options);
+    }
+
+    /** Checks the topics, builds the job on {@code env} and runs it until it ends or is cancelled. */
+    public static JobExecutionResult run(StreamExecutionEnvironment env, JobOptions options) throws Exception {
+        KafkaSettings kafka = options.kafka();
+        LOG.info("Starting with {} and definition {}", kafka, options.definition());
+        Topics.prepare(kafka, options.createTopics());
+        build(env, options, null);
+        return env.execute("sessionflow: " + String.join(",", kafka.inputTopics) + " -> " + kafka.sessionsTopic);
+    }
+
+    /**
+     * Adds the whole job to {@code env}.
+     *
+     * @param stoppingOffsets where a bounded replay stops, or null for a job that runs forever
+     */
+    public static void build(StreamExecutionEnvironment env, JobOptions options, OffsetsInitializer stoppingOffsets) {
+        configure(env, options);
+        KafkaSettings kafka = options.kafka();
+        DataStream<ParsedRecord> parsed = env.fromSource(
+                        KafkaIO.eventSource(kafka, options.parser(), StartingOffsets.parse(options.startingOffsets()), stoppingOffsets),
+                        EventTimes.strategy(options.outOfOrderness(), options.idleTimeout()),
+                        "kafka events")
+                .uid(SessionPipeline.UID_SOURCE);
+        SessionPipeline.Outputs out = SessionPipeline.sessionize(parsed, options.timeline(), options.dedupHorizon().toMillis());
+        out.sessions().sinkTo(KafkaIO.sessionsSink(kafka, options.definition()))
+                .uid(SessionPipeline.UID_SESSIONS_SINK).name("sessions topic");
+        out.deadLetters().sinkTo(KafkaIO.deadLetterSink(kafka))
+                .uid(SessionPipeline.UID_DLQ_SINK).name("dead-letter topic");
+        out.lateEvents().sinkTo(KafkaIO.lateSink(kafka))
+                .uid(SessionPipeline.UID_LATE_SINK).name("late topic");
+    }
+
+    private static void configure(StreamExecutionEnvironment env, JobOptions options) {
+        Configuration conf = new Configuration();
+        // every record type has an explicit POJO serializer; a silent Kryo fallback would break savepoints
+        conf.set(PipelineOptions.GENERIC_TYPES, false);
+        env.configure(conf);
+        env.enableCheckpointing(options.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
+        if (options.parallelism() != null) env.setParallelism(options.parallelism());
+    }
+}

@@ -1,0 +1,51 @@
+package com.sessionflow.job;
+
+import com.sessionflow.event.DeadLetter;
+import com.sessionflow.event.Event;
+import com.sessionflow.event.ParsedRecord;
+import com.sessionflow.functions.SessionizeFunction;
+import com.sessionflow.functions.SplitDeadLetters;
+import com.sessionflow.session.LateEvent;
+import com.sessionflow.session.OwnerTimeline;
+import com.sessionflow.session.SessionChange;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+
+/**
+ * The job's logic between its source and its sinks, so tests and replays can plug in their own.
+ * Operator uids are part of the savepoint format: never change them.
+ */
+public final class SessionPipeline {
+
+    public static final String UID_SOURCE = "kafka-events-source";
+    public static final String UID_SPLIT = "split-dead-letters";
+    public static final String UID_SESSIONIZE = "sessionize";
+    public static final String UID_SESSIONS_SINK = "sessions-sink";
+    public static final String UID_DLQ_SINK = "dead-letter-sink";
+    public static final String UID_LATE_SINK = "late-events-sink";
+
+    private SessionPipeline() {}
+
+    /** The streams the pipeline produces. */
+    public record Outputs(
+            DataStream<SessionChange> sessions,
+            DataStream<DeadLetter> deadLetters,
+            DataStream<LateEvent> lateEvents,
+            DataStream<Event> outOfSessionEvents) {}
+
+    /**
+     * @param parsed records with event-time timestamps and watermarks already assigned
+     */
+    public static Outputs sessionize(DataStream<ParsedRecord> parsed, OwnerTimeline timeline, long dedupHorizonMs) {
+        SingleOutputStreamOperator<Event> events = parsed
+                .process(new SplitDeadLetters()).uid(UID_SPLIT).name("split dead letters");
+        SingleOutputStreamOperator<SessionChange> sessions = events
+                .keyBy(e -> e.owner)
+                .process(new SessionizeFunction(timeline, dedupHorizonMs)).uid(UID_SESSIONIZE).name("sessionize");
+        return new Outputs(
+                sessions,
+                events.getSideOutput(SplitDeadLetters.DEAD_LETTERS),
+                sessions.getSideOutput(SessionizeFunction.LATE),
+                sessions.getSideOutput(SessionizeFunction.OUT_OF_SESSION));
+    }
+}

@@ -1,0 +1,107 @@
+package com.sessionflow.kafka;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sessionflow.event.DeadLetter;
+import com.sessionflow.event.Event;
+import com.sessionflow.session.LateEvent;
+import com.sessionflow.session.Session;
+import com.sessionflow.session.SessionDefinition;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+
+/** The JSON the job writes: session records, dead letters and late events (formats in the README). */
+public final class JsonRecords {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private JsonRecords() {}
+
+    public static ObjectNode session(Session s, SessionDefinition definition) {
+        ObjectNode n = MAPPER.createObjectNode();
+        n.put("owner", s.owner);
+        n.put("user_id", s.userId);
+        n.put("device_id", s.deviceId);
+        n.put("session_id", s.sessionId);
+        n.put("start_time", s.startTime);
+        n.put("end_time", s.endTime);
+        n.put("length_ms", s.lengthMs());
+        n.put("event_count", s.eventCount);
+        n.put("active_event_count", s.activeEventCount);
+        n.put("zero_length", s.isZeroLength());
+        n.put("empty", s.isEmpty());
+        n.put("over_limit", s.lengthMs() > definition.maxLengthMs());
+        n.put("platform", s.platform);
+        n.put("os_name", s.osName);
+        n.put("app_version", s.appVersion);
+        n.put("first_event_type", s.firstEventType);
+        n.put("last_event_type", s.lastEventType);
+        n.put("definition", definition.name());
+        n.put("revision", s.revision);
+        n.put("close_reason", s.closeReason == null ? null : s.closeReason.code());
+        return n;
+    }
+
+    public static ObjectNode deadLetter(DeadLetter d) {
+        ObjectNode n = MAPPER.createObjectNode();
+        n.put("reason", d.reason.code());
+        n.put("meaning", d.reason.meaning());
+        n.put("detail", d.detail);
+        n.put("topic", d.topic);
+        n.put("partition", d.partition);
+        n.put("offset", d.offset);
+        n.put("timestamp", d.timestamp);
+        String text = d.originalValue == null ? null : utf8(d.originalValue);
+        if (text != null) {
+            n.put("original", text);
+        } else if (d.originalValue != null) {
+            n.put("original_base64", Base64.getEncoder().encodeToString(d.originalValue));
+        }
+        return n;
+    }
+
+    public static ObjectNode lateEvent(LateEvent late) {
+        ObjectNode n = MAPPER.createObjectNode();
+        n.put("reason", late.reason());
+        n.put("detail", late.detail());
+        n.put("watermark", late.watermark);
+        Event e = late.event;
+        n.put("topic", e.sourceTopic);
+        n.put("partition", e.sourcePartition);
+        n.put("offset", e.sourceOffset);
+        ObjectNode event = n.putObject("event");
+        event.put("user_id", e.userId);
+        event.put("device_id", e.deviceId);
+        event.put("event_type", e.eventType);
+        event.put("time", e.time);
+        if (e.hasSdkSessionId()) event.put("session_id", e.sdkSessionId);
+        event.put("insert_id", e.insertId);
+        event.put("platform", e.platform);
+        event.put("os_name", e.osName);
+        event.put("app_version", e.appVersion);
+        return n;
+    }
+
+    public static byte[] bytes(ObjectNode node) {
+        try {
+            return MAPPER.writeValueAsBytes(node);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot write JSON", e);
+        }
+    }
+
+    /** The bytes as text when they are valid UTF-8, else null. */
+    private static String utf8(byte[] bytes) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package com.sessionflow.kafka;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+
+/**
+ * Checks the topics before the job starts: a missing input topic would make the job fail over
+ * forever, so it stops start-up instead; missing output topics are created (sessions compacted).
+ */
+public final class Topics {
+
+    private static final long TIMEOUT_S = 30;
+
+    private Topics() {}
+
+    public static void prepare(KafkaSettings kafka, boolean createOutputs) {
+        try (Admin admin = Admin.create(kafka.adminProperties())) {
+            Set<String> existing = admin.listTopics().names().get(TIMEOUT_S, TimeUnit.SECONDS);
+            List<String> missingInputs = new ArrayList<>(kafka.inputTopics);
+            missingInputs.removeAll(existing);
+            if (!missingInputs.isEmpty()) {
+                throw new IllegalStateException("input topic(s) " + missingInputs + " do not exist on "
+                        + kafka.bootstrapServers + " (option --input-topics); create them first");
+            }
+            int partitions = admin.describeTopics(kafka.inputTopics).allTopicNames().get(TIMEOUT_S, TimeUnit.SECONDS)
+                    .values().stream().mapToInt(d -> d.partitions().size()).max().orElse(1);
+            List<NewTopic> create = new ArrayList<>();
+            addIfMissing(create, existing, kafka.sessionsTopic, partitions, true, "--sessions-topic", createOutputs);
+            addIfMissing(create, existing, kafka.deadLetterTopic, partitions, false, "--dlq-topic", createOutputs);
+            addIfMissing(create, existing, kafka.lateTopic, partitions, false, "--late-topic", createOutputs);
+            if (!create.isEmpty()) admin.createTopics(create).all().get(TIMEOUT_S, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while checking topics", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot reach Kafka at " + kafka.bootstrapServers
+                    + " (option --bootstrap-servers): " + e.getMessage(), e);
+        }
+    }
+
+    private static void addIfMissing(List<NewTopic> create, Set<String> existing, String topic, int partitions,
+            boolean compacted, String option, boolean createOutputs) {
+        if (existing.contains(topic)) return;
+        if (!createOutputs) {
+            throw new IllegalStateException("output topic " + topic + " does not exist (option " + option
+                    + "); create it or run with --create-topics=true");
+        }
+        NewTopic t = new NewTopic(topic, Optional.of(partitions), Optional.empty());
+        if (compacted) t.configs(Map.of("cleanup.policy", "compact"));
+        create.add(t);
+    }
+}

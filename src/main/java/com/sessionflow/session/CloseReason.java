@@ -1,0 +1,15 @@
+package com.sessionflow.session;
+
+import java.util.Locale;
+
+/** Why a session's record was emitted as closed. */
+public enum CloseReason {
+    /** No in-session event came within the gap after its last one (watermark passed end + gap). */
+    GAP,
+    /** The input ended (a bounded replay, or a drained stop) while the session was open. */
+    END_OF_INPUT;
+
+    public String code() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}

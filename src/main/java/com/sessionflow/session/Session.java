@@ -1,0 +1,160 @@
+package com.sessionflow.session;
+
+import com.sessionflow.event.Event;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * The running summary of one session: what its record needs, never the events themselves, so
+ * state per session is constant whatever the number of events. Summaries merge (a late event can
+ * bridge two sessions) and merging is order-free: ties on time are broken by event type name.
+ */
+public class Session {
+
+    public String owner;
+    public String userId;
+    public String deviceId;
+    /** Platform, OS and app version of the session's first event. */
+    public String platform;
+    public String osName;
+    public String appVersion;
+    /** Epoch ms of the session start; for an inferred session its first event's time. */
+    public long sessionId;
+    public long startTime;
+    public long endTime;
+    public long eventCount;
+    /** Events that are not session markers. */
+    public long activeEventCount;
+    public String firstEventType;
+    public String lastEventType;
+    /** How many times this session has been emitted: its last record's revision. */
+    public int revision;
+    /** Changed since it was last emitted (or never emitted). */
+    public boolean dirty;
+    /** Session ids this session was emitted under and that are still visible downstream. */
+    public long[] emittedIds = new long[0];
+    /** Why the session was last emitted as closed. */
+    public CloseReason closeReason;
+
+    public Session() {}
+
+    /** A session of one event. */
+    public static Session of(Event e, boolean marker) {
+        Session s = new Session();
+        s.owner = e.owner;
+        s.userId = e.userId;
+        s.deviceId = e.deviceId;
+        s.platform = e.platform;
+        s.osName = e.osName;
+        s.appVersion = e.appVersion;
+        s.sessionId = e.time;
+        s.startTime = e.time;
+        s.endTime = e.time;
+        s.eventCount = 1;
+        s.activeEventCount = marker ? 0 : 1;
+        s.firstEventType = e.eventType;
+        s.lastEventType = e.eventType;
+        s.dirty = true;
+        return s;
+    }
+
+    /** Folds {@code other} into this session. Commutative: the result does not depend on arrival order. */
+    public void absorb(Session other) {
+        if (other.startTime < startTime
+                || (other.startTime == startTime && compare(other.firstEventType, firstEventType) < 0)) {
+            startTime = other.startTime;
+            firstEventType = other.firstEventType;
+            userId = other.userId;
+            deviceId = other.deviceId;
+            platform = other.platform;
+            osName = other.osName;
+            appVersion = other.appVersion;
+        }
+        if (other.endTime > endTime
+                || (other.endTime == endTime && compare(other.lastEventType, lastEventType) > 0)) {
+            endTime = other.endTime;
+            lastEventType = other.lastEventType;
+        }
+        sessionId = startTime;
+        eventCount += other.eventCount;
+        activeEventCount += other.activeEventCount;
+        revision = Math.max(revision, other.revision);
+        dirty = dirty || other.dirty;
+        emittedIds = union(emittedIds, other.emittedIds);
+    }
+
+    /** Length as Amplitude computes it: latest event time minus the session id, never negative. */
+    public long lengthMs() {
+        return Math.max(0, endTime - sessionId);
+    }
+
+    public boolean isEmpty() {
+        return activeEventCount == 0;
+    }
+
+    public boolean isZeroLength() {
+        return lengthMs() == 0;
+    }
+
+    public Session copy() {
+        Session c = new Session();
+        c.owner = owner;
+        c.userId = userId;
+        c.deviceId = deviceId;
+        c.platform = platform;
+        c.osName = osName;
+        c.appVersion = appVersion;
+        c.sessionId = sessionId;
+        c.startTime = startTime;
+        c.endTime = endTime;
+        c.eventCount = eventCount;
+        c.activeEventCount = activeEventCount;
+        c.firstEventType = firstEventType;
+        c.lastEventType = lastEventType;
+        c.revision = revision;
+        c.dirty = dirty;
+        c.emittedIds = emittedIds.clone();
+        c.closeReason = closeReason;
+        return c;
+    }
+
+    private static int compare(String a, String b) {
+        if (a == null) return b == null ? 0 : -1;
+        return b == null ? 1 : a.compareTo(b);
+    }
+
+    private static long[] union(long[] a, long[] b) {
+        if (b.length == 0) return a;
+        if (a.length == 0) return b;
+        long[] all = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return Arrays.stream(all).distinct().sorted().toArray();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) return true;
+        if (!(o instanceof Session)) return false;
+        Session s = (Session) o;
+        return sessionId == s.sessionId && startTime == s.startTime && endTime == s.endTime
+                && eventCount == s.eventCount && activeEventCount == s.activeEventCount
+                && revision == s.revision && dirty == s.dirty
+                && Objects.equals(owner, s.owner) && Objects.equals(userId, s.userId)
+                && Objects.equals(deviceId, s.deviceId) && Objects.equals(platform, s.platform)
+                && Objects.equals(osName, s.osName) && Objects.equals(appVersion, s.appVersion)
+                && Objects.equals(firstEventType, s.firstEventType)
+                && Objects.equals(lastEventType, s.lastEventType)
+                && Arrays.equals(emittedIds, s.emittedIds) && Objects.equals(closeReason, s.closeReason);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(owner, sessionId, endTime, eventCount);
+    }
+
+    @Override
+    public String toString() {
+        return "Session{" + owner + "/" + sessionId + ", end=" + endTime + ", events=" + eventCount
+                + ", active=" + activeEventCount + ", rev=" + revision + '}';
+    }
+}
