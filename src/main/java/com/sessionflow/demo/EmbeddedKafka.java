@@ -13,10 +13,16 @@ import org.apache.kafka.common.test.TestKitNodes;
  */
 public final class EmbeddedKafka implements AutoCloseable {
 
-    private final KafkaClusterTestKit cluster;
+    private static final String HOST = "127.0.0.1";
+    private static final String FIXED_LISTENER = "FIXED";
 
-    private EmbeddedKafka(KafkaClusterTestKit cluster) {
+    private final KafkaClusterTestKit cluster;
+    /** The fixed-port listener's address, or null when clients use the test kit's own listener. */
+    private final String fixedBootstrap;
+
+    private EmbeddedKafka(KafkaClusterTestKit cluster, String fixedBootstrap) {
         this.cluster = cluster;
+        this.fixedBootstrap = fixedBootstrap;
     }
 
     /**
@@ -32,8 +38,11 @@ public final class EmbeddedKafka implements AutoCloseable {
                 .setNumControllerNodes(1)
                 .setBaseDirectory(dir);
         if (port != 0) {
+            // The test kit binds its own listeners to pre-allocated random ports, whatever port the
+            // config names; an extra listener of another name binds the port asked for.
             nodeBuilder.setPerServerProperties(Map.of(0, Map.of(
-                    "listeners", "EXTERNAL://localhost:" + port + ",CONTROLLER://localhost:0")));
+                    "listeners", "EXTERNAL://localhost:0,CONTROLLER://localhost:0," + FIXED_LISTENER + "://" + HOST + ":" + port,
+                    "listener.security.protocol.map", "EXTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT," + FIXED_LISTENER + ":PLAINTEXT")));
         }
         TestKitNodes nodes = nodeBuilder.build();
         KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(nodes)
@@ -54,11 +63,11 @@ public final class EmbeddedKafka implements AutoCloseable {
             cluster.close();
             throw e;
         }
-        return new EmbeddedKafka(cluster);
+        return new EmbeddedKafka(cluster, port == 0 ? null : HOST + ":" + port);
     }
 
     public String bootstrapServers() {
-        return cluster.bootstrapServers();
+        return fixedBootstrap != null ? fixedBootstrap : cluster.bootstrapServers();
     }
 
     /** Properties a client needs to reach this broker. */
