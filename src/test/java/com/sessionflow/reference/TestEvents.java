@@ -1,0 +1,85 @@
+package com.sessionflow.reference;
+
+import com.sessionflow.event.Event;
+
+/** Builds events for tests: {@code TestEvents.at("u", 1000).type("click").build()}. */
+public final class TestEvents {
+
+    private final Event e = new Event();
+
+    private TestEvents(String owner, long time) {
+        e.owner = owner;
+        e.userId = owner;
+        e.deviceId = "device-" + owner;
+        e.eventType = "click";
+        e.time = time;
+        e.platform = "iOS";
+    }
+
+    public static TestEvents at(String owner, long time) {
+        return new TestEvents(owner, time);
+    }
+
+    /** An in-session click of owner "u". */
+    public static Event event(long time) {
+        return at("u", time).build();
+    }
+
+    /** An event of owner "u" with session_id -1. */
+    public static Event outOfSession(long time) {
+        return at("u", time).sessionId(-1).build();
+    }
+
+    public TestEvents type(String type) {
+        e.eventType = type;
+        return this;
+    }
+
+    public TestEvents sessionId(long id) {
+        e.sdkSessionId = id;
+        return this;
+    }
+
+    public TestEvents insertId(String id) {
+        e.insertId = id;
+        return this;
+    }
+
+    public TestEvents platform(String platform) {
+        e.platform = platform;
+        return this;
+    }
+
+    public TestEvents device(String deviceId) {
+        e.deviceId = deviceId;
+        return this;
+    }
+
+    public TestEvents user(String userId) {
+        e.userId = userId;
+        return this;
+    }
+
+    public Event build() {
+        return e;
+    }
+
+    public static Event copy(Event o) {
+        Event c = new Event();
+        c.owner = o.owner;
+        c.userId = o.userId;
+        c.deviceId = o.deviceId;
+        c.eventType = o.eventType;
+        c.time = o.time;
+        c.sdkSessionId = o.sdkSessionId;
+        c.insertId = o.insertId;
+        c.platform = o.platform;
+        c.osName = o.osName;
+        c.appVersion = o.appVersion;
+        c.sessionProperty = o.sessionProperty;
+        c.sourceTopic = o.sourceTopic;
+        c.sourcePartition = o.sourcePartition;
+        c.sourceOffset = o.sourceOffset;
+        return c;
+    }
+}
