@@ -5,6 +5,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
+import java.time.format.ResolverStyle;
 import java.time.temporal.ChronoField;
 
 /** Amplitude export timestamps: {@code 2019-11-12 14:43:48.924000}, UTC, space or T, 0-6 fraction digits. */
@@ -16,7 +17,9 @@ public final class ExportTime {
             .optionalStart().appendLiteral('T').optionalEnd()
             .appendPattern("HH:mm:ss")
             .optionalStart().appendFraction(ChronoField.NANO_OF_SECOND, 0, 6, true).optionalEnd()
-            .toFormatter();
+            .toFormatter()
+            // not SMART, which turns 2019-02-30 into 2019-02-28 instead of rejecting it
+            .withResolverStyle(ResolverStyle.STRICT);
 
     private ExportTime() {}
 
