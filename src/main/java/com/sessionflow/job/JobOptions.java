@@ -3,6 +3,7 @@ package com.sessionflow.job;
 import com.sessionflow.event.EventParser;
 import com.sessionflow.event.Identity;
 import com.sessionflow.kafka.KafkaSettings;
+import com.sessionflow.metrics.MetricsSettings;
 import com.sessionflow.session.OwnerTimeline;
 import com.sessionflow.session.SessionDefinition;
 import java.io.IOException;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -53,14 +55,25 @@ public final class JobOptions {
     @Option(names = "--late-topic", defaultValue = "events-late", description = "Events beyond the allowed lateness. Default: ${DEFAULT-VALUE}.")
     String lateTopic;
 
-    @Option(names = "--group-id", defaultValue = "sessionflow", description = "Consumer group (offsets are committed on checkpoints, for lag monitoring). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--metrics-topic", defaultValue = "session-metrics", description = "Session-length metrics per time bucket and platform (compacted). Default: ${DEFAULT-VALUE}.")
+    String metricsTopic;
+
+    @Option(names = "--group-id", description = "Consumer group (offsets are committed on checkpoints, for lag monitoring). "
+            + "Default: sessionflow-<sessions-topic>, so a replay into another sessions topic never moves the live job's offsets.")
     String groupId;
 
-    @Option(names = "--transactional-id-prefix", defaultValue = "sessionflow", description = "Prefix of the sinks' Kafka transactional ids; unique per job on a cluster. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--transactional-id-prefix", description = "Prefix of the sinks' Kafka transactional ids; unique per job on a Kafka cluster. "
+            + "Default: sessionflow-<sessions-topic>, so a replay into another sessions topic never fences the live job's transactions.")
     String transactionalIdPrefix;
 
     @Option(names = "--starting-offsets", defaultValue = "committed", description = "Where a job without a checkpoint starts: " + StartingOffsets.ALLOWED + ". Default: ${DEFAULT-VALUE}.")
     String startingOffsets;
+
+    @Option(names = "--stop-at", paramLabel = "latest|TIME", description = "Makes the run a bounded replay that ends by itself: "
+            + "latest (each partition's end offset at start-up), or a Kafka record timestamp (epoch milliseconds or an ISO-8601 instant "
+            + "such as 2026-11-01T00:00:00Z; records from that time on are not read). At the end every open session is written "
+            + "(close_reason end_of_input) and a final checkpoint commits the output. Default: none (the job runs forever).")
+    String stopAt;
 
     @Option(names = "--create-topics", defaultValue = "true", arity = "1", description = "Create missing output topics at start-up. Default: ${DEFAULT-VALUE}.")
     boolean createTopics;
@@ -104,7 +117,17 @@ public final class JobOptions {
     @Option(names = "--checkpoint-interval", defaultValue = "10s", converter = DurationConverter.class, description = "Checkpoint interval: sessions become visible to read_committed consumers at each checkpoint. Default: ${DEFAULT-VALUE}.")
     Duration checkpointInterval;
 
+    @Option(names = "--bucket-size", defaultValue = "1h", converter = DurationConverter.class, description = "Time bucket of the metrics (a session counts in the bucket of its start): 1m to 1d, dividing a day. Default: ${DEFAULT-VALUE}.")
+    Duration bucketSize;
+
+    @Option(names = "--metrics-interval", defaultValue = "10s", converter = DurationConverter.class, description = "A changed metrics bucket is re-emitted at most this often (its final record comes at once). Default: ${DEFAULT-VALUE}.")
+    Duration metricsInterval;
+
+    @Option(names = "--length-bins", defaultValue = MetricsSettings.DEFAULT_BINS, description = "Edges of the session-length bins of the metrics (ms, or durations). Default: ${DEFAULT-VALUE} (Amplitude's).")
+    String lengthBins;
+
     private Properties clientProperties = new Properties();
+    private long[] lengthBinEdges;
     private boolean helpRequested;
 
     /** Parses and checks the options; throws InvalidOptionException naming the bad option. */
@@ -155,17 +178,58 @@ public final class JobOptions {
         }
         inputTopics = inputTopics.stream().map(String::trim).filter(t -> !t.isEmpty()).toList();
         if (inputTopics.isEmpty()) throw new InvalidOptionException("Invalid value for option '--input-topics': name at least one topic");
-        for (String[] topic : new String[][] {{"--sessions-topic", sessionsTopic}, {"--dlq-topic", deadLetterTopic}, {"--late-topic", lateTopic}}) {
+        for (String[] topic : new String[][] {{"--sessions-topic", sessionsTopic}, {"--dlq-topic", deadLetterTopic}, {"--late-topic", lateTopic}, {"--metrics-topic", metricsTopic}}) {
             if (topic[1] == null || topic[1].isBlank()) throw new InvalidOptionException("Invalid value for option '" + topic[0] + "': the topic name is empty");
             if (inputTopics.contains(topic[1])) {
                 throw new InvalidOptionException("Invalid value for option '" + topic[0] + "': " + topic[1] + " is also an input topic");
             }
         }
+        validateMetrics();
         if (kafkaProperties != null) clientProperties = readProperties(kafkaProperties, "--kafka-properties");
         try {
             StartingOffsets.parse(startingOffsets);
         } catch (IllegalArgumentException e) {
             throw new InvalidOptionException("Invalid value for option '--starting-offsets': " + e.getMessage());
+        }
+        validateStopAt();
+        // derived from the sessions topic: jobs writing different sessions topics never share them
+        if (groupId == null || groupId.isBlank()) groupId = "sessionflow-" + sessionsTopic;
+        if (transactionalIdPrefix == null || transactionalIdPrefix.isBlank()) transactionalIdPrefix = "sessionflow-" + sessionsTopic;
+    }
+
+    private void validateStopAt() {
+        if (stopAt == null) return;
+        if (stopAt.trim().equals("latest")) return;
+        long stop;
+        try {
+            stop = StartingOffsets.epochMillis(stopAt);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidOptionException("Invalid value for option '--stop-at': '" + stopAt
+                    + "' is not latest, an epoch-milliseconds number, or an ISO-8601 instant such as 2026-11-01T00:00:00Z");
+        }
+        String start = startingOffsets.trim();
+        if (!start.equals("earliest") && !start.equals("latest") && !start.equals("committed")
+                && StartingOffsets.epochMillis(start) >= stop) {
+            throw new InvalidOptionException("Invalid value for option '--stop-at': " + stopAt
+                    + " is not after --starting-offsets " + startingOffsets);
+        }
+    }
+
+    private void validateMetrics() {
+        try {
+            MetricsSettings.checkBucketSize(bucketSize.toMillis());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidOptionException("Invalid value for option '--bucket-size': " + e.getMessage());
+        }
+        atLeast("--metrics-interval", metricsInterval, Duration.ofMillis(100));
+        try {
+            lengthBinEdges = MetricsSettings.parseBins(lengthBins);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidOptionException("Invalid value for option '--length-bins': " + e.getMessage());
+        }
+        Set<String> outputs = new TreeSet<>(List.of(sessionsTopic, deadLetterTopic, lateTopic));
+        if (outputs.contains(metricsTopic)) {
+            throw new InvalidOptionException("Invalid value for option '--metrics-topic': " + metricsTopic + " is also another output topic");
         }
     }
 
@@ -221,13 +285,19 @@ public final class JobOptions {
         return new OwnerTimeline(definition(), allowedLateness.toMillis());
     }
 
+    /** How the session-length metrics are computed (--bucket-size, --metrics-interval, --length-bins). */
+    public MetricsSettings metrics() {
+        return new MetricsSettings(definition(), allowedLateness.toMillis(), bucketSize.toMillis(), metricsInterval.toMillis(),
+                lengthBinEdges == null ? MetricsSettings.parseBins(lengthBins) : lengthBinEdges);
+    }
+
     public EventParser parser() {
         return new EventParser(identity, null, maxRecordBytes, maxClockAhead.toMillis());
     }
 
     public KafkaSettings kafka() {
         return new KafkaSettings(bootstrapServers, clientProperties, inputTopics, sessionsTopic, deadLetterTopic,
-                lateTopic, groupId, transactionalIdPrefix);
+                lateTopic, metricsTopic, groupId, transactionalIdPrefix);
     }
 
     private static Set<String> nonBlank(List<String> values) {
@@ -239,6 +309,15 @@ public final class JobOptions {
     }
 
     public String startingOffsets() { return startingOffsets; }
+    /** The option --stop-at as given, or null for a job that runs forever. */
+    public String stopAt() { return stopAt; }
+
+    /** Where a bounded replay stops (--stop-at), or null for a job that runs forever. */
+    public OffsetsInitializer stoppingOffsets() {
+        if (stopAt == null) return null;
+        return stopAt.trim().equals("latest") ? OffsetsInitializer.latest() : OffsetsInitializer.timestamp(StartingOffsets.epochMillis(stopAt));
+    }
+
     public boolean createTopics() { return createTopics; }
     public Duration outOfOrderness() { return outOfOrderness; }
     public Duration idleTimeout() { return idleTimeout; }

@@ -4,6 +4,7 @@ import com.sessionflow.event.ParsedRecord;
 import com.sessionflow.kafka.KafkaIO;
 import com.sessionflow.kafka.KafkaSettings;
 import com.sessionflow.kafka.Topics;
+import com.sessionflow.metrics.MetricsPipeline;
 import com.sessionflow.time.EventTimes;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.Configuration;
@@ -45,8 +46,11 @@ public final class SessionJob {
         KafkaSettings kafka = options.kafka();
         LOG.info("Starting with {} and definition {}", kafka, options.definition());
         Topics.prepare(kafka, options.createTopics());
-        build(env, options, null);
-        return env.execute("sessionflow: " + String.join(",", kafka.inputTopics) + " -> " + kafka.sessionsTopic);
+        // --stop-at makes it a bounded replay: it ends by itself once it has read up to there
+        build(env, options, options.stoppingOffsets());
+        String name = (options.stopAt() == null ? "sessionflow: " : "sessionflow replay (stop at " + options.stopAt().trim() + "): ")
+                + String.join(",", kafka.inputTopics) + " -> " + kafka.sessionsTopic;
+        return env.execute(name);
     }
 
     /**
@@ -69,6 +73,8 @@ public final class SessionJob {
                 .uid(SessionPipeline.UID_DLQ_SINK).name("dead-letter topic");
         out.lateEvents().sinkTo(KafkaIO.lateSink(kafka))
                 .uid(SessionPipeline.UID_LATE_SINK).name("late topic");
+        MetricsPipeline.build(out.sessions(), out.outOfSessionEvents(), options.metrics())
+                .sinkTo(KafkaIO.metricsSink(kafka)).uid(MetricsPipeline.UID_SINK).name("metrics topic");
     }
 
     private static void configure(StreamExecutionEnvironment env, JobOptions options) {
