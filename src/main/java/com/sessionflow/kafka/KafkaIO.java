@@ -3,6 +3,7 @@ package com.sessionflow.kafka;
 import com.sessionflow.event.DeadLetter;
 import com.sessionflow.event.EventParser;
 import com.sessionflow.event.ParsedRecord;
+import com.sessionflow.metrics.MetricsRecord;
 import com.sessionflow.session.LateEvent;
 import com.sessionflow.session.SessionChange;
 import com.sessionflow.session.SessionDefinition;
@@ -53,6 +54,12 @@ public final class KafkaIO {
     public static KafkaSink<LateEvent> lateSink(KafkaSettings kafka) {
         return sink(kafka, "late", new JsonSerializer<>(kafka.lateTopic,
                 late -> JsonSerializer.utf8(late.event.owner), late -> JsonRecords.bytes(JsonRecords.lateEvent(late))));
+    }
+
+    /** Metrics records, key {@code <bucket_start>/<platform>}; the topic is compacted (latest record per key). */
+    public static KafkaSink<MetricsRecord> metricsSink(KafkaSettings kafka) {
+        return sink(kafka, "metrics", new JsonSerializer<>(kafka.metricsTopic,
+                r -> JsonSerializer.utf8(r.key()), MetricsRecord::toJsonBytes));
     }
 
     private static <T> KafkaSink<T> sink(KafkaSettings kafka, String name, KafkaRecordSerializationSchema<T> serializer) {

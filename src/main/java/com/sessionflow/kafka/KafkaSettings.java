@@ -12,6 +12,8 @@ public final class KafkaSettings implements Serializable {
     /** KafkaSink's default (1 h) is above the broker's default transaction.max.timeout.ms (15 min). */
     static final String TRANSACTION_TIMEOUT_MS = String.valueOf(10 * 60 * 1000);
 
+    public static final String DEFAULT_METRICS_TOPIC = "session-metrics";
+
     public final String bootstrapServers;
     /** Extra client properties for every consumer, producer and admin client; never logged. */
     public final Properties clientProperties;
@@ -19,12 +21,22 @@ public final class KafkaSettings implements Serializable {
     public final String sessionsTopic;
     public final String deadLetterTopic;
     public final String lateTopic;
+    /** Session-length metrics per bucket and platform (compacted). */
+    public final String metricsTopic;
     public final String groupId;
     public final String transactionalIdPrefix;
 
     public KafkaSettings(String bootstrapServers, Properties clientProperties, List<String> inputTopics,
             String sessionsTopic, String deadLetterTopic, String lateTopic, String groupId,
             String transactionalIdPrefix) {
+        this(bootstrapServers, clientProperties, inputTopics, sessionsTopic, deadLetterTopic, lateTopic,
+                DEFAULT_METRICS_TOPIC, groupId, transactionalIdPrefix);
+    }
+
+    public KafkaSettings(String bootstrapServers, Properties clientProperties, List<String> inputTopics,
+            String sessionsTopic, String deadLetterTopic, String lateTopic, String metricsTopic, String groupId,
+            String transactionalIdPrefix) {
+        this.metricsTopic = metricsTopic;
         this.bootstrapServers = bootstrapServers;
         this.clientProperties = clientProperties;
         this.inputTopics = List.copyOf(inputTopics);
@@ -47,7 +59,7 @@ public final class KafkaSettings implements Serializable {
     public String toString() {
         // client properties may hold secrets: only their names are shown
         return "kafka(bootstrap=" + bootstrapServers + ", input=" + inputTopics + ", sessions=" + sessionsTopic
-                + ", dlq=" + deadLetterTopic + ", late=" + lateTopic + ", group=" + groupId
+                + ", dlq=" + deadLetterTopic + ", late=" + lateTopic + ", metrics=" + metricsTopic + ", group=" + groupId
                 + ", client properties=" + clientProperties.stringPropertyNames() + ")";
     }
 }

@@ -13,7 +13,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 
 /**
  * Checks the topics before the job starts: a missing input topic would make the job fail over
- * forever, so it stops start-up instead; missing output topics are created (sessions compacted).
+ * forever, so it stops start-up instead; missing output topics are created (sessions and metrics compacted).
  */
 public final class Topics {
 
@@ -36,6 +36,7 @@ public final class Topics {
             addIfMissing(create, existing, kafka.sessionsTopic, partitions, true, "--sessions-topic", createOutputs);
             addIfMissing(create, existing, kafka.deadLetterTopic, partitions, false, "--dlq-topic", createOutputs);
             addIfMissing(create, existing, kafka.lateTopic, partitions, false, "--late-topic", createOutputs);
+            addIfMissing(create, existing, kafka.metricsTopic, partitions, true, "--metrics-topic", createOutputs);
             if (!create.isEmpty()) admin.createTopics(create).all().get(TIMEOUT_S, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

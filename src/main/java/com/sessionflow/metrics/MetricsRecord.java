@@ -1,0 +1,94 @@
+package com.sessionflow.metrics;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * One record of the metrics topic: the User Sessions measures of one bucket and platform
+ * (a POJO on the wire; {@link #toJson()} gives the topic's JSON, fields in the README).
+ */
+public class MetricsRecord {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    public long bucketStart;
+    public long bucketEnd;
+    public String platform;
+    public long sessions;
+    public long lengthSessions;
+    public long timeSpentMs;
+    public long distinctUsers;
+    public long events;
+    public long[] binEdges;
+    public long[] binCounts;
+    public Double p50LengthMs;
+    public Double p90LengthMs;
+    public Double p99LengthMs;
+    public long zeroLengthSessions;
+    public long emptySessions;
+    public long overLimitSessions;
+    public long outOfSessionEvents;
+    public boolean finalRecord;
+    public String definition;
+
+    public MetricsRecord() {}
+
+    public String key() {
+        return MetricsDelta.key(bucketStart, platform);
+    }
+
+    public ObjectNode toJson() {
+        ObjectNode n = MAPPER.createObjectNode();
+        n.put("bucket_start", bucketStart);
+        n.put("bucket_end", bucketEnd);
+        n.put("platform", platform);
+        n.put("sessions", sessions);
+        n.put("length_sessions", lengthSessions);
+        n.put("time_spent_ms", timeSpentMs);
+        n.put("average_length_ms", ratio(timeSpentMs, lengthSessions));
+        n.put("distinct_users", distinctUsers);
+        n.put("time_spent_per_user_ms", ratio(timeSpentMs, distinctUsers));
+        n.put("sessions_per_user", ratio(sessions, distinctUsers));
+        n.put("events", events);
+        n.put("events_per_session", ratio(events, sessions));
+        ArrayNode bins = n.putArray("length_distribution");
+        for (int i = 0; i < binCounts.length; i++) {
+            ObjectNode b = bins.addObject();
+            b.put("from_ms", binEdges[i]);
+            b.put("to_ms", binEdges[i + 1]);
+            b.put("sessions", binCounts[i]);
+        }
+        n.put("p50_length_ms", round(p50LengthMs));
+        n.put("p90_length_ms", round(p90LengthMs));
+        n.put("p99_length_ms", round(p99LengthMs));
+        n.put("zero_length_sessions", zeroLengthSessions);
+        n.put("empty_sessions", emptySessions);
+        n.put("over_limit_sessions", overLimitSessions);
+        n.put("out_of_session_events", outOfSessionEvents);
+        n.put("final", finalRecord);
+        n.put("definition", definition);
+        return n;
+    }
+
+    public byte[] toJsonBytes() {
+        try {
+            return MAPPER.writeValueAsBytes(toJson());
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot write JSON", e);
+        }
+    }
+
+    private static Double ratio(long a, long b) {
+        return b == 0 ? null : (double) a / b;
+    }
+
+    private static Double round(Double v) {
+        return v == null ? null : Math.round(v * 1000) / 1000.0;
+    }
+
+    @Override
+    public String toString() {
+        return "MetricsRecord" + toJson();
+    }
+}

@@ -1,0 +1,47 @@
+package com.sessionflow.metrics;
+
+import java.util.Objects;
+
+/** What the metrics keep of one version of a session (a Flink POJO: small, constant size). */
+public class SessionFacts {
+
+    public String owner;
+    /** Never null: a missing platform is "unknown". */
+    public String platform;
+    /** Start of the bucket of the session's start (session_id). */
+    public long bucketStart;
+    public long lengthMs;
+    public long eventCount;
+    public boolean empty;
+    public boolean zeroLength;
+    public boolean overLimit;
+    /** When the sessionizer forgets this version. */
+    public long purgeTime;
+
+    public SessionFacts() {}
+
+    /** Counted in the length measures (time spent, average, bins, percentiles)? */
+    public boolean hasLength() {
+        return !empty && !overLimit;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof SessionFacts)) return false;
+        SessionFacts f = (SessionFacts) o;
+        return bucketStart == f.bucketStart && lengthMs == f.lengthMs && eventCount == f.eventCount
+                && empty == f.empty && zeroLength == f.zeroLength && overLimit == f.overLimit
+                && purgeTime == f.purgeTime && Objects.equals(owner, f.owner) && Objects.equals(platform, f.platform);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(owner, bucketStart, lengthMs);
+    }
+
+    @Override
+    public String toString() {
+        return "Facts{" + owner + " " + platform + " bucket=" + bucketStart + " len=" + lengthMs + " events=" + eventCount
+                + (empty ? " empty" : "") + (overLimit ? " over" : "") + "}";
+    }
+}
