@@ -14,7 +14,10 @@ import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
+import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -51,6 +54,12 @@ public class SessionizeFunction extends KeyedProcessFunction<String, Event, Sess
     private transient Counter sessionsEmitted;
     private transient Counter sessionRevisions;
     private transient Counter sessionRetractions;
+    private transient Counter eventsIn;
+    /** Sessions of this subtask not emitted yet or changed since (counted since the subtask started). */
+    private transient volatile long openSessions;
+    /** The last watermark this subtask saw, for the watermark-lag gauge. */
+    private transient volatile long lastWatermark;
+    private transient Histogram sessionLengths;
 
     public SessionizeFunction(OwnerTimeline timeline, long dedupHorizonMs) {
         this.timeline = timeline;
@@ -69,11 +78,19 @@ public class SessionizeFunction extends KeyedProcessFunction<String, Event, Sess
         sessionsEmitted = metrics.counter("sessionsEmitted");
         sessionRevisions = metrics.counter("sessionRevisions");
         sessionRetractions = metrics.counter("sessionRetractions");
+        eventsIn = metrics.counter("eventsIn");
+        lastWatermark = Long.MIN_VALUE;
+        metrics.gauge("openSessions", (Gauge<Long>) () -> Math.max(0, openSessions));
+        metrics.gauge("watermarkLagMs", (Gauge<Long>) this::watermarkLagMs);
+        // length of every emitted session record (a revision counts again), last 10000
+        sessionLengths = metrics.histogram("sessionLengthMs", new DescriptiveStatisticsHistogram(10_000));
     }
 
     @Override
     public void processElement(Event event, Context ctx, Collector<SessionChange> out) throws Exception {
         long watermark = ctx.timerService().currentWatermark();
+        eventsIn.inc();
+        lastWatermark = watermark;
         if (timeline.isTooLate(event.time, watermark)) {
             lateEvents.inc();
             ctx.output(LATE, new LateEvent(event, watermark, timeline.placementDeadline(event.time)));
@@ -89,7 +106,9 @@ public class SessionizeFunction extends KeyedProcessFunction<String, Event, Sess
             return;
         }
         List<Session> owned = load();
+        long pendingBefore = pending(owned);
         Session placed = timeline.place(owned, event);
+        openSessions += pending(owned) - pendingBefore;
         long close = timeline.closeTime(placed);
         // a session already past its close time is re-emitted at the next watermark
         ctx.timerService().registerEventTimeTimer(close > watermark ? close : watermark + 1);
@@ -100,14 +119,18 @@ public class SessionizeFunction extends KeyedProcessFunction<String, Event, Sess
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<SessionChange> out) throws Exception {
         long watermark = ctx.timerService().currentWatermark();
+        lastWatermark = watermark;
         List<Session> owned = load();
         if (!owned.isEmpty()) {
+            long pendingBefore = pending(owned);
             timeline.advance(owned, watermark, change -> {
                 if (change.isRetraction()) sessionRetractions.inc();
                 else if (change.session.revision == 1) sessionsEmitted.inc();
                 else sessionRevisions.inc();
+                if (!change.isRetraction()) sessionLengths.update(change.session.lengthMs());
                 out.collect(change);
             });
+            openSessions += pending(owned) - pendingBefore;
             if (owned.isEmpty()) sessions.clear();
             else sessions.update(owned);
         }
@@ -135,6 +158,20 @@ public class SessionizeFunction extends KeyedProcessFunction<String, Event, Sess
 
     private long forgetBefore(long watermark) {
         return watermark == Long.MIN_VALUE ? Long.MIN_VALUE : watermark - dedupHorizonMs;
+    }
+
+    private static long pending(List<Session> owned) {
+        long n = 0;
+        for (Session s : owned) {
+            if (s.dirty) n++;
+        }
+        return n;
+    }
+
+    /** Wall clock minus the current watermark; 0 before the first watermark and after the last. */
+    private long watermarkLagMs() {
+        long w = lastWatermark;
+        return w == Long.MIN_VALUE || w == Long.MAX_VALUE ? 0 : System.currentTimeMillis() - w;
     }
 
     private List<Session> load() throws Exception {
