@@ -1,6 +1,7 @@
 package com.sessionflow.event;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -46,7 +47,8 @@ public final class EventParser implements Serializable {
     /** Parses one record and hands every event or dead letter it yields to {@code out}. */
     public void parse(RecordOrigin origin, Consumer<ParsedRecord> out) {
         if (mapper == null) {
-            mapper = new ObjectMapper();
+            // a second JSON value after the first is an error, not something to drop silently
+            mapper = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
             interned = new HashMap<>();
         }
         byte[] value = origin.value;
