@@ -1,0 +1,309 @@
+package com.sessionflow.functions;
+
+import static com.sessionflow.reference.TestEvents.at;
+import static com.sessionflow.reference.TestEvents.event;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sessionflow.event.Event;
+import com.sessionflow.reference.ReferenceSessionizer;
+import com.sessionflow.reference.ReferenceSessionizer.ExpectedSession;
+import com.sessionflow.reference.TestEvents;
+import com.sessionflow.session.CloseReason;
+import com.sessionflow.session.OwnerTimeline;
+import com.sessionflow.session.Session;
+import com.sessionflow.session.SessionChange;
+import com.sessionflow.session.SessionDefinition;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** SessionizeFunction in Flink's keyed operator harness: timers, late updates, retractions, state. */
+class SessionizeFunctionTest {
+
+    static final long GAP = 100;
+    static final long LATENESS = 500;
+    static final SessionDefinition DEFINITION = SessionDefinition.builder()
+            .gap(Duration.ofMillis(GAP)).inactiveTypes(Set.of("push_received")).build();
+    static final long DEDUP = 10_000;
+
+    SessionizerHarness h;
+
+    @BeforeEach
+    void open() throws Exception {
+        h = new SessionizerHarness(new OwnerTimeline(DEFINITION, LATENESS), DEDUP);
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        h.close();
+    }
+
+    static Event e(long time) {
+        return event(time);
+    }
+
+    static Session update(SessionChange c) {
+        assertThat(c.isRetraction()).as("%s", c).isFalse();
+        return c.session;
+    }
+
+    @Test
+    void emitsAtEndPlusGapMinusOneAndNotBefore() throws Exception {
+        h.events(e(1000), e(1050));
+        h.watermark(1050 + GAP - 2);
+        assertThat(h.changes()).isEmpty();
+        h.watermark(1050 + GAP - 1);
+        List<SessionChange> out = h.changes();
+        assertThat(out).hasSize(1);
+        Session s = update(out.get(0));
+        assertThat(out.get(0).key()).isEqualTo("u/1000");
+        assertThat(s.sessionId).isEqualTo(1000);
+        assertThat(s.endTime).isEqualTo(1050);
+        assertThat(s.eventCount).isEqualTo(2);
+        assertThat(s.revision).isEqualTo(1);
+        assertThat(s.closeReason).isEqualTo(CloseReason.GAP);
+        h.watermark(5000);
+        assertThat(h.changes()).isEmpty();
+    }
+
+    @Test
+    void anEventAtExactlyTheGapIsANewSession() throws Exception {
+        h.events(e(1000), e(1100)).watermark(1099);
+        assertThat(h.changes()).singleElement().satisfies(c -> assertThat(update(c).eventCount).isEqualTo(1));
+        h.watermark(1199);
+        assertThat(h.changes()).singleElement().satisfies(c -> assertThat(c.key()).isEqualTo("u/1100"));
+    }
+
+    @Test
+    void ownersAreIndependent() throws Exception {
+        h.events(at("a", 1000).build(), at("b", 1040).build(), at("a", 1060).build(), at("b", 1200).build());
+        h.watermark(1159);
+        assertThat(h.changes()).extracting(SessionChange::key).containsExactlyInAnyOrder("a/1000", "b/1040");
+        h.watermark(Long.MAX_VALUE);
+        assertThat(h.changes()).singleElement().satisfies(c -> {
+            assertThat(c.key()).isEqualTo("b/1200");
+            assertThat(update(c).closeReason).isEqualTo(CloseReason.END_OF_INPUT);
+        });
+    }
+
+    @Test
+    void lateEventsReEmitOnceAtTheNextWatermark() throws Exception {
+        h.events(e(1000), e(1090)).watermark(1189);
+        assertThat(h.changes()).hasSize(1);
+        // a whole offline batch between two watermarks, inside the emitted session
+        h.events(e(1010), e(1020), e(1030), e(1040));
+        assertThat(h.changes()).isEmpty();
+        h.watermark(1190);
+        List<SessionChange> out = h.changes();
+        assertThat(out).hasSize(1);
+        Session s = update(out.get(0));
+        assertThat(out.get(0).key()).isEqualTo("u/1000");
+        assertThat(s.revision).isEqualTo(2);
+        assertThat(s.eventCount).isEqualTo(6);
+        assertThat(s.endTime).isEqualTo(1090);
+        h.watermark(1300);
+        assertThat(h.changes()).isEmpty();
+    }
+
+    @Test
+    void aLateEventExtendingASessionForwardWaitsForTheNewCloseTime() throws Exception {
+        h.event(e(1000)).watermark(1099);
+        h.changes();
+        h.event(e(1090)); // close time moves to 1189
+        h.watermark(1150);
+        assertThat(h.changes()).isEmpty();
+        h.watermark(1189);
+        assertThat(h.changes()).singleElement().satisfies(c -> assertThat(update(c).revision).isEqualTo(2));
+    }
+
+    @Test
+    void lateBatchTouchingTwoSessionsReEmitsEachOnce() throws Exception {
+        h.events(e(1000), e(1090), e(1300), e(1390)).watermark(1489);
+        assertThat(h.changes()).hasSize(2);
+        h.events(e(1010), e(1310), e(1020), e(1320));
+        h.watermark(1490);
+        assertThat(h.late()).isEmpty();
+        Map<String, Session> out = h.changes().stream()
+                .collect(Collectors.toMap(SessionChange::key, SessionizeFunctionTest::update));
+        assertThat(out).containsOnlyKeys("u/1000", "u/1300");
+        assertThat(out.values()).allSatisfy(s -> {
+            assertThat(s.revision).isEqualTo(2);
+            assertThat(s.eventCount).isEqualTo(4);
+        });
+    }
+
+    @Test
+    void aLateEventBridgingTwoEmittedSessionsMergesThemAndRetractsTheLaterKey() throws Exception {
+        h.events(e(1000), e(1150)).watermark(1249);
+        assertThat(h.changes()).extracting(SessionChange::key).containsExactlyInAnyOrder("u/1000", "u/1150");
+        h.event(e(1080)).watermark(1250);
+        List<SessionChange> out = h.changes();
+        assertThat(out).hasSize(2);
+        assertThat(out.get(0).isRetraction()).isTrue();
+        assertThat(out.get(0).key()).isEqualTo("u/1150");
+        Session merged = update(out.get(1));
+        assertThat(out.get(1).key()).isEqualTo("u/1000");
+        assertThat(merged.eventCount).isEqualTo(3);
+        assertThat(merged.endTime).isEqualTo(1150);
+        assertThat(merged.revision).isEqualTo(2);
+        assertThat(h.compacted()).containsOnlyKeys("u/1000");
+    }
+
+    @Test
+    void backwardExtensionRetractsTheOldId() throws Exception {
+        h.event(e(1000)).watermark(1099);
+        h.changes();
+        h.event(e(950)).watermark(1100);
+        List<SessionChange> out = h.changes();
+        assertThat(out).hasSize(2);
+        assertThat(out.get(0).isRetraction()).isTrue();
+        assertThat(out.get(0).key()).isEqualTo("u/1000");
+        assertThat(out.get(1).key()).isEqualTo("u/950");
+        assertThat(update(out.get(1)).startTime).isEqualTo(950);
+        assertThat(h.compacted()).containsOnlyKeys("u/950");
+    }
+
+    @Test
+    void tooLateEventsGoToTheLateOutput() throws Exception {
+        h.event(e(1000)).watermark(1000 + GAP - 1 + LATENESS);
+        h.changes();
+        // at the deadline: still placed
+        h.event(e(1000)).watermark(1000 + GAP + LATENESS);
+        assertThat(h.late()).isEmpty();
+        assertThat(h.changes()).singleElement().satisfies(c -> assertThat(update(c).eventCount).isEqualTo(2));
+        // one past it: too late
+        h.event(e(1000));
+        assertThat(h.late()).singleElement().satisfies(l -> {
+            assertThat(l.event.time).isEqualTo(1000);
+            assertThat(l.watermark).isEqualTo(1000 + GAP + LATENESS);
+            assertThat(l.deadline).isEqualTo(1000 + GAP - 1 + LATENESS);
+            assertThat(l.reason()).isEqualTo("too_late");
+        });
+        h.watermark(10_000);
+        assertThat(h.changes()).isEmpty();
+        assertThat(h.outOfSession()).isEmpty();
+    }
+
+    @Test
+    void outOfSessionEventsGoToTheirSideOutput() throws Exception {
+        Event minusOne = TestEvents.outOfSession(1050);
+        Event push = at("u", 1099).type("push_received").build();
+        h.events(e(1000), minusOne, push, e(1100)).watermark(Long.MAX_VALUE);
+        assertThat(h.outOfSession()).containsExactly(minusOne, push);
+        assertThat(h.changes()).extracting(SessionChange::key).containsExactly("u/1000", "u/1100");
+    }
+
+    @Test
+    void duplicatesAreDropped() throws Exception {
+        Event a = at("u", 1000).insertId("i1").build();
+        Event again = TestEvents.copy(a);
+        Event otherDevice = at("u", 1010).insertId("i1").device("device-2").build();
+        Event noInsertId = e(1020);
+        Event minusOne = at("u", 1030).insertId("i2").sessionId(-1).build();
+        h.events(a, again, otherDevice, noInsertId, TestEvents.copy(noInsertId), minusOne, TestEvents.copy(minusOne));
+        // a retry after the session was emitted
+        h.watermark(1200).event(TestEvents.copy(a)).watermark(1300);
+        List<SessionChange> out = h.allChanges();
+        assertThat(out).singleElement().satisfies(c -> assertThat(update(c).eventCount).isEqualTo(4));
+        assertThat(h.outOfSession()).hasSize(1);
+    }
+
+    @Test
+    void dedupCanBeTurnedOff() throws Exception {
+        try (SessionizerHarness noDedup = new SessionizerHarness(new OwnerTimeline(DEFINITION, LATENESS), 0)) {
+            Event a = at("u", 1000).insertId("i1").build();
+            noDedup.events(a, TestEvents.copy(a)).watermark(Long.MAX_VALUE);
+            assertThat(noDedup.changes()).singleElement()
+                    .satisfies(c -> assertThat(update(c).eventCount).isEqualTo(2));
+        }
+    }
+
+    @Test
+    void stateIsPurgedAfterThePurgeTime() throws Exception {
+        h.events(at("u", 1000).insertId("i1").build(), e(1050));
+        h.watermark(1149);
+        assertThat(h.changes()).hasSize(1);
+        long purge = 1050 + GAP - 1 + GAP + LATENESS;
+        h.watermark(purge - 1);
+        assertThat(h.numKeyedStateEntries()).as("session and dedup state").isEqualTo(2);
+        h.watermark(purge);
+        assertThat(h.numKeyedStateEntries()).as("dedup state only").isEqualTo(1);
+        // an insert id is kept for the dedup horizon after its event time (timers rounded to a minute)
+        h.watermark(1000 + DEDUP + 60_000);
+        assertThat(h.numKeyedStateEntries()).isZero();
+        assertThat(h.numEventTimeTimers()).isZero();
+        assertThat(h.changes()).isEmpty();
+    }
+
+    @Test
+    void everythingIsForgottenAtTheEndOfInput() throws Exception {
+        h.events(at("a", 1000).insertId("1").build(), at("b", 5000).insertId("2").build(),
+                TestEvents.outOfSession(7000));
+        h.watermark(Long.MAX_VALUE);
+        assertThat(h.numKeyedStateEntries()).isZero();
+        assertThat(h.numEventTimeTimers()).isZero();
+    }
+
+    /** A run with late updates, merges and duplicates, optionally restored from a snapshot midway. */
+    List<SessionChange> scenario(SessionizerHarness run, int restoreAt) throws Exception {
+        List<Runnable> steps = new ArrayList<>();
+        Object[] script = {
+            at("a", 1000).insertId("a1").build(), at("a", 1040).insertId("a2").build(),
+            at("b", 1010).insertId("b1").type("session_start").build(), 1100L,
+            at("a", 1150).insertId("a3").build(), at("b", 1090).insertId("b2").build(), 1200L,
+            at("a", 1080).insertId("a4").build(), // bridges a/1000 and a/1150
+            at("a", 1000).insertId("a1").build(), // duplicate of an event before the snapshot
+            at("b", 1300).insertId("b3").build(), 1260L,
+            at("b", 990).insertId("b4").build(), // backward extension of b/1010
+            TestEvents.outOfSession(1310), 1400L, Long.MAX_VALUE};
+        int i = 0;
+        for (Object step : script) {
+            if (i++ == restoreAt) run.snapshotAndRestore();
+            if (step instanceof Event e) run.event(e);
+            else run.watermark((Long) step);
+        }
+        return run.allChanges();
+    }
+
+    static List<String> describe(List<SessionChange> changes) {
+        return changes.stream().map(c -> c.isRetraction() ? "retract " + c.key()
+                : c.key() + " " + ExpectedSession.of(c.session) + " rev " + c.session.revision
+                        + " " + c.session.closeReason).toList();
+    }
+
+    @Test
+    void aSnapshotAndRestoreMidwayChangesNothing() throws Exception {
+        List<String> straight = describe(scenario(h, -1));
+        // the run itself is right
+        Map<String, ExpectedSession> compacted = h.compacted().entrySet().stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, x -> ExpectedSession.of(x.getValue())));
+        assertThat(compacted.keySet()).containsExactlyInAnyOrder("a/1000", "b/990", "b/1300");
+        assertThat(compacted.get("a/1000").eventCount()).isEqualTo(4);
+        assertThat(compacted.get("b/990").eventCount()).isEqualTo(3);
+        for (int at = 1; at < 16; at++) {
+            try (SessionizerHarness restored = new SessionizerHarness(new OwnerTimeline(DEFINITION, LATENESS), DEDUP)) {
+                assertThat(describe(scenario(restored, at))).as("restored before step %d", at).isEqualTo(straight);
+            }
+        }
+    }
+
+    @Test
+    void rocksDbGivesTheSameResultAndRestores() throws Exception {
+        // RocksDB serializes on every access: a state change made without writing it back shows here
+        List<String> heap = describe(scenario(h, -1));
+        for (int at : new int[] {-1, 5, 9}) {
+            try (SessionizerHarness rocks = new SessionizerHarness(
+                    new OwnerTimeline(DEFINITION, LATENESS), DEDUP, new EmbeddedRocksDBStateBackend())) {
+                assertThat(describe(scenario(rocks, at))).as("restored before step %d", at).isEqualTo(heap);
+            }
+        }
+    }
+}

@@ -1,0 +1,144 @@
+package com.sessionflow.functions;
+
+import com.sessionflow.event.Event;
+import com.sessionflow.session.LateEvent;
+import com.sessionflow.session.OwnerTimeline;
+import com.sessionflow.session.Session;
+import com.sessionflow.session.SessionChange;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.StateBackend;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+
+/**
+ * SessionizeFunction in Flink's keyed operator test harness, with what tests need: feed events
+ * and watermarks, read the changes emitted since the last look, the side outputs, a compacted
+ * view of the changelog, and a snapshot/restore round trip.
+ */
+final class SessionizerHarness implements AutoCloseable {
+
+    private final OwnerTimeline timeline;
+    private final long dedupHorizonMs;
+    private final StateBackend backend;
+    private KeyedOneInputStreamOperatorTestHarness<String, Event, SessionChange> harness;
+    private long checkpointId;
+
+    private final List<SessionChange> all = new ArrayList<>();
+    private final List<SessionChange> unread = new ArrayList<>();
+    private final List<LateEvent> late = new ArrayList<>();
+    private final List<Event> outOfSession = new ArrayList<>();
+    /** What a compacted topic holds: key -> latest session; a tombstone removes the key. */
+    private final Map<String, Session> compacted = new LinkedHashMap<>();
+
+    SessionizerHarness(OwnerTimeline timeline, long dedupHorizonMs) throws Exception {
+        this(timeline, dedupHorizonMs, null);
+    }
+
+    SessionizerHarness(OwnerTimeline timeline, long dedupHorizonMs, StateBackend backend) throws Exception {
+        this.timeline = timeline;
+        this.dedupHorizonMs = dedupHorizonMs;
+        this.backend = backend;
+        harness = create();
+        harness.open();
+    }
+
+    private KeyedOneInputStreamOperatorTestHarness<String, Event, SessionChange> create() throws Exception {
+        var h = new KeyedOneInputStreamOperatorTestHarness<String, Event, SessionChange>(
+                new KeyedProcessOperator<>(new SessionizeFunction(timeline, dedupHorizonMs)),
+                e -> e.owner, Types.STRING);
+        if (backend != null) h.setStateBackend(backend);
+        return h;
+    }
+
+    SessionizerHarness event(Event e) throws Exception {
+        harness.processElement(e, e.time);
+        collect();
+        return this;
+    }
+
+    SessionizerHarness events(Event... events) throws Exception {
+        for (Event e : events) event(e);
+        return this;
+    }
+
+    SessionizerHarness watermark(long w) throws Exception {
+        harness.processWatermark(w);
+        collect();
+        return this;
+    }
+
+    /** The changes emitted since the last call. */
+    List<SessionChange> changes() {
+        List<SessionChange> c = new ArrayList<>(unread);
+        unread.clear();
+        return c;
+    }
+
+    List<SessionChange> allChanges() {
+        return all;
+    }
+
+    List<LateEvent> late() {
+        return late;
+    }
+
+    List<Event> outOfSession() {
+        return outOfSession;
+    }
+
+    Map<String, Session> compacted() {
+        return compacted;
+    }
+
+    int numKeyedStateEntries() {
+        return harness.numKeyedStateEntries();
+    }
+
+    int numEventTimeTimers() {
+        return harness.numEventTimeTimers();
+    }
+
+    /** Takes a snapshot, throws the operator away and restores a new one from the snapshot. */
+    void snapshotAndRestore() throws Exception {
+        OperatorSubtaskState snapshot = harness.snapshot(++checkpointId, checkpointId);
+        collect();
+        harness.close();
+        harness = create();
+        harness.initializeState(snapshot);
+        harness.open();
+    }
+
+    private void collect() {
+        for (Object o : harness.getOutput()) {
+            if (o instanceof StreamRecord<?> r) {
+                SessionChange c = (SessionChange) r.getValue();
+                all.add(c);
+                unread.add(c);
+                if (c.isRetraction()) compacted.remove(c.key());
+                else compacted.put(c.key(), c.session);
+            }
+        }
+        harness.getOutput().clear();
+        var lateOut = harness.getSideOutput(SessionizeFunction.LATE);
+        if (lateOut != null) {
+            lateOut.forEach(r -> late.add(r.getValue()));
+            lateOut.clear();
+        }
+        var oos = harness.getSideOutput(SessionizeFunction.OUT_OF_SESSION);
+        if (oos != null) {
+            oos.forEach(r -> outOfSession.add(r.getValue()));
+            oos.clear();
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        harness.close();
+    }
+}
