@@ -200,7 +200,12 @@ public final class ExportReplay {
             System.out.println(usage());
             return;
         }
-        run(StreamExecutionEnvironment.getExecutionEnvironment(), replay);
+        try {
+            run(StreamExecutionEnvironment.getExecutionEnvironment(), replay);
+        } catch (InvalidOptionException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+        }
     }
 
     /** Finds the files, builds the batch job on {@code env}, runs it to its end. */
