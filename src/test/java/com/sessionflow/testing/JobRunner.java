@@ -1,0 +1,76 @@
+package com.sessionflow.testing;
+
+import com.sessionflow.job.JobOptions;
+import com.sessionflow.job.SessionJob;
+import com.sessionflow.kafka.Topics;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/** Runs the real job ({@link SessionJob#build}) on the test MiniCluster. */
+public final class JobRunner {
+
+    private JobRunner() {}
+
+    /**
+     * Prepares the topics as the job's main does, then runs the job bounded: it reads every input
+     * partition up to its current end, emits everything (the final watermark closes every session),
+     * commits its transactions in a final checkpoint and ends. Fails after {@code timeout}.
+     */
+    public static JobExecutionResult runBounded(FlinkCluster flink, JobOptions options, Duration timeout) throws Exception {
+        Topics.prepare(options.kafka(), options.createTopics());
+        StreamExecutionEnvironment env = flink.env();
+        SessionJob.build(env, options, OffsetsInitializer.latest());
+        JobClient client = env.executeAsync("sessionflow bounded test run");
+        try {
+            return client.getJobExecutionResult().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            cancel(client);
+            throw new AssertionError("the bounded job did not finish within " + timeout, e);
+        }
+    }
+
+    /** Prepares the topics and starts the job unbounded; the caller cancels it ({@link #cancel}). */
+    public static JobClient start(FlinkCluster flink, JobOptions options) throws Exception {
+        Topics.prepare(options.kafka(), options.createTopics());
+        StreamExecutionEnvironment env = flink.env();
+        SessionJob.build(env, options, null);
+        JobClient client = env.executeAsync("sessionflow unbounded test run");
+        awaitRunning(client, Duration.ofSeconds(60));
+        return client;
+    }
+
+    public static boolean isRunning(JobClient client) throws Exception {
+        return client.getJobStatus().get(10, TimeUnit.SECONDS) == JobStatus.RUNNING;
+    }
+
+    /** Cancels the job and waits until it is gone; never throws. */
+    public static void cancel(JobClient client) {
+        if (client == null) return;
+        try {
+            JobStatus status = client.getJobStatus().get(10, TimeUnit.SECONDS);
+            if (!status.isGloballyTerminalState()) client.cancel().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            // already finished or gone
+        }
+    }
+
+    private static void awaitRunning(JobClient client, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            JobStatus status = client.getJobStatus().get(10, TimeUnit.SECONDS);
+            if (status == JobStatus.RUNNING) return;
+            if (status.isGloballyTerminalState()) {
+                client.getJobExecutionResult().get(10, TimeUnit.SECONDS);
+                throw new AssertionError("the job ended before it ran: " + status);
+            }
+            if (System.nanoTime() > deadline) throw new AssertionError("the job is not running after " + timeout + ": " + status);
+            Thread.sleep(100);
+        }
+    }
+}

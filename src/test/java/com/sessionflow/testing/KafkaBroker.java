@@ -1,0 +1,206 @@
+package com.sessionflow.testing;
+
+import com.sessionflow.demo.EmbeddedKafka;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * One real Kafka broker (KRaft, in this JVM) per test class, with the few client operations the
+ * tests need: create topics, produce, and read a topic to its end as a read_committed consumer
+ * sees it. Register it as {@code @RegisterExtension static final KafkaBroker KAFKA = new KafkaBroker();}
+ */
+public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback {
+
+    private static final Duration READ_TIMEOUT = Duration.ofSeconds(60);
+
+    private EmbeddedKafka kafka;
+    private Admin admin;
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        TestDirs.tmp();
+        kafka = EmbeddedKafka.start(0);
+        admin = Admin.create(kafka.clientProperties());
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws Exception {
+        try {
+            if (admin != null) admin.close(Duration.ofSeconds(10));
+        } finally {
+            if (kafka != null) kafka.close();
+        }
+    }
+
+    public String bootstrapServers() {
+        return kafka.bootstrapServers();
+    }
+
+    public Admin admin() {
+        return admin;
+    }
+
+    public void createTopic(String topic, int partitions) throws Exception {
+        createTopic(topic, partitions, Map.of());
+    }
+
+    public void createTopic(String topic, int partitions, Map<String, String> configs) throws Exception {
+        NewTopic t = new NewTopic(topic, Optional.of(partitions), Optional.empty()).configs(configs);
+        admin.createTopics(List.of(t)).all().get(30, TimeUnit.SECONDS);
+    }
+
+    /** Topic configs as the broker reports them (defaults included). */
+    public Map<String, String> topicConfig(String topic) throws Exception {
+        var resource = new org.apache.kafka.common.config.ConfigResource(
+                org.apache.kafka.common.config.ConfigResource.Type.TOPIC, topic);
+        var config = admin.describeConfigs(List.of(resource)).all().get(30, TimeUnit.SECONDS).get(resource);
+        Map<String, String> out = new HashMap<>();
+        config.entries().forEach(e -> out.put(e.name(), e.value()));
+        return out;
+    }
+
+    public int partitionCount(String topic) throws Exception {
+        return admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS)
+                .get(topic).partitions().size();
+    }
+
+    /** Sends the records (in order, idempotently) and returns where each one landed. */
+    public List<RecordMetadata> produce(List<ProducerRecord<byte[], byte[]>> records) throws Exception {
+        Properties p = kafka.clientProperties();
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(4 * 1024 * 1024));
+        List<Future<RecordMetadata>> sent = new ArrayList<>();
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (ProducerRecord<byte[], byte[]> r : records) sent.add(producer.send(r));
+            producer.flush();
+        }
+        List<RecordMetadata> out = new ArrayList<>();
+        for (Future<RecordMetadata> f : sent) out.add(f.get(30, TimeUnit.SECONDS));
+        return out;
+    }
+
+    /** A record with a UTF-8 key and value, to the partition its key hashes to, stamped now. */
+    public static ProducerRecord<byte[], byte[]> record(String topic, String key, String value) {
+        return new ProducerRecord<>(topic, utf8(key), utf8(value));
+    }
+
+    /**
+     * Every record of the topic that a read_committed consumer sees, up to the topic's current
+     * end (its last stable offset), in (partition, offset) order.
+     */
+    public List<ConsumerRecord<byte[], byte[]>> readToEnd(String topic) {
+        Properties p = kafka.clientProperties();
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "test-reader-" + UUID.randomUUID());
+        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (PartitionInfo info : consumer.partitionsFor(topic, Duration.ofSeconds(30))) {
+                partitions.add(new TopicPartition(topic, info.partition()));
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            // for a read_committed consumer, the end is the last stable offset
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
+            long deadline = System.nanoTime() + READ_TIMEOUT.toNanos();
+            while (!reached(consumer, end)) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("could not read " + topic + " to its end " + end + " within " + READ_TIMEOUT);
+                }
+                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
+            }
+        }
+        out.sort(Comparator.<ConsumerRecord<byte[], byte[]>>comparingInt(ConsumerRecord::partition)
+                .thenComparingLong(ConsumerRecord::offset));
+        return out;
+    }
+
+    private static boolean reached(KafkaConsumer<?, ?> consumer, Map<TopicPartition, Long> end) {
+        for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
+            if (consumer.position(e.getKey()) < e.getValue()) return false;
+        }
+        return true;
+    }
+
+    /**
+     * What a compacted topic holds once compaction has run: each key's latest value, keys whose
+     * latest record is a tombstone removed. Read with read_committed.
+     */
+    public Map<String, String> compacted(String topic) {
+        return fold(readToEnd(topic));
+    }
+
+    public static Map<String, String> fold(List<ConsumerRecord<byte[], byte[]>> records) {
+        Map<String, String> latest = new LinkedHashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            String key = text(r.key());
+            if (r.value() == null) latest.remove(key);
+            else latest.put(key, text(r.value()));
+        }
+        return latest;
+    }
+
+    /** Reads the topic again and again until {@code done} holds, or fails after {@code timeout}. */
+    public List<ConsumerRecord<byte[], byte[]>> awaitRecords(String topic,
+            Predicate<List<ConsumerRecord<byte[], byte[]>>> done, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            List<ConsumerRecord<byte[], byte[]>> records = readToEnd(topic);
+            if (done.test(records)) return records;
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("topic " + topic + " did not reach the expected state within " + timeout
+                        + "; it holds " + records.size() + " committed records: " + describe(records));
+            }
+            Thread.sleep(250);
+        }
+    }
+
+    public static String describe(List<ConsumerRecord<byte[], byte[]>> records) {
+        StringBuilder sb = new StringBuilder();
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            sb.append("\n  ").append(r.partition()).append('@').append(r.offset()).append(' ')
+                    .append(text(r.key())).append(" -> ").append(text(r.value()));
+        }
+        return sb.toString();
+    }
+
+    public static byte[] utf8(String s) {
+        return s == null ? null : s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    public static String text(byte[] b) {
+        return b == null ? null : new String(b, StandardCharsets.UTF_8);
+    }
+}
