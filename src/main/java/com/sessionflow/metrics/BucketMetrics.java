@@ -115,7 +115,12 @@ public class BucketMetrics extends KeyedProcessFunction<String, MetricsDelta, Me
             map.remove(key);
             return AddResult.REMOVED;
         }
-        if (now < 0) throw new IllegalStateException("negative count for " + key + ": a subtraction without its addition");
+        if (now < 0) {
+            // cannot happen (a session's subtraction follows its addition on one channel); never stop the job for it
+            LOG.error("Negative count for {} in metrics state: a subtraction without its addition; treated as 0", key);
+            map.remove(key);
+            return old == null ? AddResult.CHANGED : AddResult.REMOVED;
+        }
         map.put(key, now);
         return old == null ? AddResult.ADDED : AddResult.CHANGED;
     }
