@@ -1,0 +1,166 @@
+package com.sessionflow.functions;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sessionflow.event.Event;
+import com.sessionflow.reference.ReferenceSessionizer;
+import com.sessionflow.reference.ReferenceSessionizer.ExpectedSession;
+import com.sessionflow.session.OwnerTimeline;
+import com.sessionflow.session.SessionChange;
+import com.sessionflow.session.SessionDefinition;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Builders;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
+import net.jqwik.api.constraints.IntRange;
+
+/**
+ * Random multi-owner streams through the operator give, once all data is in, exactly what the
+ * independent batch reference computes from all events: out of order within the bound, -1 and
+ * inactive events, markers, duplicates, and late events up to the allowed lateness.
+ */
+class SessionizePropertyTest {
+
+    static final long GAP = 100;
+    static final long BOUND = 30;
+    static final long LATENESS = 200;
+    static final long DEDUP = 10_000;
+    static final Set<String> INACTIVE = Set.of("push_received");
+    static final SessionDefinition DEFINITION = SessionDefinition.builder()
+            .gap(Duration.ofMillis(GAP)).inactiveTypes(INACTIVE).build();
+    static final String[] PLATFORMS = {"iOS", "Android", "Web"};
+
+    /** One generated event: its owner, time step, type and how it is delivered. */
+    record Spec(int owner, long step, String type, boolean minusOne, boolean duplicate, boolean late, int delay) {}
+
+    @Provide
+    Arbitrary<List<Spec>> streams() {
+        Arbitrary<Spec> spec = Builders.withBuilder(() -> new Object[7])
+                .use(Arbitraries.integers().between(0, 3)).in((a, v) -> { a[0] = v; return a; })
+                // steps around the gap boundary, inside a session and well beyond it
+                .use(Arbitraries.frequency(
+                        Tuple.of(3, 0L), Tuple.of(2, 1L), Tuple.of(6, 20L), Tuple.of(6, 60L),
+                        Tuple.of(4, GAP - 1), Tuple.of(4, GAP), Tuple.of(2, GAP + 1), Tuple.of(3, 3 * GAP)))
+                        .in((a, v) -> { a[1] = v; return a; })
+                .use(Arbitraries.frequency(
+                        Tuple.of(8, "click"), Tuple.of(4, "view"), Tuple.of(2, "session_start"),
+                        Tuple.of(2, "session_end"), Tuple.of(1, "push_received")))
+                        .in((a, v) -> { a[2] = v; return a; })
+                .use(Arbitraries.integers().between(0, 9).map(i -> i == 0)).in((a, v) -> { a[3] = v; return a; })
+                .use(Arbitraries.integers().between(0, 9).map(i -> i == 0)).in((a, v) -> { a[4] = v; return a; })
+                .use(Arbitraries.integers().between(0, 4).map(i -> i == 0)).in((a, v) -> { a[5] = v; return a; })
+                // the extremes of the delay matter most: as late as still allowed
+                .use(Arbitraries.frequencyOf(Tuple.of(1, Arbitraries.just(0)), Tuple.of(2, Arbitraries.just(1000)),
+                        Tuple.of(4, Arbitraries.integers().between(0, 1000)))).in((a, v) -> { a[6] = v; return a; })
+                .build(a -> new Spec((Integer) a[0], (Long) a[1], (String) a[2], (Boolean) a[3],
+                        (Boolean) a[4], (Boolean) a[5], (Integer) a[6]));
+        return spec.list().ofMinSize(1).ofMaxSize(60);
+    }
+
+    /** An event and when it reaches the operator. */
+    record Delivery(Event event, long arrival, int index) {}
+
+    static Event event(Spec s, long time, int index) {
+        Event e = new Event();
+        e.owner = "o" + s.owner;
+        e.userId = e.owner;
+        e.deviceId = "d" + s.owner;
+        e.eventType = s.type;
+        e.time = time;
+        if (s.minusOne) e.sdkSessionId = -1;
+        e.insertId = "e" + index;
+        // a function of (time, type), so the "first event" of a session is never ambiguous
+        e.platform = PLATFORMS[Math.floorMod((time + s.type).hashCode(), PLATFORMS.length)];
+        return e;
+    }
+
+    static long delay(boolean late, int fraction) {
+        // in order within the bound, or late: behind the watermark, but at most gap + lateness
+        return late ? BOUND + 1 + fraction * (GAP + LATENESS - 1) / 1000 : fraction * BOUND / 1000;
+    }
+
+    static List<Delivery> deliveries(List<Spec> specs, List<Event> all) {
+        long[] clocks = new long[4];
+        java.util.Arrays.fill(clocks, 1_000_000L);
+        List<Delivery> out = new ArrayList<>();
+        int index = 0;
+        for (Spec s : specs) {
+            long time = clocks[s.owner] += s.step;
+            Event e = event(s, time, index);
+            all.add(e);
+            out.add(new Delivery(e, time + delay(s.late, s.delay), index++));
+            if (s.duplicate) {
+                // a producer retry: the same event again, delivered on its own schedule
+                Event copy = event(s, time, index - 1);
+                all.add(copy);
+                out.add(new Delivery(copy, time + delay(!s.late, (s.delay * 7919) % 1001), index++));
+            }
+        }
+        out.sort(Comparator.comparingLong(Delivery::arrival).thenComparingInt(Delivery::index));
+        return out;
+    }
+
+    @Property(tries = 200)
+    void compactedChangelogEqualsTheBatchReference(
+            @ForAll("streams") List<Spec> specs,
+            @ForAll @IntRange(min = 1, max = 5) int watermarkEvery,
+            @ForAll @IntRange(min = -1, max = 60) int restoreAt) throws Exception {
+        List<Event> all = new ArrayList<>();
+        List<Delivery> deliveries = deliveries(specs, all);
+        Map<String, Integer> lastRevision = new HashMap<>();
+        try (SessionizerHarness h = new SessionizerHarness(new OwnerTimeline(DEFINITION, LATENESS), DEDUP)) {
+            long maxSeen = Long.MIN_VALUE;
+            long lastWatermark = Long.MIN_VALUE;
+            int n = 0;
+            for (Delivery d : deliveries) {
+                if (n == restoreAt) h.snapshotAndRestore();
+                h.event(d.event);
+                maxSeen = Math.max(maxSeen, d.event.time);
+                if (++n % watermarkEvery == 0 && maxSeen - BOUND - 1 > lastWatermark) {
+                    lastWatermark = maxSeen - BOUND - 1;
+                    h.watermark(lastWatermark);
+                }
+                checkRevisions(h.changes(), lastRevision);
+            }
+            h.watermark(Long.MAX_VALUE);
+            checkRevisions(h.changes(), lastRevision);
+
+            assertThat(h.late()).as("the generator delivers nothing beyond the allowed lateness").isEmpty();
+            Map<String, ExpectedSession> actual = new TreeMap<>();
+            h.compacted().forEach((k, v) -> actual.put(k, ExpectedSession.of(v)));
+            Map<String, ExpectedSession> expected = new TreeMap<>(ReferenceSessionizer.byKey(
+                    ReferenceSessionizer.sessionize(all, GAP, ReferenceSessionizer.DEFAULT_MARKERS, INACTIVE)));
+            assertThat(actual).as("deliveries %s", deliveries.stream()
+                    .map(d -> d.event.owner + "@" + d.event.time + (d.event.sdkSessionId == -1 ? "(-1)" : "")
+                            + ":" + d.event.eventType + "#" + d.event.insertId).toList())
+                    .isEqualTo(expected);
+            Map<String, Long> outOfSession = h.outOfSession().stream()
+                    .collect(Collectors.groupingBy(e -> e.owner, TreeMap::new, Collectors.counting()));
+            assertThat(outOfSession).isEqualTo(ReferenceSessionizer.outOfSessionCounts(all, INACTIVE));
+            assertThat(h.numKeyedStateEntries()).as("state left after the end of input").isZero();
+            assertThat(h.numEventTimeTimers()).isZero();
+        }
+    }
+
+    /** Every record of a key has a higher revision than the one before; emitted sessions are clean. */
+    static void checkRevisions(List<SessionChange> changes, Map<String, Integer> lastRevision) {
+        for (SessionChange c : changes) {
+            if (c.isRetraction()) continue;
+            assertThat(c.session.dirty).isFalse();
+            Integer before = lastRevision.put(c.key(), c.session.revision);
+            if (before != null) assertThat(c.session.revision).as("revision of %s", c.key()).isGreaterThan(before);
+        }
+    }
+}
