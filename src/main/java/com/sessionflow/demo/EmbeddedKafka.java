@@ -1,5 +1,7 @@
 package com.sessionflow.demo;
 
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -56,7 +58,14 @@ public final class EmbeddedKafka implements AutoCloseable {
                 .setDeleteOnClose(true)
                 .build();
         try {
-            cluster.format();
+            PrintStream stdout = System.out;
+            // the test kit's storage formatter reports to stdout, which is the demo's output
+            System.setOut(new PrintStream(OutputStream.nullOutputStream()));
+            try {
+                cluster.format();
+            } finally {
+                System.setOut(stdout);
+            }
             cluster.startup();
             cluster.waitForReadyBrokers();
         } catch (Exception e) {

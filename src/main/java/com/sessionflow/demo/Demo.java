@@ -1,0 +1,307 @@
+package com.sessionflow.demo;
+
+import com.sessionflow.job.DurationConverter;
+import com.sessionflow.job.InvalidOptionException;
+import com.sessionflow.job.JobOptions;
+import com.sessionflow.job.SessionJob;
+import com.sessionflow.kafka.KafkaSettings;
+import com.sessionflow.kafka.Topics;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.ExceptionUtils;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Unmatched;
+import sun.misc.Signal;
+
+/**
+ * The one-command local run: a Kafka broker, the real job on a local Flink with its web UI, sample
+ * traffic, and the session records printed as checkpoints commit them. Ctrl-C drains the job
+ * (open sessions are closed and committed), prints a summary and stops everything.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Runs sessionflow on this machine: a Kafka broker (KRaft) on 127.0.0.1, the job on a local "
+                + "Flink with its web UI, and realistic sample traffic. Session records are printed as the job "
+                + "commits them; Ctrl-C stops the job with a drain and prints a summary.",
+                "Any other option is passed to the job (its options are listed below), e.g. --gap 2m."})
+public final class Demo implements Callable<Integer> {
+
+    private static final String HOST = "127.0.0.1";
+    private static final int INPUT_PARTITIONS = 3;
+    /** After Ctrl-C the demo ends within this time, whatever hangs. */
+    private static final Duration STOP_BUDGET = Duration.ofSeconds(150);
+
+    @Option(names = "--kafka-port", paramLabel = "PORT", defaultValue = "9092", description = "The broker listens on 127.0.0.1:PORT. Default: ${DEFAULT-VALUE}.")
+    int kafkaPort;
+
+    @Option(names = "--web-port", paramLabel = "PORT", defaultValue = "8081", description = "Flink's web UI listens on 127.0.0.1:PORT. Default: ${DEFAULT-VALUE}.")
+    int webPort;
+
+    @Option(names = "--no-sample-traffic", description = "Run the broker and the job only: produce your own events (e.g. with kcat).")
+    boolean noSampleTraffic;
+
+    @Option(names = "--no-live-traffic", description = "Produce the simulated past only, no live traffic after it.")
+    boolean noLiveTraffic;
+
+    @Option(names = "--history", paramLabel = "DURATION", defaultValue = "2h", converter = DurationConverter.class, description = "Simulated past produced at full speed at start. Default: ${DEFAULT-VALUE}.")
+    Duration history;
+
+    @Option(names = "--users", paramLabel = "N", defaultValue = "100", description = "Simulated users; each has a session about every half hour. Default: ${DEFAULT-VALUE}.")
+    int users;
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "Seed of the sample traffic: the same seed gives the same traffic. Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Unmatched
+    List<String> jobArgs = new ArrayList<>();
+
+    private final PrintStream out = System.out;
+    private final CompletableFuture<String> stopRequested = new CompletableFuture<>();
+
+    public static void main(String[] args) {
+        CommandLine cl = new CommandLine(new Demo());
+        cl.getCommandSpec().usageMessage().footer("%nOptions of the job:%n" + JobOptions.usage().replace("%", "%%"));
+        // without -Ddemo.args Maven passes the expression itself
+        System.exit(cl.execute(Stream.of(args).filter(a -> !a.equals("${demo.args}")).toArray(String[]::new)));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        JobOptions options;
+        try {
+            options = JobOptions.parse(jobArguments().toArray(String[]::new));
+        } catch (InvalidOptionException e) {
+            System.err.println(e.getMessage());
+            return 2;
+        }
+        if (!portFree(kafkaPort, "--kafka-port") || !portFree(webPort, "--web-port")) return 1;
+        // Flink and the broker keep their files under java.io.tmpdir (the build folder, set by the pom)
+        Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir")));
+        // signals end the demo cleanly instead of running shutdown hooks under the running job
+        Signal.handle(new Signal("INT"), s -> stopRequested.complete("Ctrl-C"));
+        Signal.handle(new Signal("TERM"), s -> stopRequested.complete("SIGTERM"));
+        Signal.handle(new Signal("HUP"), s -> stopRequested.complete("the terminal closed"));
+
+        KafkaSettings kafka = options.kafka();
+        out.println("Starting Kafka on " + HOST + ":" + kafkaPort + " ...");
+        EmbeddedKafka broker = EmbeddedKafka.start(kafkaPort);
+        Path savepoints = Files.createTempDirectory("sessionflow-savepoints");
+        try {
+            createTopics(kafka);
+
+            TopicWatcher watcher = new TopicWatcher(kafka, out);
+            Thread watching = daemon(watcher, "topic-watcher");
+
+            out.println("Starting the job on a local Flink (parallelism " + options.parallelism() + ") ...");
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flinkConfig(options));
+            SessionJob.build(env, options, null);
+            JobClient job = env.executeAsync("sessionflow demo");
+            job.getJobExecutionResult().whenComplete((result, error) ->
+                    stopRequested.complete(error == null ? "the job ended" : "the job failed: " + rootMessage(error)));
+
+            SampleTraffic traffic = null;
+            Thread producing = null;
+            if (!noSampleTraffic) {
+                long start = System.currentTimeMillis() - history.toMillis();
+                TrafficGenerator generator = new TrafficGenerator(seed, start, users, Duration.ofMillis(options.definition().gapMs()));
+                traffic = new SampleTraffic(kafka.adminProperties(), kafka.inputTopics.get(0), generator, !noLiveTraffic, out);
+            }
+            printBanner(options, kafka);
+            watching.start();
+            if (traffic != null) producing = daemon(traffic, "sample-traffic");
+            if (producing != null) producing.start();
+
+            String why = stopRequested.get();
+            startWatchdog();
+            out.println();
+            // under Maven the prompt comes back at once: Maven ends on Ctrl-C, the demo a few seconds later
+            out.println("Stopping (" + why + "); the summary follows in a few seconds ...");
+            if (traffic != null) {
+                traffic.stop();
+                producing.join(10_000);
+            }
+            drain(job, savepoints);
+            watcher.stopWhenQuiet(Duration.ofSeconds(3));
+            watching.join(20_000);
+            printSummary(traffic, watcher);
+            return why.startsWith("the job failed") ? 1 : 0;
+        } finally {
+            closeWithin(broker, Duration.ofSeconds(30));
+            deleteTree(savepoints);
+            out.println("Stopped.");
+        }
+    }
+
+    /** The demo's defaults for the job, unless the user gave them; the broker is always the demo's. */
+    List<String> jobArguments() {
+        if (given("--bootstrap-servers")) {
+            throw new InvalidOptionException("Invalid option '--bootstrap-servers': the demo runs its own broker "
+                    + "(choose its port with --kafka-port); to use another Kafka, run the job itself");
+        }
+        List<String> args = new ArrayList<>(List.of("--bootstrap-servers", HOST + ":" + kafkaPort));
+        if (!given("--parallelism")) args.addAll(List.of("--parallelism", "2"));
+        // sessions become visible to read_committed readers at each checkpoint
+        if (!given("--checkpoint-interval")) args.addAll(List.of("--checkpoint-interval", "2s"));
+        args.addAll(jobArgs);
+        return args;
+    }
+
+    private boolean given(String option) {
+        return jobArgs.stream().anyMatch(a -> a.equals(option) || a.startsWith(option + "="));
+    }
+
+    private static boolean portFree(int port, String option) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.bind(new InetSocketAddress(HOST, port));
+            return true;
+        } catch (IOException e) {
+            System.err.println(HOST + ":" + port + " is in use (" + e.getMessage() + "); choose another port with "
+                    + option + " PORT");
+            return false;
+        }
+    }
+
+    private static void createTopics(KafkaSettings kafka) throws Exception {
+        try (Admin admin = Admin.create(kafka.adminProperties())) {
+            admin.createTopics(kafka.inputTopics.stream()
+                            .map(t -> new NewTopic(t, INPUT_PARTITIONS, (short) 1)).toList())
+                    .all().get(30, TimeUnit.SECONDS);
+        }
+        Topics.prepare(kafka, true);
+    }
+
+    private Configuration flinkConfig(JobOptions options) {
+        Configuration conf = new Configuration();
+        conf.set(RestOptions.ADDRESS, HOST);
+        conf.set(RestOptions.BIND_ADDRESS, HOST);
+        conf.set(RestOptions.PORT, webPort);
+        conf.set(TaskManagerOptions.NUM_TASK_SLOTS, options.parallelism());
+        // a job that keeps failing stops the demo instead of restarting forever
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(5));
+        return conf;
+    }
+
+    private void printBanner(JobOptions options, KafkaSettings kafka) {
+        String bootstrap = HOST + ":" + kafkaPort;
+        out.println();
+        out.println("sessionflow demo");
+        out.println("  Kafka        " + bootstrap + "   topics: " + String.join(",", kafka.inputTopics) + " (" + INPUT_PARTITIONS
+                + " partitions) -> " + kafka.sessionsTopic + " (compacted), " + kafka.deadLetterTopic + ", " + kafka.lateTopic);
+        out.println("  Flink web UI http://" + HOST + ":" + webPort);
+        out.println("  sessions     end after " + TopicWatcher.length(options.definition().gapMs()) + " without events; committed at "
+                + "each checkpoint, every " + TopicWatcher.length(options.checkpointInterval().toMillis()));
+        if (noSampleTraffic) {
+            out.println("  traffic      none: produce your own, e.g.");
+            out.println("               echo '{\"user_id\":\"alice\",\"event_type\":\"open\",\"time\":'$(date +%s%3N)'}' | kcat -P -b "
+                    + bootstrap + " -t " + kafka.inputTopics.get(0));
+        } else {
+            out.println("  traffic      " + users + " simulated users: the last " + TopicWatcher.length(history.toMillis())
+                    + " at full speed" + (noLiveTraffic ? "" : ", then live") + " (seed " + seed + ")");
+        }
+        out.println("  read         kcat -C -b " + bootstrap + " -t " + kafka.sessionsTopic + " -f '%k %s\\n'");
+        out.println("Session records appear as checkpoints commit them (times UTC). Ctrl-C drains the job and stops.");
+        out.println();
+        out.println(String.format("%-10s %-36s %13s  %-8s  %8s  %10s  %-8s %s",
+                "record", "owner", "session_id", "start", "length", "events", "platform", "revision"));
+    }
+
+    /** Ends the JVM if stopping hangs. */
+    private static void startWatchdog() {
+        Thread watchdog = daemon(() -> {
+            try {
+                Thread.sleep(STOP_BUDGET.toMillis());
+            } catch (InterruptedException e) {
+                return;
+            }
+            System.err.println("The demo did not stop within " + STOP_BUDGET.toSeconds() + " s: quitting.");
+            Runtime.getRuntime().halt(1);
+        }, "stop-watchdog");
+        watchdog.start();
+    }
+
+    /** Stop-with-savepoint advancing to the end of event time: every open session closes and is committed. */
+    private void drain(JobClient job, Path savepoints) {
+        try {
+            if (job.getJobStatus().get(10, TimeUnit.SECONDS).isGloballyTerminalState()) return;
+            out.println("Draining the job: stop-with-savepoint to the end of event time, so open sessions close and are committed ...");
+            job.stopWithSavepoint(true, savepoints.toUri().toString(), SavepointFormatType.CANONICAL).get(60, TimeUnit.SECONDS);
+            job.getJobExecutionResult().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            out.println("The drain failed (" + rootMessage(e) + "); cancelling the job.");
+            try {
+                job.cancel().get(30, TimeUnit.SECONDS);
+            } catch (Exception cancel) {
+                out.println("Cancelling failed too: " + rootMessage(cancel));
+            }
+        }
+    }
+
+    private void printSummary(SampleTraffic traffic, TopicWatcher watcher) {
+        out.println();
+        out.println("Summary");
+        out.println("  produced      " + (traffic == null ? "no sample traffic" : traffic.summary()));
+        out.println("  sessions      " + watcher.sessions() + " (" + watcher.sessionRecords() + " records on the sessions topic: "
+                + watcher.revisions() + " revisions, " + watcher.tombstones() + " tombstones)");
+        int deadLetters = watcher.deadLetters().values().stream().mapToInt(Integer::intValue).sum();
+        out.println("  dead letters  " + deadLetters + (deadLetters == 0 ? "" : ": " + watcher.deadLetters().entrySet().stream()
+                .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", "))));
+        out.println("  late events   " + watcher.lateEvents() + " (beyond the allowed lateness)");
+    }
+
+    private static Thread daemon(Runnable task, String name) {
+        Thread t = new Thread(task, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    private void closeWithin(EmbeddedKafka broker, Duration limit) throws InterruptedException {
+        out.println("Stopping Kafka ...");
+        Thread closing = daemon(() -> {
+            try {
+                broker.close();
+            } catch (Exception e) {
+                System.err.println("Kafka did not close cleanly: " + e);
+            }
+        }, "kafka-close");
+        closing.start();
+        closing.join(limit.toMillis());
+    }
+
+    private static String rootMessage(Throwable t) {
+        Throwable root = ExceptionUtils.stripCompletionException(t);
+        while (root.getCause() != null) root = root.getCause();
+        return root.getClass().getSimpleName() + ": " + root.getMessage();
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) return;
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package com.sessionflow.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.ServerSocket;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.Node;
+import org.junit.jupiter.api.Test;
+
+class EmbeddedKafkaTest {
+
+    @Test
+    void aFixedPortServesClients() throws Exception {
+        int port;
+        try (ServerSocket probe = new ServerSocket(0)) {
+            port = probe.getLocalPort();
+        }
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(port)) {
+            assertThat(kafka.bootstrapServers()).isEqualTo("127.0.0.1:" + port);
+            assertThat(nodesAfterCreatingATopic(kafka)).extracting(Node::port).containsExactly(port);
+        }
+    }
+
+    @Test
+    void portZeroTakesAFreePort() throws Exception {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(0)) {
+            assertThat(nodesAfterCreatingATopic(kafka)).hasSize(1);
+        }
+    }
+
+    private static List<Node> nodesAfterCreatingATopic(EmbeddedKafka kafka) throws Exception {
+        try (Admin admin = Admin.create(kafka.clientProperties())) {
+            admin.createTopics(List.of(new NewTopic("events", 3, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS)).contains("events");
+            return List.copyOf(admin.describeCluster().nodes().get(30, TimeUnit.SECONDS));
+        }
+    }
+}
