@@ -89,8 +89,8 @@ class LiveJobTest {
             for (Map.Entry<String, ExpectedSession> e : expected.entrySet()) {
                 JsonNode n = parse(sessions.get(e.getKey()));
                 assertThat(e.getValue().matches(n)).as("%s", n).isTrue();
+                // closed by the passing (quiet) time, not by the end of the input: the job runs on
                 assertThat(n.get("close_reason").asText()).isEqualTo("gap");
-                assertThat(n.get("revision").asInt()).isEqualTo(1);
             }
             assertThat(JobRunner.isRunning(job)).as("the job is still running: it closed them on its own").isTrue();
         } finally {

@@ -75,6 +75,26 @@ public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback {
     public void createTopic(String topic, int partitions, Map<String, String> configs) throws Exception {
         NewTopic t = new NewTopic(topic, Optional.of(partitions), Optional.empty()).configs(configs);
         admin.createTopics(List.of(t)).all().get(30, TimeUnit.SECONDS);
+        awaitTopic(topic, partitions);
+    }
+
+    /**
+     * Waits until the broker lists the topic with a leader for every partition: createTopics
+     * returns once the controller has it, and a client asking the broker at once may not see it yet.
+     */
+    private void awaitTopic(String topic, int partitions) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            if (admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(topic)) {
+                var description = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic);
+                if (description.partitions().size() == partitions
+                        && description.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
+                    return;
+                }
+            }
+            if (System.nanoTime() > deadline) throw new AssertionError("topic " + topic + " is not ready after 30 s");
+            Thread.sleep(50);
+        }
     }
 
     /** Topic configs as the broker reports them (defaults included). */
