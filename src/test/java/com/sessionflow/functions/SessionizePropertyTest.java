@@ -20,9 +20,11 @@ import java.util.stream.Collectors;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Builders;
+import net.jqwik.api.EdgeCasesMode;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.statistics.Statistics;
 import net.jqwik.api.Tuple;
 import net.jqwik.api.constraints.IntRange;
 
@@ -48,7 +50,7 @@ class SessionizePropertyTest {
     @Provide
     Arbitrary<List<Spec>> streams() {
         Arbitrary<Spec> spec = Builders.withBuilder(() -> new Object[7])
-                .use(Arbitraries.integers().between(0, 3)).in((a, v) -> { a[0] = v; return a; })
+                .use(Arbitraries.integers().between(0, 2)).in((a, v) -> { a[0] = v; return a; })
                 // steps around the gap boundary, inside a session and well beyond it
                 .use(Arbitraries.frequency(
                         Tuple.of(3, 0L), Tuple.of(2, 1L), Tuple.of(6, 20L), Tuple.of(6, 60L),
@@ -60,13 +62,13 @@ class SessionizePropertyTest {
                         .in((a, v) -> { a[2] = v; return a; })
                 .use(Arbitraries.integers().between(0, 9).map(i -> i == 0)).in((a, v) -> { a[3] = v; return a; })
                 .use(Arbitraries.integers().between(0, 9).map(i -> i == 0)).in((a, v) -> { a[4] = v; return a; })
-                .use(Arbitraries.integers().between(0, 4).map(i -> i == 0)).in((a, v) -> { a[5] = v; return a; })
+                .use(Arbitraries.integers().between(0, 3).map(i -> i == 0)).in((a, v) -> { a[5] = v; return a; })
                 // the extremes of the delay matter most: as late as still allowed
                 .use(Arbitraries.frequencyOf(Tuple.of(1, Arbitraries.just(0)), Tuple.of(2, Arbitraries.just(1000)),
                         Tuple.of(4, Arbitraries.integers().between(0, 1000)))).in((a, v) -> { a[6] = v; return a; })
                 .build(a -> new Spec((Integer) a[0], (Long) a[1], (String) a[2], (Boolean) a[3],
                         (Boolean) a[4], (Boolean) a[5], (Integer) a[6]));
-        return spec.list().ofMinSize(1).ofMaxSize(60);
+        return spec.list().ofMinSize(1).ofMaxSize(80);
     }
 
     /** An event and when it reaches the operator. */
@@ -92,7 +94,7 @@ class SessionizePropertyTest {
     }
 
     static List<Delivery> deliveries(List<Spec> specs, List<Event> all) {
-        long[] clocks = new long[4];
+        long[] clocks = new long[3];
         java.util.Arrays.fill(clocks, 1_000_000L);
         List<Delivery> out = new ArrayList<>();
         int index = 0;
@@ -112,11 +114,12 @@ class SessionizePropertyTest {
         return out;
     }
 
-    @Property(tries = 200)
+    // no edge cases: their combinations would use up every try on near-identical tiny streams
+    @Property(tries = 200, edgeCases = EdgeCasesMode.NONE)
     void compactedChangelogEqualsTheBatchReference(
             @ForAll("streams") List<Spec> specs,
             @ForAll @IntRange(min = 1, max = 5) int watermarkEvery,
-            @ForAll @IntRange(min = -1, max = 60) int restoreAt) throws Exception {
+            @ForAll @IntRange(min = -1, max = 80) int restoreAt) throws Exception {
         List<Event> all = new ArrayList<>();
         List<Delivery> deliveries = deliveries(specs, all);
         Map<String, Integer> lastRevision = new HashMap<>();
@@ -137,6 +140,14 @@ class SessionizePropertyTest {
             h.watermark(Long.MAX_VALUE);
             checkRevisions(h.changes(), lastRevision);
 
+            // the interesting cases must really occur, or the property proves little
+            Statistics.label("has a retraction").collect(h.allChanges().stream().anyMatch(SessionChange::isRetraction))
+                    .coverage(c -> c.check(true).percentage(p -> p >= 3));
+            Statistics.label("has a re-emission").collect(
+                    h.allChanges().stream().anyMatch(c -> !c.isRetraction() && c.session.revision > 1))
+                    .coverage(c -> c.check(true).percentage(p -> p >= 8));
+            Statistics.label("has a duplicate").collect(specs.stream().anyMatch(Spec::duplicate))
+                    .coverage(c -> c.check(true).percentage(p -> p >= 8));
             assertThat(h.late()).as("the generator delivers nothing beyond the allowed lateness").isEmpty();
             Map<String, ExpectedSession> actual = new TreeMap<>();
             h.compacted().forEach((k, v) -> actual.put(k, ExpectedSession.of(v)));
