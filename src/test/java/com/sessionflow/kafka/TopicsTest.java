@@ -62,12 +62,13 @@ class TopicsTest {
         KAFKA.createTopic("create-in", 3);
         KafkaSettings kafka = settings("create");
         Topics.prepare(kafka, true);
+        // as many partitions as the input, so the output keeps up with it
+        for (String topic : new String[] {"create-sessions", "create-dlq", "create-late"}) KAFKA.awaitTopic(topic, 3);
 
         assertThat(topics()).contains("create-sessions", "create-dlq", "create-late");
         assertThat(KAFKA.topicConfig("create-sessions")).containsEntry("cleanup.policy", "compact");
         assertThat(KAFKA.topicConfig("create-dlq").get("cleanup.policy")).isEqualTo("delete");
         assertThat(KAFKA.topicConfig("create-late").get("cleanup.policy")).isEqualTo("delete");
-        // as many partitions as the input, so the output keeps up with it
         assertThat(KAFKA.partitionCount("create-sessions")).isEqualTo(3);
 
         // a second start finds everything in place

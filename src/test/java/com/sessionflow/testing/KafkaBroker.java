@@ -82,17 +82,21 @@ public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback {
      * Waits until the broker lists the topic with a leader for every partition: createTopics
      * returns once the controller has it, and a client asking the broker at once may not see it yet.
      */
-    private void awaitTopic(String topic, int partitions) throws Exception {
+    public void awaitTopic(String topic, int partitions) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        String seen = "not listed";
         while (true) {
             if (admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(topic)) {
                 var description = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic);
+                seen = description.toString();
                 if (description.partitions().size() == partitions
                         && description.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
                     return;
                 }
             }
-            if (System.nanoTime() > deadline) throw new AssertionError("topic " + topic + " is not ready after 30 s");
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("topic " + topic + " with " + partitions + " partitions is not ready after 30 s: " + seen);
+            }
             Thread.sleep(50);
         }
     }
