@@ -4,6 +4,7 @@ import com.sessionflow.event.ParsedRecord;
 import com.sessionflow.kafka.KafkaIO;
 import com.sessionflow.kafka.KafkaSettings;
 import com.sessionflow.kafka.Topics;
+import com.sessionflow.kafka.TopicsException;
 import com.sessionflow.metrics.MetricsPipeline;
 import com.sessionflow.time.EventTimes;
 import org.apache.flink.api.common.JobExecutionResult;
@@ -38,7 +39,12 @@ public final class SessionJob {
             return;
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        run(env, options);
+        try {
+            run(env, options);
+        } catch (TopicsException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+        }
     }
 
     /** Checks the topics, builds the job on {@code env} and runs it until it ends or is cancelled. */

@@ -27,8 +27,8 @@ public final class Topics {
             List<String> missingInputs = new ArrayList<>(kafka.inputTopics);
             missingInputs.removeAll(existing);
             if (!missingInputs.isEmpty()) {
-                throw new IllegalStateException("input topic(s) " + missingInputs + " do not exist on "
-                        + kafka.bootstrapServers + " (option --input-topics); create them first");
+                throw new TopicsException("input topic(s) " + missingInputs + " do not exist on "
+                        + kafka.bootstrapServers + " (option --input-topics); create them first", null);
             }
             int partitions = admin.describeTopics(kafka.inputTopics).allTopicNames().get(TIMEOUT_S, TimeUnit.SECONDS)
                     .values().stream().mapToInt(d -> d.partitions().size()).max().orElse(1);
@@ -40,9 +40,9 @@ public final class Topics {
             if (!create.isEmpty()) admin.createTopics(create).all().get(TIMEOUT_S, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while checking topics", e);
+            throw new TopicsException("interrupted while checking topics", e);
         } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("cannot reach Kafka at " + kafka.bootstrapServers
+            throw new TopicsException("cannot reach Kafka at " + kafka.bootstrapServers
                     + " (option --bootstrap-servers): " + e.getMessage(), e);
         }
     }
@@ -51,8 +51,8 @@ public final class Topics {
             boolean compacted, String option, boolean createOutputs) {
         if (existing.contains(topic)) return;
         if (!createOutputs) {
-            throw new IllegalStateException("output topic " + topic + " does not exist (option " + option
-                    + "); create it or run with --create-topics=true");
+            throw new TopicsException("output topic " + topic + " does not exist (option " + option
+                    + "); create it or run with --create-topics=true", null);
         }
         NewTopic t = new NewTopic(topic, Optional.of(partitions), Optional.empty());
         if (compacted) t.configs(Map.of("cleanup.policy", "compact"));
