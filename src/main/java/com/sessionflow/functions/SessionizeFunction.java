@@ -109,11 +109,22 @@ public class SessionizeFunction extends KeyedProcessFunction<String, Event, Sess
         long pendingBefore = pending(owned);
         Session placed = timeline.place(owned, event);
         openSessions += pending(owned) - pendingBefore;
-        long close = timeline.closeTime(placed);
+        if (timeline.definition().keepsFacts()) {
+            // the event may have split a session: every changed session needs its timers
+            for (Session s : owned) {
+                if (s.dirty) registerTimers(s, watermark, ctx);
+            }
+        } else {
+            registerTimers(placed, watermark, ctx);
+        }
+        sessions.update(owned);
+    }
+
+    private void registerTimers(Session s, long watermark, Context ctx) {
+        long close = timeline.closeTime(s);
         // a session already past its close time is re-emitted at the next watermark
         ctx.timerService().registerEventTimeTimer(close > watermark ? close : watermark + 1);
-        ctx.timerService().registerEventTimeTimer(timeline.purgeTime(placed));
-        sessions.update(owned);
+        ctx.timerService().registerEventTimeTimer(timeline.purgeTime(s));
     }
 
     @Override

@@ -40,6 +40,9 @@ public final class JsonRecords {
         n.put("first_event_type", s.firstEventType);
         n.put("last_event_type", s.lastEventType);
         n.put("definition", definition.name());
+        // client: sdk when the SDK's session_id made the session, inferred when the gap rule did
+        n.put("session_source", s.sdkSessionId != Event.NO_SESSION_ID ? "sdk" : "inferred");
+        if (definition.propertyName() != null) n.put("session_property", s.group);
         n.put("revision", s.revision);
         n.put("close_reason", s.closeReason == null ? null : s.closeReason.code());
         return n;

@@ -6,6 +6,8 @@ import java.util.Locale;
 public enum CloseReason {
     /** No in-session event came within the gap after its last one (watermark passed end + gap). */
     GAP,
+    /** Its last event is a configured end event: it is complete at once. */
+    END_EVENT,
     /** The input ended (a bounded replay, or a drained stop) while the session was open. */
     END_OF_INPUT;
 

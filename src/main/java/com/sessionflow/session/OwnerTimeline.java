@@ -2,23 +2,44 @@ package com.sessionflow.session;
 
 import com.sessionflow.event.Event;
 import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
  * The session rules for one owner's timeline, in plain Java: where an event goes, when a session
  * is complete, when it may be forgotten. The Flink operator only stores the list and sets timers.
  *
- * <p>Times, for a session whose latest event is at {@code end}:
+ * <p>Times, with {@code G} the largest configured gap ({@link SessionDefinition#maxGapMs()}: the
+ * platform of the next event is unknown), for a session whose latest event is at {@code end}:
  * <ul>
- *   <li>close time {@code end + gap - 1}: once the watermark reaches it no event can extend the
- *       session (an event {@code gap} or more later starts a new one), so it is emitted;</li>
- *   <li>purge time {@code close + gap + allowedLateness}: until then a late event can still change
- *       it. The extra gap matters: an event accepted as not too late (below) may touch any session
- *       still held, so no accepted event can need a session that was already forgotten.</li>
+ *   <li>close time {@code end + G - 1}: once the watermark reaches it no event can extend the
+ *       session (an event {@code G} or more later starts a new one), so it is emitted. A session
+ *       whose last event is an end event is complete at once: its close time is {@code end};</li>
+ *   <li>purge time {@code end + G - 1 + G + allowedLateness}: until then a late event can still
+ *       change it. The extra gap matters: an event accepted as not too late (below) may touch any
+ *       session still held, so no accepted event can need a session that was already forgotten.</li>
  * </ul>
  * An event at {@code t} is too late when even a session of its own would be past its lateness:
- * {@code t + gap - 1 + allowedLateness < watermark}.
+ * {@code t + G - 1 + allowedLateness < watermark}. With per-platform gaps, sessions of
+ * short-gap platforms are therefore emitted, and forgotten, as late as those of the longest gap:
+ * that is the cost of being exact.
+ *
+ * <p>Two ways to keep sessions:
+ * <ul>
+ *   <li>Summaries (default {@code gap}, {@code client}, {@code property:NAME}): a session is
+ *       summarized, summaries merge, state per session is constant. An event joins every session
+ *       of its group less than a gap away (or, under {@code client}, the session of its SDK id).</li>
+ *   <li>Facts (per-platform gaps or start/end events configured): an event can split a session
+ *       (a late start event, or an event whose short platform gap separates it from the events
+ *       before it), which a summary cannot do. Each session then keeps a few facts of each event
+ *       ({@link Fact}) and the sessions an event can touch are recomputed from their facts by the
+ *       batch rule: sort, walk, cut. State per session grows with its events.</li>
+ * </ul>
  */
 public final class OwnerTimeline implements Serializable {
 
@@ -26,10 +47,15 @@ public final class OwnerTimeline implements Serializable {
 
     private final SessionDefinition definition;
     private final long allowedLatenessMs;
+    /** The largest gap. */
+    private final long gapMs;
+    private final boolean plainGap;
 
     public OwnerTimeline(SessionDefinition definition, long allowedLatenessMs) {
         this.definition = definition;
         this.allowedLatenessMs = allowedLatenessMs;
+        this.gapMs = definition.maxGapMs();
+        this.plainGap = definition.kind() == SessionDefinition.Kind.GAP && !definition.keepsFacts();
     }
 
     public SessionDefinition definition() {
@@ -42,31 +68,37 @@ public final class OwnerTimeline implements Serializable {
 
     /** The last watermark at which an event of this time can still be placed. */
     public long placementDeadline(long eventTime) {
-        return eventTime + definition.gapMs() - 1 + allowedLatenessMs;
+        return eventTime + gapMs - 1 + allowedLatenessMs;
     }
 
     /** How long after its time an accepted event can still meet a duplicate that matters. */
     public long placementWindowMs() {
-        return definition.gapMs() + allowedLatenessMs;
+        return gapMs + allowedLatenessMs;
     }
 
     public long closeTime(Session s) {
-        return s.endTime + definition.gapMs() - 1;
+        return s.endsWithEndEvent ? s.endTime : s.endTime + gapMs - 1;
     }
 
     public long purgeTime(Session s) {
-        return closeTime(s) + definition.gapMs() + allowedLatenessMs;
+        return s.endTime + gapMs - 1 + gapMs + allowedLatenessMs;
     }
 
     /**
-     * Puts an in-session event into the owner's sessions (sorted by start, changed in place):
-     * it joins, extends or bridges every session less than a gap away, or starts a new one.
+     * Puts an in-session event into the owner's sessions (sorted by start, changed in place).
      *
      * @return the session that now holds the event
      */
     public Session place(List<Session> sessions, Event event) {
+        if (plainGap) return placeByGap(sessions, event);
+        if (definition.keepsFacts()) return placeByFacts(sessions, event);
+        return placeInGroup(sessions, event);
+    }
+
+    /** The default definition: it joins, extends or bridges every session less than a gap away, or starts a new one. */
+    private Session placeByGap(List<Session> sessions, Event event) {
         Session placed = Session.of(event, definition.isMarker(event));
-        long gap = definition.gapMs();
+        long gap = gapMs;
         int insertAt = 0;
         for (int i = 0; i < sessions.size(); ) {
             Session s = sessions.get(i);
@@ -83,6 +115,129 @@ public final class OwnerTimeline implements Serializable {
         return placed;
     }
 
+    /** Summaries with groups: the session of its SDK id ({@code client}), else those of its group less than a gap away. */
+    private Session placeInGroup(List<Session> sessions, Event event) {
+        Session placed = Session.of(event, definition);
+        for (int i = 0; i < sessions.size(); ) {
+            Session s = sessions.get(i);
+            if (joins(s, placed)) {
+                placed.absorb(s);
+                sessions.remove(i);
+            } else {
+                i++;
+            }
+        }
+        insertSorted(sessions, placed);
+        return placed;
+    }
+
+    private boolean joins(Session s, Session single) {
+        if (s.sdkSessionId != single.sdkSessionId) return false;
+        if (single.sdkSessionId != Event.NO_SESSION_ID) return true;
+        long t = single.startTime;
+        return Objects.equals(s.group, single.group) && t > s.startTime - gapMs && t < s.endTime + gapMs;
+    }
+
+    /**
+     * Recomputes the sessions the event can touch (those of its group within the largest gap, or
+     * of its SDK id) from their facts and the event's, by the batch rule, and hands the results
+     * the old sessions' revisions and emitted keys.
+     */
+    private Session placeByFacts(List<Session> sessions, Event event) {
+        Session single = Session.of(event, definition);
+        Fact fresh = single.facts[0];
+        List<Session> touched = new ArrayList<>(2);
+        for (int i = 0; i < sessions.size(); ) {
+            Session s = sessions.get(i);
+            if (joins(s, single)) {
+                touched.add(s);
+                sessions.remove(i);
+            } else {
+                i++;
+            }
+        }
+        Map<Fact, Session> origin = new IdentityHashMap<>();
+        List<Fact> all = new ArrayList<>();
+        for (Session s : touched) {
+            for (Fact f : s.facts) {
+                origin.put(f, s);
+                all.add(f);
+            }
+        }
+        all.add(fresh);
+        all.sort(Fact::compare);
+        List<Session> rebuilt = new ArrayList<>(2);
+        boolean split = single.sdkSessionId == Event.NO_SESSION_ID;
+        int from = 0;
+        for (int i = 1; i <= all.size(); i++) {
+            if (i == all.size() || (split && cutsBefore(all.get(i - 1), all.get(i)))) {
+                rebuilt.add(Session.ofFacts(single.owner, single.group, single.sdkSessionId,
+                        all.subList(from, i).toArray(new Fact[0])));
+                from = i;
+            }
+        }
+        Session placed = null;
+        for (int k = 0; k < rebuilt.size(); k++) {
+            Session n = rebuilt.get(k);
+            Session only = null;
+            boolean changed = false;
+            for (Fact f : n.facts) {
+                Session o = origin.get(f);
+                if (o == null || (only != null && o != only)) changed = true;
+                if (o != null) {
+                    only = only == null ? o : only;
+                    n.revision = Math.max(n.revision, o.revision);
+                }
+            }
+            if (!changed && only != null && only.facts.length == n.facts.length) {
+                rebuilt.set(k, only); // untouched: keeps its revision, emitted keys and clean state
+                n = only;
+            }
+            if (Arrays.asList(n.facts).contains(fresh)) placed = n;
+        }
+        // every key still visible downstream goes to the session now named by it, else to the
+        // session holding the first event of the session that wrote it: when that one is
+        // written, the key it no longer has is retracted
+        for (Session o : touched) {
+            if (rebuilt.stream().anyMatch(n -> n == o)) continue;
+            Session heir = null;
+            for (Session n : rebuilt) {
+                if (Arrays.asList(n.facts).contains(o.facts[0])) heir = n;
+            }
+            for (long id : o.emittedIds) {
+                Session to = heir;
+                for (Session n : rebuilt) {
+                    if (n.sessionId == id) to = n;
+                }
+                to.emittedIds = union(to.emittedIds, id);
+            }
+        }
+        for (Session n : rebuilt) insertSorted(sessions, n);
+        return placed;
+    }
+
+    /** The batch rule between two consecutive in-session events of a group. */
+    static boolean cutsBefore(Fact previous, Fact next) {
+        if (next.time == previous.time) return false; // one millisecond is never cut
+        return next.isStart() || previous.isEnd() || next.time - previous.time >= next.gapMs;
+    }
+
+    private static void insertSorted(List<Session> sessions, Session s) {
+        int at = 0;
+        while (at < sessions.size() && sessions.get(at).startTime <= s.startTime) at++;
+        sessions.add(at, s);
+    }
+
+    private static long[] union(long[] ids, long id) {
+        for (long i : ids) {
+            if (i == id) return ids;
+        }
+        long[] all = Arrays.copyOf(ids, ids.length + 1);
+        all[ids.length] = id;
+        Arrays.sort(all);
+        return all;
+    }
+
     /**
      * Emits every changed session whose close time the watermark has reached (retracting the
      * ids it no longer has) and forgets the sessions past their purge time.
@@ -92,7 +247,7 @@ public final class OwnerTimeline implements Serializable {
         for (int i = 0; i < sessions.size(); ) {
             Session s = sessions.get(i);
             if (s.dirty && closeTime(s) <= watermark) {
-                emit(s, reason, out);
+                emit(s, s.endsWithEndEvent ? CloseReason.END_EVENT : reason, out);
             }
             if (purgeTime(s) <= watermark) {
                 sessions.remove(i);
@@ -104,7 +259,7 @@ public final class OwnerTimeline implements Serializable {
 
     private static void emit(Session s, CloseReason reason, Consumer<SessionChange> out) {
         for (long id : s.emittedIds) {
-            if (id != s.sessionId) out.accept(SessionChange.retraction(s.owner, id));
+            if (id != s.sessionId) out.accept(SessionChange.retraction(s.owner, id, s.group));
         }
         s.emittedIds = new long[] {s.sessionId};
         s.revision++;

@@ -18,8 +18,19 @@ public class Session {
     public String platform;
     public String osName;
     public String appVersion;
-    /** Epoch ms of the session start; for an inferred session its first event's time. */
+    /** Epoch ms of the session start; for an inferred session its first event's time, else the SDK's session_id. */
     public long sessionId;
+    /** The SDK's session_id this session takes as its id ({@code client}), else {@link Event#NO_SESSION_ID}. */
+    public long sdkSessionId = Event.NO_SESSION_ID;
+    /** Sessions of different groups never merge; a non-null group is part of the key (see {@link SessionDefinition#groupOf}). */
+    public String group;
+    /** Its last event is an end event: it is complete at once. */
+    public boolean endsWithEndEvent;
+    /**
+     * The facts of its events, sorted ({@link Fact#compare}), when the definition may re-split
+     * sessions (per-platform gaps, start/end events); null otherwise. Never in emitted copies.
+     */
+    public Fact[] facts;
     public long startTime;
     public long endTime;
     public long eventCount;
@@ -37,6 +48,50 @@ public class Session {
     public CloseReason closeReason;
 
     public Session() {}
+
+    /** A session of one event under the definition: its session-id rule and group, and its facts if it keeps them. */
+    public static Session of(Event e, SessionDefinition d) {
+        Session s = of(e, d.isMarker(e));
+        s.sdkSessionId = d.sdkSessionIdOf(e);
+        if (s.sdkSessionId != Event.NO_SESSION_ID) s.sessionId = s.sdkSessionId;
+        s.group = d.groupOf(e);
+        if (d.keepsFacts()) {
+            s.facts = new Fact[] {Fact.of(e, d)};
+            s.endsWithEndEvent = s.facts[0].isEnd();
+        }
+        return s;
+    }
+
+    /**
+     * The session of some events, from their facts sorted by {@link Fact#compare}: its first
+     * event gives the ids, platform and first type, its last the last type.
+     */
+    public static Session ofFacts(String owner, String group, long sdkSessionId, Fact[] sorted) {
+        Session s = new Session();
+        Fact first = sorted[0];
+        Fact last = sorted[sorted.length - 1];
+        s.owner = owner;
+        s.group = group;
+        s.sdkSessionId = sdkSessionId;
+        s.userId = first.userId;
+        s.deviceId = first.deviceId;
+        s.platform = first.platform;
+        s.osName = first.osName;
+        s.appVersion = first.appVersion;
+        s.startTime = first.time;
+        s.endTime = last.time;
+        s.sessionId = sdkSessionId != Event.NO_SESSION_ID ? sdkSessionId : first.time;
+        s.eventCount = sorted.length;
+        for (Fact f : sorted) {
+            if (!f.marker) s.activeEventCount++;
+        }
+        s.firstEventType = first.eventType;
+        s.lastEventType = last.eventType;
+        s.endsWithEndEvent = last.isEnd();
+        s.facts = sorted;
+        s.dirty = true;
+        return s;
+    }
 
     /** A session of one event. */
     public static Session of(Event e, boolean marker) {
@@ -75,7 +130,8 @@ public class Session {
             endTime = other.endTime;
             lastEventType = other.lastEventType;
         }
-        sessionId = startTime;
+        // the session-id rule: the SDK's id when the definition trusts it, else the first event's time
+        sessionId = sdkSessionId != Event.NO_SESSION_ID ? sdkSessionId : startTime;
         eventCount += other.eventCount;
         activeEventCount += other.activeEventCount;
         revision = Math.max(revision, other.revision);
@@ -96,8 +152,17 @@ public class Session {
         return lengthMs() == 0;
     }
 
+    /** The Kafka key of its record: {@code <owner>/<session_id>}, plus {@code /<group>} when it has one. */
+    public String key() {
+        return SessionChange.key(owner, sessionId, group);
+    }
+
+    /** A copy for emission: everything but the facts. */
     public Session copy() {
         Session c = new Session();
+        c.sdkSessionId = sdkSessionId;
+        c.group = group;
+        c.endsWithEndEvent = endsWithEndEvent;
         c.owner = owner;
         c.userId = userId;
         c.deviceId = deviceId;
@@ -139,6 +204,8 @@ public class Session {
         return sessionId == s.sessionId && startTime == s.startTime && endTime == s.endTime
                 && eventCount == s.eventCount && activeEventCount == s.activeEventCount
                 && revision == s.revision && dirty == s.dirty
+                && sdkSessionId == s.sdkSessionId && endsWithEndEvent == s.endsWithEndEvent
+                && Objects.equals(group, s.group)
                 && Objects.equals(owner, s.owner) && Objects.equals(userId, s.userId)
                 && Objects.equals(deviceId, s.deviceId) && Objects.equals(platform, s.platform)
                 && Objects.equals(osName, s.osName) && Objects.equals(appVersion, s.appVersion)
@@ -154,7 +221,7 @@ public class Session {
 
     @Override
     public String toString() {
-        return "Session{" + owner + "/" + sessionId + ", end=" + endTime + ", events=" + eventCount
+        return "Session{" + key() + ", end=" + endTime + ", events=" + eventCount
                 + ", active=" + activeEventCount + ", rev=" + revision + '}';
     }
 }

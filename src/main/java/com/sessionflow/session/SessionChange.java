@@ -8,6 +8,8 @@ public class SessionChange {
 
     public String owner;
     public long sessionId;
+    /** The session's group (property value, or {@code inferred} under {@code client}); null for most. */
+    public String group;
     /** The new version; null for a retraction. */
     public Session session;
 
@@ -17,14 +19,20 @@ public class SessionChange {
         SessionChange c = new SessionChange();
         c.owner = session.owner;
         c.sessionId = session.sessionId;
+        c.group = session.group;
         c.session = session;
         return c;
     }
 
     public static SessionChange retraction(String owner, long sessionId) {
+        return retraction(owner, sessionId, null);
+    }
+
+    public static SessionChange retraction(String owner, long sessionId, String group) {
         SessionChange c = new SessionChange();
         c.owner = owner;
         c.sessionId = sessionId;
+        c.group = group;
         return c;
     }
 
@@ -32,9 +40,18 @@ public class SessionChange {
         return session == null;
     }
 
-    /** The Kafka key: {@code <owner>/<session_id>}. */
+    /** The Kafka key: {@code <owner>/<session_id>}, plus {@code /<group>} for a session of a group. */
     public String key() {
-        return owner + "/" + sessionId;
+        return key(owner, sessionId, group);
+    }
+
+    /**
+     * {@code <owner>/<session_id>}, or {@code <owner>/<session_id>/<group>}: sessions of different
+     * groups (two values of a session property, or an SDK session and an inferred one under
+     * {@code client}) may start at the same millisecond, and must not overwrite each other.
+     */
+    public static String key(String owner, long sessionId, String group) {
+        return group == null ? owner + "/" + sessionId : owner + "/" + sessionId + "/" + group;
     }
 
     @Override

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.sessionflow.event.Event;
 import com.sessionflow.reference.ReferenceSessionizer;
 import com.sessionflow.reference.ReferenceSessionizer.ExpectedSession;
+import com.sessionflow.session.CloseReason;
 import com.sessionflow.session.OwnerTimeline;
 import com.sessionflow.session.SessionChange;
 import com.sessionflow.session.SessionDefinition;
@@ -20,6 +21,7 @@ import java.util.stream.Collectors;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Builders;
+import net.jqwik.api.Combinators;
 import net.jqwik.api.EdgeCasesMode;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -160,6 +162,183 @@ class SessionizePropertyTest {
             Map<String, Long> outOfSession = h.outOfSession().stream()
                     .collect(Collectors.groupingBy(e -> e.owner, TreeMap::new, Collectors.counting()));
             assertThat(outOfSession).isEqualTo(ReferenceSessionizer.outOfSessionCounts(all, INACTIVE));
+            assertThat(h.numKeyedStateEntries()).as("state left after the end of input").isZero();
+            assertThat(h.numEventTimeTimers()).isZero();
+        }
+    }
+
+    // ---- any definition (SPEC §3) --------------------------------------------------------
+
+    /** A random definition: kind, per-platform gaps, start/end events, blocked types. */
+    record Def(String kind, Map<String, Long> platformGaps, Set<String> start, Set<String> end, boolean blocking) {
+        SessionDefinition definition() {
+            SessionDefinition.Builder b = SessionDefinition.builder().gap(Duration.ofMillis(GAP)).inactiveTypes(INACTIVE)
+                    .platformGaps(platformGaps.entrySet().stream().collect(Collectors.toMap(
+                            Map.Entry::getKey, g -> Duration.ofMillis(g.getValue()))))
+                    .startTypes(start).endTypes(end).blockedTypes(blocking ? Set.of("blocked_event") : Set.of());
+            return b.kind(kind).build();
+        }
+
+        ReferenceSessionizer.Rules rules() {
+            return ReferenceSessionizer.Rules.gap(GAP).kind(kind.startsWith("property:") ? "property" : kind, null)
+                    .inactive(INACTIVE).platformGaps(platformGaps).startEnd(start, end)
+                    .blocked(blocking ? Set.of("blocked_event") : Set.of());
+        }
+
+        long maxGap() {
+            return platformGaps.values().stream().mapToLong(Long::longValue).max().orElse(GAP) > GAP
+                    ? platformGaps.values().stream().mapToLong(Long::longValue).max().getAsLong() : GAP;
+        }
+    }
+
+    @Provide
+    Arbitrary<Def> definitions() {
+        Arbitrary<String> kind = Arbitraries.of("gap", "client", "property:screen");
+        Arbitrary<Map<String, Long>> gaps = Arbitraries.of(
+                Map.<String, Long>of(), Map.of("web", 250L, "IOS", 40L), Map.of("Android", 60L), Map.of("Web", 100L, "ios", 150L));
+        Arbitrary<Set<String>> start = Arbitraries.of(Set.<String>of(), Set.of("app_open"), Set.of("app_open", "session_start"));
+        Arbitrary<Set<String>> end = Arbitraries.of(Set.<String>of(), Set.of("app_close"), Set.of("app_close", "session_end"));
+        return Combinators.combine(kind, gaps, start, end, Arbitraries.of(true, false)).as(Def::new);
+    }
+
+    /** One generated event for any definition: also its platform, SDK session id use and property value. */
+    record AnySpec(int owner, long step, String type, int sdk, String property, boolean duplicate, boolean late, int delay) {}
+
+    @Provide
+    Arbitrary<List<AnySpec>> anyStreams() {
+        Arbitrary<Long> step = Arbitraries.frequency(
+                Tuple.of(3, 0L), Tuple.of(2, 1L), Tuple.of(5, 20L), Tuple.of(2, 39L), Tuple.of(2, 40L), Tuple.of(5, 60L),
+                Tuple.of(3, GAP - 1), Tuple.of(3, GAP), Tuple.of(1, GAP + 1), Tuple.of(1, 249L), Tuple.of(1, 250L),
+                Tuple.of(2, 3 * GAP));
+        Arbitrary<String> type = Arbitraries.frequency(
+                Tuple.of(8, "click"), Tuple.of(4, "view"), Tuple.of(2, "session_start"), Tuple.of(2, "session_end"),
+                Tuple.of(1, "push_received"), Tuple.of(3, "app_open"), Tuple.of(3, "app_close"), Tuple.of(1, "blocked_event"));
+        // 0: no session_id, 1: the owner's current SDK session id, 2: -1 (out of session)
+        Arbitrary<Integer> sdk = Arbitraries.frequency(Tuple.of(3, 0), Tuple.of(6, 1), Tuple.of(1, 2));
+        Arbitrary<String> property = Arbitraries.frequency(Tuple.of(1, "none"), Tuple.of(3, "home"), Tuple.of(3, "cart"));
+        Arbitrary<Integer> delay = Arbitraries.frequencyOf(Tuple.of(1, Arbitraries.just(0)), Tuple.of(2, Arbitraries.just(1000)),
+                Tuple.of(4, Arbitraries.integers().between(0, 1000)));
+        Arbitrary<AnySpec> spec = Builders.withBuilder(() -> new Object[8])
+                .use(Arbitraries.integers().between(0, 2)).in((a, v) -> { a[0] = v; return a; })
+                .use(step).in((a, v) -> { a[1] = v; return a; })
+                .use(type).in((a, v) -> { a[2] = v; return a; })
+                .use(sdk).in((a, v) -> { a[3] = v; return a; })
+                .use(property).in((a, v) -> { a[4] = v; return a; })
+                .use(Arbitraries.integers().between(0, 9).map(i -> i == 0)).in((a, v) -> { a[5] = v; return a; })
+                .use(Arbitraries.integers().between(0, 3).map(i -> i == 0)).in((a, v) -> { a[6] = v; return a; })
+                .use(delay).in((a, v) -> { a[7] = v; return a; })
+                .build(a -> new AnySpec((Integer) a[0], (Long) a[1], (String) a[2], (Integer) a[3], (String) a[4],
+                        (Boolean) a[5], (Boolean) a[6], (Integer) a[7]));
+        return spec.list().ofMinSize(1).ofMaxSize(80);
+    }
+
+    static final String[] ANY_PLATFORMS = {"iOS", "Android", "Web", "WEB", null};
+
+    static Event anyEvent(AnySpec s, long time, long sdkId, int index) {
+        Event e = new Event();
+        e.owner = "o" + s.owner;
+        e.userId = e.owner;
+        e.deviceId = "d" + s.owner;
+        e.eventType = s.type;
+        e.time = time;
+        if (s.sdk == 1) e.sdkSessionId = sdkId;
+        if (s.sdk == 2) e.sdkSessionId = -1;
+        e.insertId = "e" + index;
+        // functions of (time, type), so the "first event" of a session is never ambiguous
+        e.platform = ANY_PLATFORMS[Math.floorMod((time + s.type).hashCode(), ANY_PLATFORMS.length)];
+        e.osName = e.platform == null ? "android" : e.platform.toLowerCase(java.util.Locale.ROOT);
+        e.sessionProperty = s.property.equals("none") ? null : s.property;
+        return e;
+    }
+
+    static List<Delivery> anyDeliveries(List<AnySpec> specs, List<Event> all, long maxGap) {
+        long[] clocks = new long[3];
+        java.util.Arrays.fill(clocks, 1_000_000L);
+        // an SDK renews its session id after the gap without events of that session
+        long[] sdkIds = new long[3];
+        long[] sdkLast = new long[3];
+        java.util.Arrays.fill(sdkLast, Long.MIN_VALUE / 2);
+        List<Delivery> out = new ArrayList<>();
+        int index = 0;
+        for (AnySpec s : specs) {
+            long time = clocks[s.owner] += s.step;
+            if (s.sdk == 1) {
+                if (time - sdkLast[s.owner] >= GAP) sdkIds[s.owner] = time;
+                sdkLast[s.owner] = time;
+            }
+            Event e = anyEvent(s, time, sdkIds[s.owner], index);
+            all.add(e);
+            out.add(new Delivery(e, time + delay(s.late, s.delay, maxGap), index++));
+            if (s.duplicate) {
+                Event copy = anyEvent(s, time, sdkIds[s.owner], index - 1);
+                all.add(copy);
+                out.add(new Delivery(copy, time + delay(!s.late, (s.delay * 7919) % 1001, maxGap), index++));
+            }
+        }
+        out.sort(Comparator.comparingLong(Delivery::arrival).thenComparingInt(Delivery::index));
+        return out;
+    }
+
+    static long delay(boolean late, int fraction, long maxGap) {
+        return late ? BOUND + 1 + fraction * (maxGap + LATENESS - 1) / 1000 : fraction * BOUND / 1000;
+    }
+
+    @Property(tries = 300, edgeCases = EdgeCasesMode.NONE)
+    void anyDefinitionEqualsTheBatchReference(
+            @ForAll("definitions") Def def,
+            @ForAll("anyStreams") List<AnySpec> specs,
+            @ForAll @IntRange(min = 1, max = 5) int watermarkEvery,
+            @ForAll @IntRange(min = -1, max = 80) int restoreAt) throws Exception {
+        SessionDefinition definition = def.definition();
+        List<Event> all = new ArrayList<>();
+        List<Delivery> deliveries = anyDeliveries(specs, all, def.maxGap());
+        Map<String, Integer> lastRevision = new HashMap<>();
+        try (SessionizerHarness h = new SessionizerHarness(new OwnerTimeline(definition, LATENESS), DEDUP)) {
+            long maxSeen = Long.MIN_VALUE;
+            long lastWatermark = Long.MIN_VALUE;
+            int n = 0;
+            for (Delivery d : deliveries) {
+                if (n == restoreAt) h.snapshotAndRestore();
+                // blocked types are dropped before the sessionizer, as the pipeline does
+                if (!definition.isBlocked(d.event)) h.event(d.event);
+                maxSeen = Math.max(maxSeen, d.event.time);
+                if (++n % watermarkEvery == 0 && maxSeen - BOUND - 1 > lastWatermark) {
+                    lastWatermark = maxSeen - BOUND - 1;
+                    h.watermark(lastWatermark);
+                }
+                checkRevisions(h.changes(), lastRevision);
+            }
+            h.watermark(Long.MAX_VALUE);
+            checkRevisions(h.changes(), lastRevision);
+
+            Statistics.label("definition").collect(def.kind(), !def.platformGaps().isEmpty() ? "platform gaps" : "one gap",
+                    def.start().isEmpty() && def.end().isEmpty() ? "no start/end" : "start/end");
+            Statistics.label("has a retraction").collect(h.allChanges().stream().anyMatch(SessionChange::isRetraction))
+                    .coverage(c -> c.check(true).percentage(p -> p >= 3));
+            Statistics.label("has a re-emission").collect(
+                    h.allChanges().stream().anyMatch(c -> !c.isRetraction() && c.session.revision > 1))
+                    .coverage(c -> c.check(true).percentage(p -> p >= 8));
+            Statistics.label("closed by an end event").collect(
+                    h.allChanges().stream().anyMatch(c -> !c.isRetraction() && c.session.closeReason == CloseReason.END_EVENT))
+                    .coverage(c -> c.check(true).percentage(p -> p >= 5));
+            assertThat(h.late()).as("the generator delivers nothing beyond the allowed lateness").isEmpty();
+            Map<String, ExpectedSession> actual = new TreeMap<>();
+            Map<String, Boolean> actualFromSdk = new TreeMap<>();
+            h.compacted().forEach((k, v) -> {
+                actual.put(k, ExpectedSession.of(v));
+                actualFromSdk.put(k, v.sdkSessionId != Event.NO_SESSION_ID);
+            });
+            List<ReferenceSessionizer.DefinedSession> reference = ReferenceSessionizer.sessionize(all, def.rules());
+            Map<String, Boolean> expectedFromSdk = new TreeMap<>();
+            reference.forEach(r -> expectedFromSdk.put(r.key(), r.fromSdk()));
+            assertThat(actual).as("%s, deliveries %s", definition, deliveries.stream()
+                    .map(d -> d.event.owner + "@" + d.event.time + (d.event.hasSdkSessionId() ? "(" + d.event.sdkSessionId + ")" : "")
+                            + ":" + d.event.eventType + ":" + d.event.platform + ":" + d.event.sessionProperty + "#" + d.event.insertId).toList())
+                    .isEqualTo(ReferenceSessionizer.byDefinedKey(reference));
+            assertThat(actualFromSdk).isEqualTo(expectedFromSdk);
+            Map<String, Long> outOfSession = h.outOfSession().stream()
+                    .collect(Collectors.groupingBy(e -> e.owner, TreeMap::new, Collectors.counting()));
+            assertThat(outOfSession).isEqualTo(ReferenceSessionizer.outOfSessionCounts(all, def.rules()));
             assertThat(h.numKeyedStateEntries()).as("state left after the end of input").isZero();
             assertThat(h.numEventTimeTimers()).isZero();
         }

@@ -166,6 +166,148 @@ public final class ReferenceSessionizer {
         return counts;
     }
 
+    /**
+     * A session definition as SPEC §3 describes it, written out for the reference (not the job's
+     * SessionDefinition): {@code kind} is gap, client or property (then {@code property} names it).
+     */
+    public record Rules(String kind, String property, long gapMs, Map<String, Long> platformGaps,
+            Set<String> markers, Set<String> inactive, Set<String> start, Set<String> end, Set<String> blocked) {
+
+        public static Rules gap(long gapMs) {
+            return new Rules("gap", null, gapMs, Map.of(), DEFAULT_MARKERS, Set.of(), Set.of(), Set.of(), Set.of());
+        }
+
+        public Rules kind(String kind, String property) {
+            return new Rules(kind, property, gapMs, platformGaps, markers, inactive, start, end, blocked);
+        }
+
+        public Rules platformGaps(Map<String, Long> gaps) {
+            return new Rules(kind, property, gapMs, gaps, markers, inactive, start, end, blocked);
+        }
+
+        public Rules inactive(Set<String> types) {
+            return new Rules(kind, property, gapMs, platformGaps, markers, types, start, end, blocked);
+        }
+
+        public Rules startEnd(Set<String> startTypes, Set<String> endTypes) {
+            return new Rules(kind, property, gapMs, platformGaps, markers, inactive, startTypes, endTypes, blocked);
+        }
+
+        public Rules blocked(Set<String> types) {
+            return new Rules(kind, property, gapMs, platformGaps, markers, inactive, start, end, types);
+        }
+
+        /** The gap of an event: its platform's, else its os_name's (any case), else the default. */
+        long gapOf(Event e) {
+            for (String name : new String[] {e.platform, e.osName}) {
+                if (name == null) continue;
+                for (Map.Entry<String, Long> g : platformGaps.entrySet()) {
+                    if (g.getKey().equalsIgnoreCase(name.trim())) return g.getValue();
+                }
+            }
+            return gapMs;
+        }
+
+        boolean outOfSession(Event e) {
+            return e.sdkSessionId == -1L || inactive.contains(e.eventType)
+                    || (kind.equals("property") && e.sessionProperty == null);
+        }
+
+        /** 0 for start events, 2 for end events, 1 for the others: the order within one millisecond. */
+        int rank(Event e) {
+            return start.contains(e.eventType) ? 0 : end.contains(e.eventType) ? 2 : 1;
+        }
+    }
+
+    /** A session of a definition: the session, its group (part of the key when not null), and who decided it. */
+    public record DefinedSession(ExpectedSession session, String group, boolean fromSdk) {
+        /** {@code <owner>/<session_id>}, plus {@code /<group>} when there is a group. */
+        public String key() {
+            return session.key() + (group == null ? "" : "/" + group);
+        }
+    }
+
+    /**
+     * The sessions of any definition (SPEC §3): drop blocked types, then duplicates, set aside
+     * out-of-session events, group each owner's events (client: by SDK session_id, the events
+     * without one together; property: by value; gap: all together), sort each group by (time,
+     * start events first and end events last, type), and walk it: a new session starts at an
+     * event later than the previous one that is a start event, or follows an end event, or comes
+     * its own gap or more after it. An SDK session_id group is one session, whatever the times.
+     */
+    public static List<DefinedSession> sessionize(Collection<Event> events, Rules rules) {
+        Set<List<String>> seen = new HashSet<>();
+        Map<List<String>, List<Event>> groups = new TreeMap<>(Comparator.comparing((List<String> k) -> k.get(0))
+                .thenComparing(k -> k.get(1)).thenComparing(k -> k.get(2)));
+        for (Event e : events) {
+            if (rules.blocked().contains(e.eventType)) continue;
+            if (e.insertId != null && !seen.add(List.of(String.valueOf(e.deviceId), e.insertId))) continue;
+            if (rules.outOfSession(e)) continue;
+            String sdk = "";
+            String group = "";
+            if (rules.kind().equals("client")) {
+                if (e.sdkSessionId != Event.NO_SESSION_ID) sdk = Long.toString(e.sdkSessionId);
+                else group = "inferred";
+            } else if (rules.kind().equals("property")) {
+                group = e.sessionProperty;
+            }
+            groups.computeIfAbsent(List.of(e.owner, sdk, group), k -> new ArrayList<>()).add(e);
+        }
+        Comparator<Event> order = Comparator.<Event>comparingLong(e -> e.time)
+                .thenComparingInt(rules::rank).thenComparing(e -> e.eventType);
+        List<DefinedSession> result = new ArrayList<>();
+        for (Map.Entry<List<String>, List<Event>> g : groups.entrySet()) {
+            String owner = g.getKey().get(0);
+            boolean sdk = !g.getKey().get(1).isEmpty();
+            String group = g.getKey().get(2).isEmpty() ? null : g.getKey().get(2);
+            List<Event> sorted = g.getValue();
+            sorted.sort(order);
+            List<Event> current = new ArrayList<>();
+            for (Event e : sorted) {
+                if (!current.isEmpty() && !sdk) {
+                    Event prev = current.get(current.size() - 1);
+                    boolean cut = e.time > prev.time && (rules.start().contains(e.eventType)
+                            || rules.end().contains(prev.eventType) || e.time - prev.time >= rules.gapOf(e));
+                    if (cut) {
+                        result.add(new DefinedSession(summarize(owner, current, rules.markers()), group, false));
+                        current = new ArrayList<>();
+                    }
+                }
+                current.add(e);
+            }
+            ExpectedSession last = summarize(owner, current, rules.markers());
+            if (sdk) {
+                long id = Long.parseLong(g.getKey().get(1));
+                last = new ExpectedSession(owner, id, last.endTime(), last.eventCount(), last.activeEventCount(),
+                        last.firstEventType(), last.lastEventType(), last.userId(), last.deviceId(), last.platform());
+            }
+            result.add(new DefinedSession(last, group, sdk));
+        }
+        return result;
+    }
+
+    /** The sessions by key, as a compacted topic would hold them. */
+    public static Map<String, ExpectedSession> byDefinedKey(List<DefinedSession> sessions) {
+        Map<String, ExpectedSession> m = new TreeMap<>();
+        for (DefinedSession s : sessions) {
+            ExpectedSession before = m.put(s.key(), s.session());
+            if (before != null) throw new IllegalStateException("two sessions with key " + s.key());
+        }
+        return m;
+    }
+
+    /** The out-of-session events of a definition that survive blocking and deduplication, per owner. */
+    public static Map<String, Long> outOfSessionCounts(Collection<Event> events, Rules rules) {
+        Set<List<String>> seen = new HashSet<>();
+        Map<String, Long> counts = new TreeMap<>();
+        for (Event e : events) {
+            if (rules.blocked().contains(e.eventType)) continue;
+            if (e.insertId != null && !seen.add(List.of(String.valueOf(e.deviceId), e.insertId))) continue;
+            if (rules.outOfSession(e)) counts.merge(e.owner, 1L, Long::sum);
+        }
+        return counts;
+    }
+
     private static ExpectedSession summarize(String owner, List<Event> sorted, Set<String> markers) {
         Event first = sorted.get(0);
         Event last = sorted.get(sorted.size() - 1);

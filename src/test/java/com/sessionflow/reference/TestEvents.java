@@ -50,6 +50,17 @@ public final class TestEvents {
         return this;
     }
 
+    public TestEvents osName(String osName) {
+        e.osName = osName;
+        return this;
+    }
+
+    /** The value of the session property of a property:NAME definition. */
+    public TestEvents property(String value) {
+        e.sessionProperty = value;
+        return this;
+    }
+
     public TestEvents device(String deviceId) {
         e.deviceId = deviceId;
         return this;
