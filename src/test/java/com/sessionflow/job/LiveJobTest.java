@@ -1,5 +1,6 @@
 package com.sessionflow.job;
 
+import static com.sessionflow.testing.AmplitudeJson.parse;
 import static com.sessionflow.testing.KafkaBroker.text;
 import static com.sessionflow.testing.KafkaBroker.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -178,13 +179,5 @@ class LiveJobTest {
     private static ProducerRecord<byte[], byte[]> to(int partition, Event e) {
         return new ProducerRecord<>("late-events", partition, null, utf8(e.deviceId),
                 utf8(AmplitudeJson.text(AmplitudeJson.v2(e, e.userId))));
-    }
-
-    private static JsonNode parse(String json) {
-        try {
-            return AmplitudeJson.mapper().readTree(json);
-        } catch (Exception e) {
-            throw new AssertionError("not JSON: " + json, e);
-        }
     }
 }

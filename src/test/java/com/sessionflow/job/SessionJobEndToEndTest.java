@@ -1,5 +1,6 @@
 package com.sessionflow.job;
 
+import static com.sessionflow.testing.AmplitudeJson.parse;
 import static com.sessionflow.testing.KafkaBroker.text;
 import static com.sessionflow.testing.KafkaBroker.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -434,14 +435,6 @@ class SessionJobEndToEndTest {
             if (!expected.containsKey(a.getKey())) out.add("unexpected " + a.getValue());
         }
         return out;
-    }
-
-    private static JsonNode parse(String json) {
-        try {
-            return AmplitudeJson.mapper().readTree(json);
-        } catch (Exception e) {
-            throw new AssertionError("not JSON: " + json, e);
-        }
     }
 
     private static byte[] originalBytes(JsonNode n) {

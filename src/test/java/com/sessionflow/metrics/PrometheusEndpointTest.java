@@ -7,24 +7,21 @@ import com.sessionflow.event.ParsedRecord;
 import com.sessionflow.job.SessionPipeline;
 import com.sessionflow.session.OwnerTimeline;
 import com.sessionflow.session.SessionDefinition;
+import com.sessionflow.testing.FlinkCluster;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
-import org.apache.flink.configuration.WebOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -49,20 +46,13 @@ class PrometheusEndpointTest {
             .setConfiguration(configuration())
             .build());
 
+    /** The shared test cluster settings plus the Prometheus reporter, and no restarts: a failing job fails the test. */
     static Configuration configuration() {
-        Configuration conf = new Configuration();
+        Configuration conf = FlinkCluster.configuration();
         conf.setString("metrics.reporter.prom.factory.class", "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
         conf.setString("metrics.reporter.prom.port", String.valueOf(PORT));
         conf.setString("metrics.reporter.prom.interval", "1 s");
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
-        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
-        try {
-            Files.createDirectories(tmp);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-        conf.set(CoreOptions.TMP_DIRS, tmp.toString());
-        conf.set(WebOptions.UPLOAD_DIR, tmp.resolve("flink-web-upload").toString());
         return conf;
     }
 

@@ -1,9 +1,13 @@
 package com.sessionflow.replay;
 
-import static com.sessionflow.replay.ReplaySupport.exportLine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sessionflow.event.Event;
+import com.sessionflow.testing.AmplitudeJson;
+import com.sessionflow.testing.FlinkCluster;
+import com.sessionflow.testing.TestDirs;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,8 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -29,7 +31,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class ExportReplayTest {
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = ReplaySupport.miniCluster();
+    static final FlinkCluster FLINK = new FlinkCluster();
 
     static final String EXPORT_FILE = "187520_2019-11-12_14#0.json.gz";
     static final String PLAIN_FILE = "extra.json";
@@ -39,9 +41,25 @@ class ExportReplayTest {
         return Instant.parse(iso).toEpochMilli();
     }
 
+    /** When the export lines below were uploaded (their server_upload_time is 2 s later). */
+    static final long UPLOADED = t("2019-11-12T17:00:00Z");
+
+    /**
+     * An export line ({@link AmplitudeJson#export}) with {@code clientEventTime} as written here and
+     * the given amplitude_id; a null {@code userId} is written as {@code "user_id": null}.
+     */
+    static String exportLine(String userId, String deviceId, String eventType, String clientEventTime, long sessionId,
+            String insertId, long amplitudeId, String platform) {
+        Event e = AmplitudeJson.event(userId, deviceId, eventType, UPLOADED, insertId, platform);
+        e.sdkSessionId = sessionId;
+        ObjectNode n = AmplitudeJson.export(e, userId, clientEventTime).put("amplitude_id", amplitudeId);
+        if (userId == null) n.putNull("user_id");
+        return AmplitudeJson.text(n);
+    }
+
     @BeforeAll
     static void writeFiles() throws Exception {
-        exportDir = ReplaySupport.newDir("export-");
+        exportDir = TestDirs.newDir("export-");
         String l1 = exportLine("alice", "D1", "app_open", "2019-11-12 14:43:48.924000", 1573569828924L, "ins-1", 5000001L, "iOS");
         List<String> lines = List.of(
                 l1,
@@ -64,10 +82,10 @@ class ExportReplayTest {
     }
 
     static Map<String, String> replay(Path input) throws Exception {
-        Path out = ReplaySupport.newDir("ndjson-");
+        Path out = TestDirs.newDir("ndjson-");
         ExportReplay replay = ExportReplay.parse("--input", input.toString(), "--output-dir", out.toString(),
                 "--gap", "5m", "--parallelism", "2");
-        ExportReplay.run(StreamExecutionEnvironment.getExecutionEnvironment(), replay);
+        ExportReplay.run(FLINK.env(), replay);
         lastOutput = out;
         return ReplaySupport.byKey(ReplaySupport.readNdjson(out.resolve("sessions")));
     }
@@ -85,7 +103,7 @@ class ExportReplayTest {
         long t8 = t("2019-11-12T16:04:59.999Z");
         assertThat(sessions).containsOnlyKeys("alice/" + t1, "alice/" + t6, "D2/" + t5, "D3/" + t7);
 
-        JsonNode a = ReplaySupport.json(sessions.get("alice/" + t1));
+        JsonNode a = AmplitudeJson.parse(sessions.get("alice/" + t1));
         // app_open, view, End Session marker; the -1 push is out of session; the duplicate counts once
         assertThat(a.get("start_time").asLong()).isEqualTo(t1);
         assertThat(a.get("end_time").asLong()).isEqualTo(t4);
@@ -101,15 +119,15 @@ class ExportReplayTest {
         assertThat(a.get("revision").asInt()).isEqualTo(1);
         assertThat(a.get("close_reason").asText()).isEqualTo("end_of_input");
 
-        JsonNode later = ReplaySupport.json(sessions.get("alice/" + t6)); // 12 min after 14:47:59: gap 5m
+        JsonNode later = AmplitudeJson.parse(sessions.get("alice/" + t6)); // 12 min after 14:47:59: gap 5m
         assertThat(later.get("event_count").asLong()).isEqualTo(1);
         assertThat(later.get("zero_length").asBoolean()).isTrue();
 
-        JsonNode d2 = ReplaySupport.json(sessions.get("D2/" + t5)); // user_id null: owner is the device
+        JsonNode d2 = AmplitudeJson.parse(sessions.get("D2/" + t5)); // user_id null: owner is the device
         assertThat(d2.get("user_id").isNull()).isTrue();
         assertThat(d2.get("platform").asText()).isEqualTo("Web");
 
-        JsonNode d3 = ReplaySupport.json(sessions.get("D3/" + t7)); // user_id "null" is no id either
+        JsonNode d3 = AmplitudeJson.parse(sessions.get("D3/" + t7)); // user_id "null" is no id either
         assertThat(d3.get("user_id").isNull()).isTrue();
         assertThat(d3.get("end_time").asLong()).isEqualTo(t8);
         assertThat(d3.get("event_count").asLong()).isEqualTo(2);
@@ -119,7 +137,7 @@ class ExportReplayTest {
     }
 
     static void assertDeadLetters(Path dir) throws Exception {
-        List<JsonNode> dead = ReplaySupport.readNdjson(dir).stream().map(ReplaySupport::json)
+        List<JsonNode> dead = ReplaySupport.readNdjson(dir).stream().map(AmplitudeJson::parse)
                 .filter(n -> n.has("reason")).sorted((x, y) -> (x.get("file").asText() + x.get("line").asLong())
                         .compareTo(y.get("file").asText() + y.get("line").asLong()))
                 .toList();
@@ -139,7 +157,7 @@ class ExportReplayTest {
     @Test
     void anExportApiZipGivesTheSameSessionsAsItsFiles() throws Exception {
         Map<String, String> fromDir = replay(exportDir);
-        Path zip = ReplaySupport.newDir("zip-").resolve("export.zip");
+        Path zip = TestDirs.newDir("zip-").resolve("export.zip");
         try (ZipOutputStream z = new ZipOutputStream(Files.newOutputStream(zip))) {
             z.putNextEntry(new ZipEntry("187520/"));
             z.closeEntry();

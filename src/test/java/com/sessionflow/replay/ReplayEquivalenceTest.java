@@ -3,33 +3,26 @@ package com.sessionflow.replay;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.sessionflow.demo.EmbeddedKafka;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sessionflow.event.Event;
 import com.sessionflow.job.JobOptions;
 import com.sessionflow.job.SessionJob;
 import com.sessionflow.reference.ReferenceSessionizer;
 import com.sessionflow.reference.ReferenceSessionizer.ExpectedSession;
-import java.nio.charset.StandardCharsets;
+import com.sessionflow.testing.AmplitudeJson;
+import com.sessionflow.testing.FlinkCluster;
+import com.sessionflow.testing.KafkaBroker;
+import com.sessionflow.testing.TestDirs;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -46,23 +39,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class ReplayEquivalenceTest {
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = ReplaySupport.miniCluster();
+    static final FlinkCluster FLINK = new FlinkCluster();
+
+    @RegisterExtension
+    static final KafkaBroker KAFKA = new KafkaBroker();
 
     static final long GAP_MS = 60_000;
     static final long BASE = Instant.parse("2024-03-01T09:00:00Z").toEpochMilli();
-
-    static EmbeddedKafka kafka;
-
-    @BeforeAll
-    static void startKafka() throws Exception {
-        ReplaySupport.tmp();
-        kafka = EmbeddedKafka.start(0);
-    }
-
-    @AfterAll
-    static void stopKafka() throws Exception {
-        if (kafka != null) kafka.close();
-    }
 
     /** One generated event: its export line and the Event the reference gets (built here, not parsed). */
     record Generated(String line, Event event) {}
@@ -109,19 +92,12 @@ class ReplayEquivalenceTest {
 
     static Generated make(String[] who, String type, long time, long sessionId, String insertId, Random r) {
         int digits = time % 1000 == 0 ? r.nextInt(7) : 3 + r.nextInt(4);
-        String when = ReplaySupport.exportTime(time, r.nextBoolean() ? ' ' : 'T', digits);
-        String line = ReplaySupport.exportLine(who[0], who[1], type, when, sessionId, insertId,
-                100_000 + Math.abs(who[1].hashCode() % 1000), who[2]);
-        Event e = new Event();
-        e.userId = "anonymous".equals(who[0]) ? null : who[0];
-        e.deviceId = who[1];
-        e.owner = e.userId != null ? e.userId : e.deviceId;
-        e.eventType = type;
-        e.time = time;
+        String when = AmplitudeJson.exportTime(time, r.nextBoolean() ? ' ' : 'T', digits);
+        Event e = AmplitudeJson.event("anonymous".equals(who[0]) ? null : who[0], who[1], type, time, insertId, who[2]);
         e.sdkSessionId = sessionId;
-        e.insertId = insertId;
-        e.platform = who[2];
-        return new Generated(line, e);
+        ObjectNode line = AmplitudeJson.export(e, who[0], when);
+        if (who[0] == null) line.putNull("user_id"); // as the Export API writes a missing user_id
+        return new Generated(AmplitudeJson.text(line), e);
     }
 
     static final String BAD_LINE = "{\"device_id\": \"dev-9\", \"event_type\": \"view\", \"client_event_time\": \"yesterday\"}";
@@ -136,22 +112,13 @@ class ReplayEquivalenceTest {
         return sorted;
     }
 
-    static void createTopic(String topic, int partitions) throws Exception {
-        try (Admin admin = Admin.create(kafka.clientProperties())) {
-            admin.createTopics(List.of(new NewTopic(topic, Optional.of(partitions), Optional.empty())))
-                    .all().get(30, TimeUnit.SECONDS);
-        }
-    }
-
+    /** Produces the (key, line) pairs in order, stamped {@code timestamp} (null: now). */
     static void produce(String topic, List<String[]> keyAndLine, Long timestamp) throws Exception {
-        var p = kafka.clientProperties();
-        p.put("acks", "all");
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
-            for (String[] kv : keyAndLine) {
-                producer.send(new ProducerRecord<>(topic, null, timestamp, kv[0].getBytes(StandardCharsets.UTF_8),
-                        kv[1].getBytes(StandardCharsets.UTF_8))).get(30, TimeUnit.SECONDS);
-            }
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+        for (String[] kv : keyAndLine) {
+            records.add(new ProducerRecord<>(topic, null, timestamp, KafkaBroker.utf8(kv[0]), KafkaBroker.utf8(kv[1])));
         }
+        KAFKA.produce(records);
     }
 
     static List<String[]> keyed(List<Generated> events) {
@@ -168,9 +135,9 @@ class ReplayEquivalenceTest {
 
     static void assertMatchesReference(Map<String, String> records, Map<String, ExpectedSession> expected) {
         Map<String, ExpectedSession> actual = new TreeMap<>();
-        records.forEach((k, v) -> actual.put(k, ExpectedSession.of(ReplaySupport.json(v))));
+        records.forEach((k, v) -> actual.put(k, ExpectedSession.of(AmplitudeJson.parse(v))));
         assertThat(actual).isEqualTo(new TreeMap<>(expected));
-        records.forEach((k, v) -> assertThat(expected.get(k).matches(ReplaySupport.json(v))).as(k + " " + v).isTrue());
+        records.forEach((k, v) -> assertThat(expected.get(k).matches(AmplitudeJson.parse(v))).as(k + " " + v).isTrue());
     }
 
     @Test
@@ -181,19 +148,19 @@ class ReplayEquivalenceTest {
         assertThat(expected.size()).as("the data has several sessions per owner").isGreaterThan(8);
 
         // (a) Kafka: the lines in arrival order, plus a bad one; a bounded replay with --stop-at latest
-        createTopic("events", 2);
+        KAFKA.createTopic("events", 2);
         List<String[]> records = keyed(arrivalOrder(events, 7));
         records.add(records.size() / 2, new String[] {"dev-9", BAD_LINE});
         produce("events", records, null);
-        JobOptions live = JobOptions.parse("--bootstrap-servers", kafka.bootstrapServers(), "--input-topics", "events",
+        JobOptions live = JobOptions.parse("--bootstrap-servers", KAFKA.bootstrapServers(), "--input-topics", "events",
                 "--sessions-topic", "sessions-v2", "--dlq-topic", "events-dlq-v2", "--late-topic", "events-late-v2",
                 "--starting-offsets", "earliest", "--stop-at", "latest", "--gap", "1m", "--parallelism", "2",
                 "--checkpoint-interval", "1s");
-        SessionJob.run(StreamExecutionEnvironment.getExecutionEnvironment(), live); // returns: the run is bounded
-        Map<String, String> fromKafka = ReplaySupport.compacted(kafka.bootstrapServers(), "sessions-v2");
+        SessionJob.run(FLINK.env(), live); // returns: the run is bounded
+        Map<String, String> fromKafka = KAFKA.compacted("sessions-v2");
 
         // (b) export files: the same lines spread over gzip files (and a plain .json), bad line included
-        Path dir = ReplaySupport.newDir("equivalence-");
+        Path dir = TestDirs.newDir("equivalence-");
         List<String> shuffled = new ArrayList<>(lines);
         java.util.Collections.shuffle(shuffled, new Random(3));
         shuffled.add(5, BAD_LINE);
@@ -203,26 +170,26 @@ class ReplayEquivalenceTest {
         java.nio.file.Files.write(dir.resolve("in/123/123_2024-03-01_11#0.json"), shuffled.subList(2 * third, shuffled.size()));
         ExportReplay toFiles = ExportReplay.parse("--input", dir.resolve("in").toString(), "--output-dir", dir.resolve("out").toString(),
                 "--gap", "1m", "--parallelism", "2");
-        ExportReplay.run(StreamExecutionEnvironment.getExecutionEnvironment(), toFiles);
+        ExportReplay.run(FLINK.env(), toFiles);
         Map<String, String> fromFiles = ReplaySupport.byKey(ReplaySupport.readNdjson(dir.resolve("out/sessions")));
 
         // (c) export files to a Kafka topic
         ExportReplay toKafka = ExportReplay.parse("--input", dir.resolve("in").toString(), "--output", "kafka",
-                "--dead-letter-dir", dir.resolve("dlq-c").toString(), "--bootstrap-servers", kafka.bootstrapServers(),
+                "--dead-letter-dir", dir.resolve("dlq-c").toString(), "--bootstrap-servers", KAFKA.bootstrapServers(),
                 "--sessions-topic", "sessions-from-files", "--gap", "1m", "--parallelism", "2");
-        ExportReplay.run(StreamExecutionEnvironment.getExecutionEnvironment(), toKafka);
-        Map<String, String> fromFilesToKafka = ReplaySupport.compacted(kafka.bootstrapServers(), "sessions-from-files");
+        ExportReplay.run(FLINK.env(), toKafka);
+        Map<String, String> fromFilesToKafka = KAFKA.compacted("sessions-from-files");
 
         assertThat(ReplaySupport.comparable(fromFiles)).isEqualTo(ReplaySupport.comparable(fromKafka));
         assertThat(ReplaySupport.comparable(fromFilesToKafka)).isEqualTo(ReplaySupport.comparable(fromKafka));
         assertMatchesReference(fromKafka, expected);
         assertMatchesReference(fromFiles, expected);
-        assertThat(fromFiles.values()).allSatisfy(v -> assertThat(ReplaySupport.json(v).get("close_reason").asText()).isEqualTo("end_of_input"));
+        assertThat(fromFiles.values()).allSatisfy(v -> assertThat(AmplitudeJson.parse(v).get("close_reason").asText()).isEqualTo("end_of_input"));
 
         // the bad line: one dead letter each way, the same reason; the file one says where it is
-        List<JsonNode> kafkaDead = ReplaySupport.readCommitted(kafka.bootstrapServers(), "events-dlq-v2").stream()
-                .map(rec -> ReplaySupport.json(new String(rec.value(), StandardCharsets.UTF_8))).toList();
-        List<JsonNode> fileDead = ReplaySupport.readNdjson(dir.resolve("out/dead-letters")).stream().map(ReplaySupport::json).toList();
+        List<JsonNode> kafkaDead = KAFKA.readToEnd("events-dlq-v2").stream()
+                .map(rec -> AmplitudeJson.parse(KafkaBroker.text(rec.value()))).toList();
+        List<JsonNode> fileDead = ReplaySupport.readNdjson(dir.resolve("out/dead-letters")).stream().map(AmplitudeJson::parse).toList();
         assertThat(kafkaDead).extracting(n -> n.get("reason").asText()).containsExactly("bad_time");
         assertThat(fileDead).extracting(n -> n.get("reason").asText()).containsExactly("bad_time");
         assertThat(fileDead.get(0).get("file").asText()).isEqualTo("123_2024-03-01_9#0.json.gz");
@@ -239,16 +206,16 @@ class ReplayEquivalenceTest {
         List<Generated> a = generate(1, BASE, 10);
         List<Generated> b = generate(2, BASE + 86_400_000L, 12);
         List<Generated> c = generate(3, BASE + 2 * 86_400_000L, 10);
-        createTopic("events-range", 2);
+        KAFKA.createTopic("events-range", 2);
         produce("events-range", keyed(a), tA);
         produce("events-range", keyed(b), tB);
         produce("events-range", keyed(c), tC);
-        JobOptions slice = JobOptions.parse("--bootstrap-servers", kafka.bootstrapServers(), "--input-topics", "events-range",
+        JobOptions slice = JobOptions.parse("--bootstrap-servers", KAFKA.bootstrapServers(), "--input-topics", "events-range",
                 "--sessions-topic", "sessions-slice", "--dlq-topic", "slice-dlq", "--late-topic", "slice-late",
                 "--starting-offsets", String.valueOf(tB), "--stop-at", Instant.ofEpochMilli(tC).toString(),
                 "--gap", "1m", "--parallelism", "2", "--checkpoint-interval", "1s");
-        SessionJob.run(StreamExecutionEnvironment.getExecutionEnvironment(), slice);
-        Map<String, String> sessions = ReplaySupport.compacted(kafka.bootstrapServers(), "sessions-slice");
+        SessionJob.run(FLINK.env(), slice);
+        Map<String, String> sessions = KAFKA.compacted("sessions-slice");
         Map<String, ExpectedSession> expected = reference(b);
         assertThat(expected).isNotEmpty();
         assertMatchesReference(sessions, expected);

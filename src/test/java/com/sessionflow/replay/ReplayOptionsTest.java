@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sessionflow.job.InvalidOptionException;
 import com.sessionflow.job.JobOptions;
+import com.sessionflow.testing.TestDirs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -54,7 +55,7 @@ class ReplayOptionsTest {
 
     @Test
     void exportReplayHandsTheJobOptionsToJobOptions() throws Exception {
-        Path out = ReplaySupport.newDir("opts-").resolve("out");
+        Path out = TestDirs.newDir("opts-").resolve("out");
         ExportReplay r = ExportReplay.parse("--input", "a.json.gz", "--gap", "30m", "--output-dir", out.toString(),
                 "--identity", "device", "--inactive-events=push");
         assertThat(r.output()).isEqualTo(ExportReplay.Output.FILES);
@@ -69,7 +70,7 @@ class ReplayOptionsTest {
 
     @Test
     void exportReplayRejectsIncompleteOrUnsafeOutputs() throws Exception {
-        Path dir = ReplaySupport.newDir("opts-");
+        Path dir = TestDirs.newDir("opts-");
         assertThatThrownBy(() -> ExportReplay.parse("--input", "x"))
                 .isInstanceOf(InvalidOptionException.class).hasMessageContaining("--output-dir");
         assertThatThrownBy(() -> ExportReplay.parse("--input", "x", "--output", "kafka"))
@@ -87,7 +88,7 @@ class ReplayOptionsTest {
 
     @Test
     void missingInputsAndZipsThatEscapeTheirFolderAreErrors() throws Exception {
-        Path dir = ReplaySupport.newDir("inputs-");
+        Path dir = TestDirs.newDir("inputs-");
         assertThatThrownBy(() -> ExportInputs.resolve(java.util.List.of(dir.resolve("nope").toString()), null))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("does not exist");
         Files.writeString(dir.resolve("readme.txt"), "x");

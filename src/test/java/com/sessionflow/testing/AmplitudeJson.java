@@ -1,13 +1,15 @@
 package com.sessionflow.testing;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sessionflow.event.Event;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Writes test events in the three input formats of SPEC §1, written here from the format
@@ -17,10 +19,6 @@ import java.util.List;
 public final class AmplitudeJson {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final DateTimeFormatter EXPORT_MICROS =
-            DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSS'000'").withZone(ZoneOffset.UTC);
-    private static final DateTimeFormatter EXPORT_T_MILLIS =
-            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS").withZone(ZoneOffset.UTC);
 
     private AmplitudeJson() {}
 
@@ -61,21 +59,43 @@ public final class AmplitudeJson {
      * or {@code T} and 3 fraction digits.
      */
     public static ObjectNode export(Event e, String rawUserId, int variant) {
+        return export(e, rawUserId, variant % 2 == 0 ? exportTime(e.time, ' ', 6) : exportTime(e.time, 'T', 3));
+    }
+
+    /**
+     * An export line whose {@code client_event_time} is the given text (e.g. from
+     * {@link #exportTime}, or a malformed one); {@code server_upload_time} is 2 s after {@code e.time}.
+     */
+    public static ObjectNode export(Event e, String rawUserId, String clientEventTime) {
         ObjectNode n = MAPPER.createObjectNode();
         n.put("amplitude_id", 1_000_000L + Math.abs(e.owner.hashCode() % 1000));
         n.put("app", 123456);
         if (rawUserId != null) n.put("user_id", rawUserId);
         if (e.deviceId != null) n.put("device_id", e.deviceId);
         n.put("event_type", e.eventType);
-        Instant t = Instant.ofEpochMilli(e.time);
-        n.put("client_event_time", (variant % 2 == 0 ? EXPORT_MICROS : EXPORT_T_MILLIS).format(t));
-        n.put("server_upload_time", EXPORT_MICROS.format(t.plusSeconds(2)));
+        n.put("client_event_time", clientEventTime);
+        n.put("server_upload_time", exportTime(e.time + 2_000, ' ', 6));
         if (e.hasSdkSessionId()) n.put("session_id", e.sdkSessionId);
         if (e.insertId != null) n.put("$insert_id", e.insertId);
         if (e.platform != null) n.put("platform", e.platform);
         if (e.osName != null) n.put("os_name", e.osName);
         n.putObject("event_properties");
         return n;
+    }
+
+    /**
+     * An export timestamp as Amplitude writes it: UTC, {@code separator} (space or {@code T}) between
+     * date and time, {@code digits} (0 to 6) fraction digits, which must hold the time exactly.
+     */
+    public static String exportTime(long epochMs, char separator, int digits) {
+        LocalDateTime t = LocalDateTime.ofInstant(Instant.ofEpochMilli(epochMs), ZoneOffset.UTC);
+        String base = String.format(Locale.ROOT, "%04d-%02d-%02d%c%02d:%02d:%02d", t.getYear(), t.getMonthValue(), t.getDayOfMonth(),
+                separator, t.getHour(), t.getMinute(), t.getSecond());
+        String micros = String.format(Locale.ROOT, "%06d", Math.floorMod(epochMs, 1000L) * 1000);
+        if (digits < 6 && !micros.substring(digits).chars().allMatch(c -> c == '0')) {
+            throw new IllegalArgumentException(epochMs + " cannot be written exactly with " + digits + " digits");
+        }
+        return digits == 0 ? base : base + "." + micros.substring(0, digits);
     }
 
     public static String text(ObjectNode n) {
@@ -88,6 +108,15 @@ public final class AmplitudeJson {
 
     public static ObjectMapper mapper() {
         return MAPPER;
+    }
+
+    /** Parses a record the job wrote; fails the test if it is not JSON. */
+    public static JsonNode parse(String json) {
+        try {
+            return MAPPER.readTree(json);
+        } catch (Exception e) {
+            throw new AssertionError("not JSON: " + json, e);
+        }
     }
 
     /** A test event (the fields the reference needs); owner = user id, else device id. */
