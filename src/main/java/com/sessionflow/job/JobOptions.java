@@ -81,6 +81,24 @@ public final class JobOptions {
     @Option(names = "--gap", defaultValue = "5m", converter = DurationConverter.class, description = "Inactivity that ends a session. Default: ${DEFAULT-VALUE}.")
     Duration gap;
 
+    @Option(names = "--definition", defaultValue = "gap", description = "What a session is: gap (the gap rule), client (trust the SDK's session_id; "
+            + "events without one fall back to the gap rule) or property:NAME (events sharing the value of event or user property NAME, split by the gap). "
+            + "Default: ${DEFAULT-VALUE}.")
+    String definitionKind;
+
+    @Option(names = "--platform-gaps", split = ",", paramLabel = "PLATFORM=DURATION", description = "Gaps per platform (matched on platform, else os_name, "
+            + "case-insensitive), e.g. Web=30m,iOS=5m; other events use --gap. Default: none.")
+    List<String> platformGaps = List.of();
+
+    @Option(names = "--start-events", split = ",", defaultValue = "", description = "Event types that always open a new session (e.g. app_open). Default: none.")
+    List<String> startEvents;
+
+    @Option(names = "--end-events", split = ",", defaultValue = "", description = "Event types that close their session at once; the next event opens a new one. Default: none.")
+    List<String> endEvents;
+
+    @Option(names = "--blocked-events", split = ",", defaultValue = "", description = "Event types dropped before anything else and counted (a tracking plan's blocked or deleted events). Default: none.")
+    List<String> blockedEvents;
+
     @Option(names = "--max-session-length", defaultValue = "1d", converter = DurationConverter.class, description = "Longer sessions are flagged over_limit. Default: ${DEFAULT-VALUE}.")
     Duration maxSessionLength;
 
@@ -185,6 +203,12 @@ public final class JobOptions {
             }
         }
         validateMetrics();
+        try {
+            definition();
+        } catch (IllegalArgumentException e) {
+            throw new InvalidOptionException("Invalid value for option '" + (e.getMessage().startsWith("platform") ? "--platform-gaps" : "--definition")
+                    + "': " + e.getMessage().replaceFirst("^platform ", ""));
+        }
         if (kafkaProperties != null) clientProperties = readProperties(kafkaProperties, "--kafka-properties");
         try {
             StartingOffsets.parse(startingOffsets);
@@ -273,12 +297,42 @@ public final class JobOptions {
     }
 
     public SessionDefinition definition() {
-        return SessionDefinition.builder()
+        SessionDefinition.Builder b = SessionDefinition.builder()
                 .gap(gap)
+                .platformGaps(platformGaps())
                 .maxLength(maxSessionLength)
                 .markerTypes(nonBlank(markerEvents))
                 .inactiveTypes(nonBlank(inactiveEvents))
-                .build();
+                .startTypes(nonBlank(startEvents))
+                .endTypes(nonBlank(endEvents))
+                .blockedTypes(nonBlank(blockedEvents));
+        try {
+            b.kind(definitionKind);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(e.getMessage());
+        }
+        return b.build();
+    }
+
+    /** --platform-gaps as PLATFORM=DURATION pairs; IllegalArgumentException("platform ...") when one is bad. */
+    private java.util.Map<String, Duration> platformGaps() {
+        java.util.Map<String, Duration> gaps = new java.util.LinkedHashMap<>();
+        for (String pair : platformGaps == null ? List.<String>of() : platformGaps) {
+            if (pair.isBlank()) continue;
+            int eq = pair.lastIndexOf('=');
+            if (eq <= 0 || pair.substring(0, eq).isBlank()) {
+                throw new IllegalArgumentException("platform '" + pair.trim() + "' is not PLATFORM=DURATION, e.g. Web=30m");
+            }
+            Duration d;
+            try {
+                d = new DurationConverter().convert(pair.substring(eq + 1).trim());
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("platform '" + pair.trim() + "': the gap is not " + DURATION);
+            }
+            if (d.toMillis() < 1) throw new IllegalArgumentException("platform '" + pair.trim() + "': the gap must be at least 1 ms");
+            gaps.put(pair.substring(0, eq).trim(), d);
+        }
+        return gaps;
     }
 
     public OwnerTimeline timeline() {
@@ -292,7 +346,7 @@ public final class JobOptions {
     }
 
     public EventParser parser() {
-        return new EventParser(identity, null, maxRecordBytes, maxClockAhead.toMillis());
+        return new EventParser(identity, definition().propertyName(), maxRecordBytes, maxClockAhead.toMillis());
     }
 
     public KafkaSettings kafka() {

@@ -3,6 +3,7 @@ package com.sessionflow.job;
 import com.sessionflow.event.DeadLetter;
 import com.sessionflow.event.Event;
 import com.sessionflow.event.ParsedRecord;
+import com.sessionflow.functions.DropBlockedEvents;
 import com.sessionflow.functions.SessionizeFunction;
 import com.sessionflow.functions.SplitDeadLetters;
 import com.sessionflow.session.LateEvent;
@@ -23,6 +24,8 @@ public final class SessionPipeline {
     public static final String UID_SESSIONS_SINK = "sessions-sink";
     public static final String UID_DLQ_SINK = "dead-letter-sink";
     public static final String UID_LATE_SINK = "late-events-sink";
+    /** Only in jobs with --blocked-events; stateless, so adding or removing it keeps savepoints valid. */
+    public static final String UID_DROP_BLOCKED = "drop-blocked-events";
 
     private SessionPipeline() {}
 
@@ -39,7 +42,12 @@ public final class SessionPipeline {
     public static Outputs sessionize(DataStream<ParsedRecord> parsed, OwnerTimeline timeline, long dedupHorizonMs) {
         SingleOutputStreamOperator<Event> events = parsed
                 .process(new SplitDeadLetters()).uid(UID_SPLIT).name("split dead letters");
-        SingleOutputStreamOperator<SessionChange> sessions = events
+        DataStream<Event> kept = events;
+        if (!timeline.definition().blockedTypes().isEmpty()) {
+            kept = events.filter(new DropBlockedEvents(timeline.definition().blockedTypes()))
+                    .uid(UID_DROP_BLOCKED).name("drop blocked events");
+        }
+        SingleOutputStreamOperator<SessionChange> sessions = kept
                 .keyBy(e -> e.owner)
                 .process(new SessionizeFunction(timeline, dedupHorizonMs)).uid(UID_SESSIONIZE).name("sessionize");
         return new Outputs(
