@@ -6,6 +6,7 @@ import com.sessionflow.job.JobOptions;
 import com.sessionflow.job.SessionJob;
 import com.sessionflow.kafka.KafkaSettings;
 import com.sessionflow.kafka.Topics;
+import com.sessionflow.metrics.ChartText;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
@@ -211,7 +212,8 @@ public final class Demo implements Callable<Integer> {
         out.println();
         out.println("sessionflow demo");
         out.println("  Kafka        " + bootstrap + "   topics: " + String.join(",", kafka.inputTopics) + " (" + INPUT_PARTITIONS
-                + " partitions) -> " + kafka.sessionsTopic + " (compacted), " + kafka.deadLetterTopic + ", " + kafka.lateTopic);
+                + " partitions) -> " + kafka.sessionsTopic + " (compacted), " + kafka.deadLetterTopic + ", " + kafka.lateTopic
+                + ", " + kafka.metricsTopic);
         out.println("  Flink web UI http://" + HOST + ":" + webPort);
         out.println("  sessions     end after " + TopicWatcher.length(options.definition().gapMs()) + " without events; committed at "
                 + "each checkpoint, every " + TopicWatcher.length(options.checkpointInterval().toMillis()));
@@ -271,6 +273,11 @@ public final class Demo implements Callable<Integer> {
         out.println("  dead letters  " + deadLetters + (deadLetters == 0 ? "" : ": " + watcher.deadLetters().entrySet().stream()
                 .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", "))));
         out.println("  late events   " + watcher.lateEvents() + " (beyond the allowed lateness)");
+        if (!watcher.latestMetrics().isEmpty()) {
+            out.println();
+            out.println("User Sessions chart, from the session-metrics topic");
+            out.println(ChartText.render(watcher.latestMetrics().values()));
+        }
     }
 
     private static Thread daemon(Runnable task, String name) {

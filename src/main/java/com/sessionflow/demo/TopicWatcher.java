@@ -25,7 +25,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 /**
  * Reads the job's output topics as a consumer should (read_committed: only what a checkpoint
  * committed) and prints one line per record: session versions, tombstones, dead letters, late
- * events. Counts them for the summary.
+ * events. Counts them for the summary, and keeps the latest metrics record per bucket for the chart.
  */
 final class TopicWatcher implements Runnable {
 
@@ -45,6 +45,7 @@ final class TopicWatcher implements Runnable {
     private long lateEvents;
     private final Set<String> liveSessions = new HashSet<>();
     private final Map<String, Integer> deadLetters = new TreeMap<>();
+    private final Map<String, JsonNode> latestMetrics = new TreeMap<>();
 
     TopicWatcher(KafkaSettings kafka, PrintStream out) {
         this.kafka = kafka;
@@ -64,7 +65,7 @@ final class TopicWatcher implements Runnable {
         try (KafkaConsumer<String, byte[]> consumer =
                 new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = new ArrayList<>();
-            for (String topic : List.of(kafka.sessionsTopic, kafka.deadLetterTopic, kafka.lateTopic)) {
+            for (String topic : List.of(kafka.sessionsTopic, kafka.deadLetterTopic, kafka.lateTopic, kafka.metricsTopic)) {
                 consumer.partitionsFor(topic).forEach(i -> partitions.add(new TopicPartition(topic, i.partition())));
             }
             consumer.assign(partitions);
@@ -105,6 +106,9 @@ final class TopicWatcher implements Runnable {
             deadLetters.merge(reason, 1, Integer::sum);
             line(String.format("dead letter %-12s %s/%d@%d: %s", reason, d.path("topic").asText(),
                     d.path("partition").asInt(), d.path("offset").asLong(), abbreviate(d.path("detail").asText(), 90)));
+        } else if (topic.equals(kafka.metricsTopic)) {
+            // too many to print one by one: the summary shows them as a chart
+            latestMetrics.put(r.key(), parse(r.value()));
         } else {
             lateEvents++;
             JsonNode l = parse(r.value());
@@ -159,4 +163,5 @@ final class TopicWatcher implements Runnable {
     long tombstones() { return tombstones; }
     long lateEvents() { return lateEvents; }
     Map<String, Integer> deadLetters() { return deadLetters; }
+    Map<String, JsonNode> latestMetrics() { return latestMetrics; }
 }
