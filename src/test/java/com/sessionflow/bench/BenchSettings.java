@@ -1,0 +1,45 @@
+package com.sessionflow.bench;
+
+import com.sessionflow.session.OwnerTimeline;
+import com.sessionflow.session.SessionDefinition;
+import java.io.Serializable;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/** The job settings every scenario uses (the job's defaults unless a benchmark option says otherwise). */
+public final class BenchSettings implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    public final long gapMs;
+    public final long allowedLatenessMs;
+    public final long outOfOrdernessMs;
+    public final long idleTimeoutMs;
+    public final long dedupHorizonMs;
+    public final String managedMemory;
+    /** Scratch folder of this run (RocksDB files, Flink and Kafka Streams temp files). */
+    public final String tmpDir;
+
+    public BenchSettings(long gapMs, long allowedLatenessMs, long outOfOrdernessMs, long idleTimeoutMs,
+            long dedupHorizonMs, String managedMemory, Path tmpDir) {
+        this.gapMs = gapMs;
+        this.allowedLatenessMs = allowedLatenessMs;
+        this.outOfOrdernessMs = outOfOrdernessMs;
+        this.idleTimeoutMs = idleTimeoutMs;
+        this.dedupHorizonMs = dedupHorizonMs;
+        this.managedMemory = managedMemory;
+        this.tmpDir = tmpDir.toAbsolutePath().toString();
+    }
+
+    public SessionDefinition definition() {
+        return SessionDefinition.builder().gap(Duration.ofMillis(gapMs)).build();
+    }
+
+    public OwnerTimeline timeline() {
+        return new OwnerTimeline(definition(), allowedLatenessMs);
+    }
+
+    public Path tmp() {
+        return Path.of(tmpDir);
+    }
+}

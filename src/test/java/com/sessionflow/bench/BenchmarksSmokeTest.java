@@ -1,0 +1,56 @@
+package com.sessionflow.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintStream;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every benchmark scenario on a few thousand events, each in its own JVM as in a real run, so the
+ * benchmark cannot rot. No timing asserts: only that every scenario read every event and that the
+ * sessionizers agree on the number of sessions. To make them agree the watermark bound is 3 hours
+ * (no event is late) and every session is emitted once, at the end of the input.
+ */
+class BenchmarksSmokeTest {
+
+    @Test
+    void everyScenarioProcessesEveryEventAndTheSessionizersAgree() throws Exception {
+        Path out = Path.of(System.getProperty("java.io.tmpdir"), "bench-smoke");
+        Benchmarks.Options o = Benchmarks.Options.parse(new String[] {
+            "--events", "2500", "--users", "200", "--heap", "1g", "--out", out.toString(),
+            "--out-of-orderness-ms", String.valueOf(3 * 3_600_000L)});
+        Benchmarks.Runner runner = new Benchmarks.Runner(o, new PrintStream(OutputStream.nullOutputStream()));
+        Map<String, JsonNode> results = new LinkedHashMap<>();
+        for (String s : Benchmarks.PROCESSING) results.put(s, runner.fork(s, 1, List.of()));
+
+        JsonNode floor = results.get("floor");
+        long events = floor.path("events").asLong();
+        assertThat(events).isGreaterThanOrEqualTo(2500);
+        List<Long> sessions = new ArrayList<>();
+        results.forEach((name, r) -> {
+            assertThat(r.path("events").asLong()).as(name).isEqualTo(events);
+            assertThat(r.path("counters").path("parsed.events").asLong()).as(name + " parsed events").isEqualTo(events);
+            assertThat(r.path("counters").path("parsed.deadLetters").asLong()).as(name + " dead letters")
+                    .isEqualTo(r.path("inputDeadLetters").asLong());
+            if (!name.equals("floor")) {
+                assertThat(r.path("counters").path("late.records").asLong()).as(name + " late").isZero();
+                assertThat(r.path("counters").path("out.revisions").asLong()).as(name + " revisions").isZero();
+                sessions.add(r.path("counters").path("out.first").asLong());
+            }
+        });
+        assertThat(floor.path("counters").path("out.records").asLong()).isEqualTo(events);
+        assertThat(sessions.get(0)).isPositive();
+        assertThat(sessions).as("sessions of " + results.keySet().stream().skip(1).toList()).containsOnly(sessions.get(0));
+
+        JsonNode state = runner.fork("state", 1, List.of("--users", "100"));
+        assertThat(state.path("measures")).hasSize(3);
+        state.path("measures").forEach(m -> assertThat(m.path("sessions").asLong()).isPositive());
+    }
+}

@@ -1,0 +1,262 @@
+package com.sessionflow.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sessionflow.event.Event;
+import com.sessionflow.event.EventParser;
+import com.sessionflow.event.ParsedRecord;
+import com.sessionflow.event.RecordOrigin;
+import com.sessionflow.functions.SplitDeadLetters;
+import com.sessionflow.job.SessionPipeline;
+import com.sessionflow.kafka.JsonRecords;
+import com.sessionflow.session.Session;
+import com.sessionflow.session.SessionChange;
+import com.sessionflow.session.SessionDefinition;
+import com.sessionflow.time.EventTimes;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.AggregateFunction;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.functions.RichFlatMapFunction;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.configuration.WebOptions;
+import org.apache.flink.connector.datagen.source.DataGeneratorSource;
+import org.apache.flink.connector.datagen.source.GeneratorFunction;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.windowing.assigners.EventTimeSessionWindows;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * The Flink scenarios, processing only: the pre-generated records come from memory (a
+ * DataGeneratorSource of record indexes), are parsed by the job's EventParser inside the job,
+ * get the job's watermarks, and every output is serialized as the job's Kafka sinks would
+ * serialize it, then discarded. Parallelism 1 on a local MiniCluster in this JVM.
+ */
+public final class FlinkBench {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private FlinkBench() {}
+
+    public enum Kind { FLOOR, SESSIONIZE, WINDOWS }
+
+    /** Runs one scenario on the current {@link BenchInput}; the result holds counters and times. */
+    public static Map<String, Object> run(Kind kind, String backend, BenchSettings s) throws Exception {
+        Probe.reset();
+        BenchInput input = BenchInput.current();
+        StreamExecutionEnvironment env = environment(backend, s);
+        DataStream<ParsedRecord> parsed = parsedInput(env, input.size(), s);
+        SingleOutputStreamOperator<Event> events;
+        SessionDefinition definition = s.definition();
+        switch (kind) {
+            case FLOOR -> {
+                events = parsed.process(new SplitDeadLetters()).name("split dead letters");
+                events.getSideOutput(SplitDeadLetters.DEAD_LETTERS).sinkTo(deadLetterSink());
+                // the job's shape without its state: key by owner, one JSON record per event
+                events.keyBy(e -> e.owner).sinkTo(new CountingSink<>("out", FlinkBench::encodeEvent)).name("events as JSON");
+            }
+            case SESSIONIZE -> {
+                SessionPipeline.Outputs out = SessionPipeline.sessionize(parsed, s.timeline(), s.dedupHorizonMs);
+                out.sessions().sinkTo(new CountingSink<>("out", (SessionChange c, long[] size) -> encodeChange(c, definition, size)))
+                        .name("sessions as JSON");
+                out.deadLetters().sinkTo(deadLetterSink());
+                out.lateEvents().sinkTo(new CountingSink<>("late", (late, size) -> {
+                    size[0] = JsonRecords.bytes(JsonRecords.lateEvent(late)).length;
+                    return "all";
+                }));
+                out.outOfSessionEvents().sinkTo(new CountingSink<>("outOfSession", (e, size) -> "all"));
+            }
+            case WINDOWS -> {
+                events = parsed.process(new SplitDeadLetters()).name("split dead letters");
+                events.getSideOutput(SplitDeadLetters.DEAD_LETTERS).sinkTo(deadLetterSink());
+                OutputTag<Event> late = new OutputTag<>("late", TypeInformation.of(Event.class));
+                SingleOutputStreamOperator<Session> sessions = events
+                        .filter(e -> !definition.isOutOfSession(e)).name("in-session events")
+                        .keyBy(e -> e.owner)
+                        // Flink's windows touch when end >= start: gap - 1 ms gives the job's "strictly less than gap"
+                        .window(EventTimeSessionWindows.withGap(Duration.ofMillis(s.gapMs - 1)))
+                        .allowedLateness(Duration.ofMillis(s.allowedLatenessMs))
+                        .sideOutputLateData(late)
+                        .aggregate(new SessionAggregate(definition), TypeInformation.of(Session.class), TypeInformation.of(Session.class))
+                        .name("session windows");
+                sessions.sinkTo(new CountingSink<>("out", (Session x, long[] size) -> {
+                    byte[] key = (x.owner + "/" + x.sessionId).getBytes(StandardCharsets.UTF_8);
+                    size[0] = key.length + JsonRecords.bytes(JsonRecords.session(x, definition)).length;
+                    return "first";
+                })).name("sessions as JSON");
+                sessions.getSideOutput(late).sinkTo(new CountingSink<>("late", FlinkBench::encodeEvent));
+            }
+            default -> throw new IllegalArgumentException(kind.toString());
+        }
+        env.execute("bench " + kind + " " + backend);
+        return Results.throughput(input, "out");
+    }
+
+    static StreamExecutionEnvironment environment(String backend, BenchSettings s) throws Exception {
+        Configuration conf = new Configuration();
+        conf.set(PipelineOptions.GENERIC_TYPES, false);
+        conf.set(StateBackendOptions.STATE_BACKEND, backend);
+        conf.setString("state.backend.rocksdb.localdir", Files.createDirectories(s.tmp().resolve("rocksdb")).toString());
+        conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.parse(s.managedMemory));
+        conf.set(CoreOptions.TMP_DIRS, s.tmpDir);
+        conf.set(WebOptions.UPLOAD_DIR, s.tmp().resolve("flink-web-upload").toString());
+        conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
+        conf.set(RestOptions.ADDRESS, "127.0.0.1");
+        conf.set(RestOptions.BIND_PORT, "0");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, conf);
+        env.setParallelism(1);
+        return env;
+    }
+
+    static DataStream<ParsedRecord> parsedInput(StreamExecutionEnvironment env, int records, BenchSettings s) {
+        DataGeneratorSource<Long> source = new DataGeneratorSource<>(new RecordIndexes(records), records, Types.LONG);
+        return env.fromSource(source, WatermarkStrategy.noWatermarks(), "pre-generated records")
+                .flatMap(new ParseRecords()).name("parse (EventParser)")
+                .returns(TypeInformation.of(ParsedRecord.class))
+                .assignTimestampsAndWatermarks(EventTimes.strategy(Duration.ofMillis(s.outOfOrdernessMs), Duration.ofMillis(s.idleTimeoutMs)))
+                .name("watermarks (QuietAwareWatermarks)");
+    }
+
+    private static CountingSink<com.sessionflow.event.DeadLetter> deadLetterSink() {
+        return new CountingSink<>("deadLetters", (d, size) -> {
+            size[0] = JsonRecords.bytes(JsonRecords.deadLetter(d)).length;
+            return "all";
+        });
+    }
+
+    static String encodeEvent(Event e, long[] size) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("owner", e.owner);
+        n.put("user_id", e.userId);
+        n.put("device_id", e.deviceId);
+        n.put("event_type", e.eventType);
+        n.put("time", e.time);
+        if (e.hasSdkSessionId()) n.put("session_id", e.sdkSessionId);
+        n.put("insert_id", e.insertId);
+        n.put("platform", e.platform);
+        n.put("os_name", e.osName);
+        n.put("app_version", e.appVersion);
+        size[0] = e.owner.getBytes(StandardCharsets.UTF_8).length + JsonRecords.bytes(n).length;
+        return "events";
+    }
+
+    /** What the job's sessions sink does with a change: key {@code owner/session_id}, JSON value or a tombstone. */
+    static String encodeChange(SessionChange c, SessionDefinition definition, long[] size) {
+        byte[] key = c.key().getBytes(StandardCharsets.UTF_8);
+        if (c.isRetraction()) {
+            size[0] = key.length;
+            return "retractions";
+        }
+        size[0] = key.length + JsonRecords.bytes(JsonRecords.session(c.session, definition)).length;
+        return c.session.revision == 1 ? "first" : "revisions";
+    }
+
+    /** The record indexes; notes the time of the first and the middle record. */
+    static final class RecordIndexes implements GeneratorFunction<Long, Long> {
+        private static final long serialVersionUID = 1L;
+        private final long middle;
+
+        RecordIndexes(long records) {
+            this.middle = records / 2;
+        }
+
+        @Override
+        public Long map(Long index) {
+            if (index == 0) Probe.first();
+            else if (index == middle) Probe.middle();
+            return index;
+        }
+    }
+
+    /** The job's source deserializer's work: one pre-generated Kafka record into events or dead letters. */
+    static final class ParseRecords extends RichFlatMapFunction<Long, ParsedRecord> {
+        private static final long serialVersionUID = 1L;
+        private transient EventParser parser;
+        private transient BenchInput input;
+        private transient long events;
+        private transient long deadLetters;
+
+        @Override
+        public void open(OpenContext context) {
+            parser = BenchInput.parser();
+            input = BenchInput.current();
+        }
+
+        @Override
+        public void flatMap(Long boxed, Collector<ParsedRecord> out) {
+            int i = boxed.intValue();
+            parser.parse(new RecordOrigin(BenchInput.TOPIC, 0, i, input.timestamps[i], input.keys[i], input.values[i]), p -> {
+                if (p.isEvent()) events++;
+                else deadLetters++;
+                out.collect(p);
+            });
+        }
+
+        @Override
+        public void close() {
+            Probe.add("parsed.events", events);
+            Probe.add("parsed.deadLetters", deadLetters);
+        }
+    }
+
+    /** The session summary as an incremental window aggregate: the same {@link Session} the job keeps. */
+    static final class SessionAggregate implements AggregateFunction<Event, Session, Session> {
+        private static final long serialVersionUID = 1L;
+        private final SessionDefinition definition;
+
+        SessionAggregate(SessionDefinition definition) {
+            this.definition = definition;
+        }
+
+        @Override
+        public Session createAccumulator() {
+            return new Session();
+        }
+
+        @Override
+        public Session add(Event e, Session acc) {
+            Session one = Session.of(e, definition.isMarker(e));
+            if (acc.eventCount == 0) return one;
+            acc.absorb(one);
+            return acc;
+        }
+
+        @Override
+        public Session getResult(Session acc) {
+            Session s = acc.copy();
+            s.revision = 1;
+            s.dirty = false;
+            return s;
+        }
+
+        @Override
+        public Session merge(Session a, Session b) {
+            if (a.eventCount == 0) return b;
+            if (b.eventCount == 0) return a;
+            a.absorb(b);
+            return a;
+        }
+    }
+
+    static Map<String, Object> counters() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        Probe.counters().entrySet().stream().sorted(Map.Entry.comparingByKey())
+                .forEach(e -> m.put(e.getKey(), e.getValue().get()));
+        return m;
+    }
+}

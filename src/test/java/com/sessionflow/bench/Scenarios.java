@@ -1,0 +1,40 @@
+package com.sessionflow.bench;
+
+import java.time.Duration;
+import java.util.Map;
+
+/** One scenario by name, run in this JVM. */
+final class Scenarios {
+
+    private Scenarios() {}
+
+    static Map<String, Object> run(String name, Benchmarks.Options o) throws Exception {
+        BenchSettings s = o.settings();
+        switch (name) {
+            case "floor", "sessionize-heap", "sessionize-rocksdb", "windows-heap", "windows-rocksdb",
+                    "kstreams-inmemory", "kstreams-rocksdb", "scale-heap", "scale-rocksdb" -> {
+                BenchInput input = BenchInput.generate(o.seed, o.users, o.events, o.minMinutes, Duration.ofMillis(s.gapMs));
+                System.out.println("bench: input " + input);
+                BenchInput.setCurrent(input);
+                Map<String, Object> r = switch (name) {
+                    case "floor" -> FlinkBench.run(FlinkBench.Kind.FLOOR, "hashmap", s);
+                    case "sessionize-heap", "scale-heap" -> FlinkBench.run(FlinkBench.Kind.SESSIONIZE, "hashmap", s);
+                    case "sessionize-rocksdb", "scale-rocksdb" -> FlinkBench.run(FlinkBench.Kind.SESSIONIZE, "rocksdb", s);
+                    case "windows-heap" -> FlinkBench.run(FlinkBench.Kind.WINDOWS, "hashmap", s);
+                    case "windows-rocksdb" -> FlinkBench.run(FlinkBench.Kind.WINDOWS, "rocksdb", s);
+                    case "kstreams-inmemory" -> KafkaStreamsBench.run(false, s);
+                    default -> KafkaStreamsBench.run(true, s);
+                };
+                r.put("users", input.users);
+                r.put("inputDeadLetters", input.deadLetters);
+                r.put("inputOutOfSession", input.outOfSessionEvents);
+                r.put("inputBytes", input.bytes);
+                return r;
+            }
+            case "state" -> {
+                return StateSizeBench.run(o, s);
+            }
+            default -> throw new IllegalArgumentException("unknown scenario " + name);
+        }
+    }
+}

@@ -1,0 +1,172 @@
+package com.sessionflow.bench;
+
+import com.sessionflow.event.Event;
+import com.sessionflow.event.EventParser;
+import com.sessionflow.event.RecordOrigin;
+import com.sessionflow.functions.SessionizeFunction;
+import com.sessionflow.session.Session;
+import com.sessionflow.session.SessionChange;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.KeyedStateBackend;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
+import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+
+/**
+ * Bytes of state per session: the job's operator (SessionizeFunction in Flink's keyed operator
+ * harness) fed the generated traffic with the job's watermarks (so sessions close and are purged
+ * as in the job), then, without a final watermark, the state is measured:
+ * <ul>
+ *   <li>heap backend: retained heap (used heap after full GCs, minus the same before the
+ *       operator existed): session lists, insert-id filters, timers, keys, the state maps;</li>
+ *   <li>both backends: the size of a full snapshot (what a checkpoint or savepoint writes);</li>
+ *   <li>RocksDB: the size of the instance's files after the snapshot.</li>
+ * </ul>
+ * Divided by the sessions held (open ones and closed ones kept for late events) and by the open
+ * sessions (not emitted yet).
+ */
+final class StateSizeBench {
+
+    private StateSizeBench() {}
+
+    static Map<String, Object> run(Benchmarks.Options o, BenchSettings s) throws Exception {
+        long minutes = Math.max(o.minMinutes, 90);
+        BenchInput input = BenchInput.generate(o.seed, o.users, 0, minutes, Duration.ofMillis(s.gapMs));
+        System.out.println("bench: input " + input);
+        BenchInput.setCurrent(input);
+        List<Map<String, Object>> measures = new ArrayList<>();
+        measures.add(measure("heap", new HashMapStateBackend(), s.dedupHorizonMs, input, s));
+        measures.add(measure("heap, dedup off", new HashMapStateBackend(), 0, input, s));
+        Path rocksDir = Files.createDirectories(s.tmp().resolve("state-rocksdb"));
+        EmbeddedRocksDBStateBackend rocks = new EmbeddedRocksDBStateBackend();
+        rocks.setDbStoragePath(rocksDir.toString());
+        measures.add(measure("rocksdb", rocks, s.dedupHorizonMs, input, s));
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("records", input.size());
+        r.put("events", input.events);
+        r.put("owners", input.owners);
+        r.put("users", input.users);
+        r.put("simulatedMinutes", minutes);
+        r.put("measures", measures);
+        return r;
+    }
+
+    private static Map<String, Object> measure(String name, org.apache.flink.runtime.state.StateBackend backend,
+            long dedupMs, BenchInput input, BenchSettings s) throws Exception {
+        long before = usedHeapAfterGc();
+        var harness = new KeyedOneInputStreamOperatorTestHarness<String, Event, SessionChange>(
+                new KeyedProcessOperator<>(new SessionizeFunction(s.timeline(), dedupMs)), e -> e.owner, Types.STRING);
+        harness.setStateBackend(backend);
+        harness.open();
+        EventParser parser = BenchInput.parser();
+        long[] maxTime = {Long.MIN_VALUE};
+        long watermark = Long.MIN_VALUE;
+        for (int i = 0; i < input.size(); i++) {
+            int index = i;
+            parser.parse(new RecordOrigin(BenchInput.TOPIC, 0, i, input.timestamps[i], input.keys[i], input.values[i]), p -> {
+                if (!p.isEvent()) return;
+                maxTime[0] = Math.max(maxTime[0], p.event.time);
+                try {
+                    harness.processElement(p.event, p.event.time);
+                } catch (Exception e) {
+                    throw new IllegalStateException("record " + index, e);
+                }
+            });
+            if ((i & 255) == 255) {
+                long w = maxTime[0] - s.outOfOrdernessMs - 1;
+                if (w > watermark) {
+                    watermark = w;
+                    harness.processWatermark(w);
+                }
+                harness.getOutput().clear();
+                clearSideOutputs(harness);
+            }
+        }
+        harness.getOutput().clear();
+        clearSideOutputs(harness);
+        long[] counts = new long[3];
+        KeyedStateBackend<String> keyed = harness.getOperator().getKeyedStateBackend();
+        keyed.applyToAllKeys(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
+                new ListStateDescriptor<>("sessions", Session.class), (String key, ListState<Session> state) -> {
+                    counts[2]++;
+                    for (Session x : state.get()) {
+                        counts[0]++;
+                        if (x.dirty) counts[1]++;
+                    }
+                });
+        long heap = usedHeapAfterGc() - before;
+        int timers = name.startsWith("rocksdb") ? -1 : harness.numEventTimeTimers();
+        OperatorSubtaskState snapshot = harness.snapshot(1, 1);
+        long snapshotBytes = snapshot.getStateSize();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("backend", name);
+        m.put("sessions", counts[0]);
+        m.put("openSessions", counts[1]);
+        m.put("owners", counts[2]);
+        m.put("timers", timers);
+        if (!name.startsWith("rocksdb")) m.put("keyedStateEntries", harness.numKeyedStateEntries());
+        List<Map<String, Object>> rows = new ArrayList<>();
+        if (!name.startsWith("rocksdb")) rows.add(row(m, "retained heap", heap, counts));
+        rows.add(row(m, "full snapshot", snapshotBytes, counts));
+        if (name.startsWith("rocksdb")) rows.add(row(m, "RocksDB files", dirSize(Path.of(s.tmpDir, "state-rocksdb")), counts));
+        harness.close();
+        System.out.println("bench: state " + name + " " + rows);
+        // one row per measure
+        Map<String, Object> first = rows.get(0);
+        first.put("more", rows.subList(1, rows.size()));
+        return first;
+    }
+
+    private static Map<String, Object> row(Map<String, Object> base, String measure, long bytes, long[] counts) {
+        Map<String, Object> r = new LinkedHashMap<>(base);
+        r.put("measure", measure);
+        r.put("bytes", bytes);
+        r.put("bytesPerSession", counts[0] == 0 ? 0 : (double) bytes / counts[0]);
+        r.put("bytesPerOpenSession", counts[1] == 0 ? 0 : (double) bytes / counts[1]);
+        r.put("bytesPerOwner", counts[2] == 0 ? 0 : (double) bytes / counts[2]);
+        return r;
+    }
+
+    private static void clearSideOutputs(KeyedOneInputStreamOperatorTestHarness<String, Event, SessionChange> h) {
+        var late = h.getSideOutput(SessionizeFunction.LATE);
+        if (late != null) late.clear();
+        var oos = h.getSideOutput(SessionizeFunction.OUT_OF_SESSION);
+        if (oos != null) oos.clear();
+    }
+
+    static long usedHeapAfterGc() throws InterruptedException {
+        for (int i = 0; i < 4; i++) {
+            System.gc();
+            Thread.sleep(100);
+        }
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+
+    private static long dirSize(Path dir) throws IOException {
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile).mapToLong(f -> {
+                try {
+                    return Files.size(f);
+                } catch (IOException e) {
+                    return 0;
+                }
+            }).sum();
+        }
+    }
+}
