@@ -86,9 +86,8 @@ final class TopicWatcher implements Runnable {
             if (r.value() == null) {
                 tombstones++;
                 liveSessions.remove(r.key());
-                int slash = r.key().lastIndexOf('/');
-                line(String.format("tombstone  %-36s %13s  (merged into an earlier session)",
-                        r.key().substring(0, slash), r.key().substring(slash + 1)));
+                // the key is <owner>/<session_id>[/<group>] and an owner may hold '/': show it whole
+                line(String.format("tombstone  %-50s (the session now has another key)", r.key()));
                 return;
             }
             liveSessions.add(r.key());
