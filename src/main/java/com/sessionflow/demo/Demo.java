@@ -85,8 +85,7 @@ public final class Demo implements Callable<Integer> {
     public static void main(String[] args) {
         CommandLine cl = new CommandLine(new Demo());
         cl.getCommandSpec().usageMessage().footer("%nOptions of the job:%n" + JobOptions.usage().replace("%", "%%"));
-        // without -Ddemo.args Maven passes the expression itself
-        System.exit(cl.execute(Stream.of(args).filter(a -> !a.equals("${demo.args}")).toArray(String[]::new)));
+        System.exit(cl.execute(args));
     }
 
     @Override
