@@ -56,6 +56,8 @@ final class StateSizeBench {
         Path rocksDir = Files.createDirectories(s.tmp().resolve("state-rocksdb"));
         EmbeddedRocksDBStateBackend rocks = new EmbeddedRocksDBStateBackend();
         rocks.setDbStoragePath(rocksDir.toString());
+        // the harness has next to no managed memory: RocksDB would flush its memtables constantly
+        rocks.getMemoryConfiguration().setFixedMemoryPerSlot(s.managedMemory);
         measures.add(measure("rocksdb", rocks, s.dedupHorizonMs, input, s));
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("records", input.size());
@@ -73,6 +75,8 @@ final class StateSizeBench {
         var harness = new KeyedOneInputStreamOperatorTestHarness<String, Event, SessionChange>(
                 new KeyedProcessOperator<>(new SessionizeFunction(s.timeline(), dedupMs)), e -> e.owner, Types.STRING);
         harness.setStateBackend(backend);
+        // snapshots of a realistic state are far above the 5 MB default of in-memory checkpoint storage
+        harness.setCheckpointStorage(new org.apache.flink.runtime.state.storage.JobManagerCheckpointStorage(Integer.MAX_VALUE));
         harness.open();
         EventParser parser = BenchInput.parser();
         long[] maxTime = {Long.MIN_VALUE};
