@@ -120,7 +120,8 @@ public final class OwnerTimeline implements Serializable {
         Session placed = Session.of(event, definition);
         for (int i = 0; i < sessions.size(); ) {
             Session s = sessions.get(i);
-            if (joins(s, placed)) {
+            // judged by the event itself, not by what it has absorbed so far (that would miss a bridge)
+            if (joins(s, placed, event.time)) {
                 placed.absorb(s);
                 sessions.remove(i);
             } else {
@@ -131,11 +132,10 @@ public final class OwnerTimeline implements Serializable {
         return placed;
     }
 
-    private boolean joins(Session s, Session single) {
-        if (s.sdkSessionId != single.sdkSessionId) return false;
-        if (single.sdkSessionId != Event.NO_SESSION_ID) return true;
-        long t = single.startTime;
-        return Objects.equals(s.group, single.group) && t > s.startTime - gapMs && t < s.endTime + gapMs;
+    private boolean joins(Session s, Session placed, long t) {
+        if (s.sdkSessionId != placed.sdkSessionId) return false;
+        if (placed.sdkSessionId != Event.NO_SESSION_ID) return true;
+        return Objects.equals(s.group, placed.group) && t > s.startTime - gapMs && t < s.endTime + gapMs;
     }
 
     /**
@@ -149,7 +149,7 @@ public final class OwnerTimeline implements Serializable {
         List<Session> touched = new ArrayList<>(2);
         for (int i = 0; i < sessions.size(); ) {
             Session s = sessions.get(i);
-            if (joins(s, single)) {
+            if (joins(s, single, event.time)) {
                 touched.add(s);
                 sessions.remove(i);
             } else {
