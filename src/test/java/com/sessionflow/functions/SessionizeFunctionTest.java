@@ -233,11 +233,14 @@ class SessionizeFunctionTest {
         assertThat(h.changes()).hasSize(1);
         long purge = 1050 + GAP - 1 + GAP + LATENESS;
         h.watermark(purge - 1);
-        assertThat(h.numKeyedStateEntries()).as("session and dedup state").isEqualTo(2);
+        assertThat(h.numKeyedStateEntries()).as("session, dedup and pending-timer state").isEqualTo(3);
+        assertThat(h.numEventTimeTimers()).as("one timer per owner").isEqualTo(1);
         h.watermark(purge);
-        assertThat(h.numKeyedStateEntries()).as("dedup state only").isEqualTo(1);
-        // an insert id is kept for the dedup horizon after its event time (timers rounded to a minute)
-        h.watermark(1000 + DEDUP + 60_000);
+        assertThat(h.numKeyedStateEntries()).as("dedup and pending-timer state").isEqualTo(2);
+        // an insert id is kept for the dedup horizon after its event time
+        h.watermark(1000 + DEDUP);
+        assertThat(h.numKeyedStateEntries()).as("the last insert id is still held").isEqualTo(2);
+        h.watermark(1000 + DEDUP + 1);
         assertThat(h.numKeyedStateEntries()).isZero();
         assertThat(h.numEventTimeTimers()).isZero();
         assertThat(h.changes()).isEmpty();
