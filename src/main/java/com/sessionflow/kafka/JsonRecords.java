@@ -75,7 +75,13 @@ public final class JsonRecords {
         n.put("topic", e.sourceTopic);
         n.put("partition", e.sourcePartition);
         n.put("offset", e.sourceOffset);
-        ObjectNode event = n.putObject("event");
+        n.set("event", event(e));
+        return n;
+    }
+
+    /** A parsed event as JSON, with the fields the job keeps. */
+    public static ObjectNode event(Event e) {
+        ObjectNode event = MAPPER.createObjectNode();
         event.put("user_id", e.userId);
         event.put("device_id", e.deviceId);
         event.put("event_type", e.eventType);
@@ -85,7 +91,7 @@ public final class JsonRecords {
         event.put("platform", e.platform);
         event.put("os_name", e.osName);
         event.put("app_version", e.appVersion);
-        return n;
+        return event;
     }
 
     public static byte[] bytes(ObjectNode node) {
