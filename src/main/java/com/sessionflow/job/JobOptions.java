@@ -99,8 +99,11 @@ public final class JobOptions {
     @Option(names = "--blocked-events", split = ",", defaultValue = "", description = "Event types dropped before anything else and counted (a tracking plan's blocked or deleted events). Default: none.")
     List<String> blockedEvents;
 
-    @Option(names = "--max-session-length", defaultValue = "1d", converter = DurationConverter.class, description = "Longer sessions are flagged over_limit. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--max-session-length", defaultValue = "1d", converter = DurationConverter.class, description = "Longer sessions are flagged over_limit (or split, with --split-over-limit). Default: ${DEFAULT-VALUE}.")
     Duration maxSessionLength;
+
+    @Option(names = "--split-over-limit", defaultValue = "false", arity = "0..1", description = "Split sessions at --max-session-length instead of only flagging them: an event that long or longer after its session's start opens a new one (close_reason max_length). Not SDK sessions of --definition client. Default: ${DEFAULT-VALUE}.")
+    boolean splitOverLimit;
 
     @Option(names = "--marker-events", split = ",", defaultValue = "session_start,session_end,[Amplitude] Start Session,[Amplitude] End Session", description = "Session marker event types. Default: ${DEFAULT-VALUE}.")
     List<String> markerEvents;
@@ -301,6 +304,7 @@ public final class JobOptions {
                 .gap(gap)
                 .platformGaps(platformGaps())
                 .maxLength(maxSessionLength)
+                .splitOverLimit(splitOverLimit)
                 .markerTypes(nonBlank(markerEvents))
                 .inactiveTypes(nonBlank(inactiveEvents))
                 .startTypes(nonBlank(startEvents))

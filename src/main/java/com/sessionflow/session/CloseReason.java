@@ -9,7 +9,9 @@ public enum CloseReason {
     /** Its last event is a configured end event: it is complete at once. */
     END_EVENT,
     /** The input ended (a bounded replay, or a drained stop) while the session was open. */
-    END_OF_INPUT;
+    END_OF_INPUT,
+    /** The next event of its group came the maximum session length or more after its start (--split-over-limit). Last: ordinals of stored states stay. */
+    MAX_LENGTH;
 
     public String code() {
         return name().toLowerCase(Locale.ROOT);

@@ -40,6 +40,12 @@ import java.util.function.Consumer;
  *       ({@link Fact}) and the sessions an event can touch are recomputed from their facts by the
  *       batch rule: sort, walk, cut. State per session grows with its events.</li>
  * </ul>
+ * Split at the maximum length ({@link SessionDefinition#splitOverLimit()}, facts): a late event
+ * before a chain of sessions cut by the maximum length moves every later cut of the chain, so the
+ * sessions recomputed for an event are the whole chain of its group's sessions linked by distances
+ * below the largest gap (next start minus previous end) around those it touches. The chain's first
+ * retained session is the anchor: any earlier one was purged and is final (an event before it would
+ * be too late), and a session start is a cut of the batch rule whatever came before it.
  */
 public final class OwnerTimeline implements Serializable {
 
@@ -146,14 +152,21 @@ public final class OwnerTimeline implements Serializable {
     private Session placeByFacts(List<Session> sessions, Event event) {
         Session single = Session.of(event, definition);
         Fact fresh = single.facts[0];
+        boolean split = single.sdkSessionId == Event.NO_SESSION_ID;
+        boolean maxLength = split && definition.splitOverLimit();
         List<Session> touched = new ArrayList<>(2);
-        for (int i = 0; i < sessions.size(); ) {
-            Session s = sessions.get(i);
-            if (joins(s, single, event.time)) {
-                touched.add(s);
-                sessions.remove(i);
-            } else {
-                i++;
+        if (maxLength) {
+            touched = chainOf(sessions, single, event.time);
+            sessions.removeAll(touched);
+        } else {
+            for (int i = 0; i < sessions.size(); ) {
+                Session s = sessions.get(i);
+                if (joins(s, single, event.time)) {
+                    touched.add(s);
+                    sessions.remove(i);
+                } else {
+                    i++;
+                }
             }
         }
         Map<Fact, Session> origin = new IdentityHashMap<>();
@@ -167,12 +180,16 @@ public final class OwnerTimeline implements Serializable {
         all.add(fresh);
         all.sort(Fact::compare);
         List<Session> rebuilt = new ArrayList<>(2);
-        boolean split = single.sdkSessionId == Event.NO_SESSION_ID;
+        long maxLengthMs = definition.maxLengthMs();
         int from = 0;
         for (int i = 1; i <= all.size(); i++) {
-            if (i == all.size() || (split && cutsBefore(all.get(i - 1), all.get(i)))) {
-                rebuilt.add(Session.ofFacts(single.owner, single.group, single.sdkSessionId,
-                        all.subList(from, i).toArray(new Fact[0])));
+            boolean byRule = i < all.size() && split && cutsBefore(all.get(i - 1), all.get(i));
+            boolean byLength = i < all.size() && maxLength && all.get(i).time - all.get(from).time >= maxLengthMs;
+            if (i == all.size() || byRule || byLength) {
+                Session n = Session.ofFacts(single.owner, single.group, single.sdkSessionId,
+                        all.subList(from, i).toArray(new Fact[0]));
+                n.cutByMaxLength = byLength && !byRule;
+                rebuilt.add(n);
                 from = i;
             }
         }
@@ -189,7 +206,7 @@ public final class OwnerTimeline implements Serializable {
                     n.revision = Math.max(n.revision, o.revision);
                 }
             }
-            if (!changed && only != null && only.facts.length == n.facts.length) {
+            if (!changed && only != null && only.facts.length == n.facts.length && only.cutByMaxLength == n.cutByMaxLength) {
                 rebuilt.set(k, only); // untouched: keeps its revision, emitted keys and clean state
                 n = only;
             }
@@ -214,6 +231,36 @@ public final class OwnerTimeline implements Serializable {
         }
         for (Session n : rebuilt) insertSorted(sessions, n);
         return placed;
+    }
+
+    /**
+     * The sessions of the event's group (sorted by start) that a split at the maximum length may
+     * recompute: those it joins, and every session linked to them by a chain of distances below the
+     * largest gap (a session's start minus the latest end before it), before and after.
+     */
+    private List<Session> chainOf(List<Session> sessions, Session single, long t) {
+        List<Session> chain = new ArrayList<>();
+        long end = Long.MIN_VALUE; // the latest end of the chain so far
+        boolean hasEvent = false;
+        for (Session s : sessions) {
+            if (s.sdkSessionId != single.sdkSessionId || !Objects.equals(s.group, single.group)) continue;
+            if (!hasEvent && t <= s.startTime) {
+                // the event in its place, as a session of its own at t
+                if (!chain.isEmpty() && t - end >= gapMs) chain.clear();
+                hasEvent = true;
+                end = Math.max(end, t);
+            }
+            if (!chain.isEmpty() || hasEvent) {
+                if (s.startTime - end >= gapMs) {
+                    if (hasEvent) return chain;
+                    chain.clear();
+                }
+            }
+            chain.add(s);
+            end = chain.size() == 1 && !hasEvent ? s.endTime : Math.max(end, s.endTime);
+        }
+        if (!hasEvent && !chain.isEmpty() && t - end >= gapMs) chain.clear();
+        return chain;
     }
 
     /** The batch rule between two consecutive in-session events of a group. */
@@ -247,7 +294,7 @@ public final class OwnerTimeline implements Serializable {
         for (int i = 0; i < sessions.size(); ) {
             Session s = sessions.get(i);
             if (s.dirty && closeTime(s) <= watermark) {
-                emit(s, s.endsWithEndEvent ? CloseReason.END_EVENT : reason, out);
+                emit(s, s.endsWithEndEvent ? CloseReason.END_EVENT : s.cutByMaxLength ? CloseReason.MAX_LENGTH : reason, out);
             }
             if (purgeTime(s) <= watermark) {
                 sessions.remove(i);

@@ -26,6 +26,8 @@ public class Session {
     public String group;
     /** Its last event is an end event: it is complete at once. */
     public boolean endsWithEndEvent;
+    /** The next session of its group starts because this one reached the maximum length (split over the limit). */
+    public boolean cutByMaxLength;
     /**
      * The facts of its events, sorted ({@link Fact#compare}), when the definition may re-split
      * sessions (per-platform gaps, start/end events); null otherwise. Never in emitted copies.
@@ -163,6 +165,7 @@ public class Session {
         c.sdkSessionId = sdkSessionId;
         c.group = group;
         c.endsWithEndEvent = endsWithEndEvent;
+        c.cutByMaxLength = cutByMaxLength;
         c.owner = owner;
         c.userId = userId;
         c.deviceId = deviceId;
@@ -205,6 +208,7 @@ public class Session {
                 && eventCount == s.eventCount && activeEventCount == s.activeEventCount
                 && revision == s.revision && dirty == s.dirty
                 && sdkSessionId == s.sdkSessionId && endsWithEndEvent == s.endsWithEndEvent
+                && cutByMaxLength == s.cutByMaxLength
                 && Objects.equals(group, s.group)
                 && Objects.equals(owner, s.owner) && Objects.equals(userId, s.userId)
                 && Objects.equals(deviceId, s.deviceId) && Objects.equals(platform, s.platform)

@@ -30,6 +30,17 @@ import java.util.Set;
  * cut (a session id is a millisecond, so two sessions of one owner and group never share one);
  * events of one millisecond are ordered start events first, end events last, then by type name.
  *
+ * <p>Maximum length ({@link #maxLengthMs()}): sessions longer are flagged {@code over_limit}, or,
+ * with {@link Builder#splitOverLimit(boolean) splitOverLimit}, split. The batch rule of the split:
+ * walking a group's in-session events in the order above, an event whose time minus the start of
+ * the current session is the maximum length or more starts a new session; otherwise the rules
+ * above decide. The cut session's {@code close_reason} is {@link CloseReason#MAX_LENGTH} when only
+ * the maximum length cut it (a gap, start or end event cutting at the same event gives its own
+ * reason). Events of one millisecond are still never cut apart (the first event of a session is
+ * within a millisecond of itself). Under {@code client}, SDK sessions are never split (the SDK's
+ * id is the session; it is only flagged); inferred ones are. A split moves every later cut of a
+ * chain of sessions less than a gap apart, so it needs the facts ({@link #keepsFacts()}).
+ *
  * <p>The times of the timeline (close, too late, purge) use {@link #maxGapMs()}, the largest
  * configured gap: the platform of the next event is unknown, and only the largest gap is sure to
  * cover it.
@@ -65,7 +76,9 @@ public final class SessionDefinition implements Serializable {
     private final Set<String> startTypes;
     private final Set<String> endTypes;
     private final Set<String> blockedTypes;
-    /** Sessions keep the facts of their events (needed to re-split them): per-platform gaps or start/end events. */
+    /** Sessions reaching the maximum length are split, not only flagged. */
+    private final boolean splitOverLimit;
+    /** Sessions keep the facts of their events (needed to re-split them): per-platform gaps, start/end events or splitting at the maximum length. */
     private final boolean keepsFacts;
 
     private SessionDefinition(Builder b) {
@@ -86,7 +99,8 @@ public final class SessionDefinition implements Serializable {
         this.startTypes = Set.copyOf(b.startTypes);
         this.endTypes = Set.copyOf(b.endTypes);
         this.blockedTypes = Set.copyOf(b.blockedTypes);
-        this.keepsFacts = !platformGaps.isEmpty() || !startTypes.isEmpty() || !endTypes.isEmpty();
+        this.splitOverLimit = b.splitOverLimit;
+        this.keepsFacts = !platformGaps.isEmpty() || !startTypes.isEmpty() || !endTypes.isEmpty() || splitOverLimit;
     }
 
     public static Builder builder() {
@@ -128,9 +142,17 @@ public final class SessionDefinition implements Serializable {
         return platformGaps;
     }
 
-    /** Sessions longer than this are flagged {@code over_limit} and left out of length metrics. */
+    /**
+     * Sessions longer than this are flagged {@code over_limit} and left out of length metrics; with
+     * {@link #splitOverLimit()} an event this long or longer after its session's start starts a new one.
+     */
     public long maxLengthMs() {
         return maxLengthMs;
+    }
+
+    /** True when a session is split at the maximum length instead of only flagged (never an SDK session of {@code client}). */
+    public boolean splitOverLimit() {
+        return splitOverLimit;
     }
 
     public boolean isMarker(Event e) {
@@ -167,7 +189,7 @@ public final class SessionDefinition implements Serializable {
         return RANK_OTHER;
     }
 
-    /** True when sessions keep their events' facts: per-platform gaps or start/end events are configured. */
+    /** True when sessions keep their events' facts: per-platform gaps, start/end events or the max-length split are configured. */
     public boolean keepsFacts() {
         return keepsFacts;
     }
@@ -211,7 +233,7 @@ public final class SessionDefinition implements Serializable {
     @Override
     public String toString() {
         return name() + "(gap=" + gapMs + "ms" + (platformGaps.isEmpty() ? "" : ", platform_gaps=" + platformGaps)
-                + ", max_length=" + maxLengthMs + "ms, markers=" + markerTypes + ", inactive=" + inactiveTypes
+                + ", max_length=" + maxLengthMs + "ms" + (splitOverLimit ? " (split)" : "") + ", markers=" + markerTypes + ", inactive=" + inactiveTypes
                 + (startTypes.isEmpty() ? "" : ", start=" + startTypes) + (endTypes.isEmpty() ? "" : ", end=" + endTypes)
                 + (blockedTypes.isEmpty() ? "" : ", blocked=" + blockedTypes) + ")";
     }
@@ -227,6 +249,7 @@ public final class SessionDefinition implements Serializable {
         private Set<String> startTypes = Set.of();
         private Set<String> endTypes = Set.of();
         private Set<String> blockedTypes = Set.of();
+        private boolean splitOverLimit;
 
         public Builder gap(Duration gap) {
             this.gap = gap;
@@ -269,6 +292,12 @@ public final class SessionDefinition implements Serializable {
 
         public Builder maxLength(Duration maxLength) {
             this.maxLength = maxLength;
+            return this;
+        }
+
+        /** Split sessions at the maximum length instead of only flagging them (default false). */
+        public Builder splitOverLimit(boolean splitOverLimit) {
+            this.splitOverLimit = splitOverLimit;
             return this;
         }
 

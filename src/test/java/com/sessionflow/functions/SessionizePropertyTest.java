@@ -169,10 +169,12 @@ class SessionizePropertyTest {
 
     // ---- any definition (SPEC §3) --------------------------------------------------------
 
-    /** A random definition: kind, per-platform gaps, start/end events, blocked types. */
-    record Def(String kind, Map<String, Long> platformGaps, Set<String> start, Set<String> end, boolean blocking) {
+    /** A random definition: kind, per-platform gaps, start/end events, blocked types, split at a (small) maximum length (0: not split). */
+    record Def(String kind, Map<String, Long> platformGaps, Set<String> start, Set<String> end, boolean blocking, long splitAt) {
         SessionDefinition definition() {
             SessionDefinition.Builder b = SessionDefinition.builder().gap(Duration.ofMillis(GAP)).inactiveTypes(INACTIVE)
+                    .splitOverLimit(splitAt > 0)
+                    .maxLength(splitAt > 0 ? Duration.ofMillis(splitAt) : SessionDefinition.DEFAULT_MAX_LENGTH)
                     .platformGaps(platformGaps.entrySet().stream().collect(Collectors.toMap(
                             Map.Entry::getKey, g -> Duration.ofMillis(g.getValue()))))
                     .startTypes(start).endTypes(end).blockedTypes(blocking ? Set.of("blocked_event") : Set.of());
@@ -182,7 +184,7 @@ class SessionizePropertyTest {
         ReferenceSessionizer.Rules rules() {
             return ReferenceSessionizer.Rules.gap(GAP).kind(kind.startsWith("property:") ? "property" : kind, null)
                     .inactive(INACTIVE).platformGaps(platformGaps).startEnd(start, end)
-                    .blocked(blocking ? Set.of("blocked_event") : Set.of());
+                    .blocked(blocking ? Set.of("blocked_event") : Set.of()).splitAt(splitAt);
         }
 
         long maxGap() {
@@ -198,7 +200,11 @@ class SessionizePropertyTest {
                 Map.<String, Long>of(), Map.of("web", 250L, "IOS", 40L), Map.of("Android", 60L), Map.of("Web", 100L, "ios", 150L));
         Arbitrary<Set<String>> start = Arbitraries.of(Set.<String>of(), Set.of("app_open"), Set.of("app_open", "session_start"));
         Arbitrary<Set<String>> end = Arbitraries.of(Set.<String>of(), Set.of("app_close"), Set.of("app_close", "session_end"));
-        return Combinators.combine(kind, gaps, start, end, Arbitraries.of(true, false)).as(Def::new);
+        // a small maximum length (1.5-5 gaps, a not quite round one, even below the gap), so that splits happen often
+        Arbitrary<Long> splitAt = Arbitraries.frequency(
+                Tuple.of(4, 0L), Tuple.of(2, GAP / 2), Tuple.of(2, 3 * GAP / 2), Tuple.of(2, 2 * GAP), Tuple.of(1, 2 * GAP + 37),
+                Tuple.of(1, 3 * GAP), Tuple.of(1, 5 * GAP));
+        return Combinators.combine(kind, gaps, start, end, Arbitraries.of(true, false), splitAt).as(Def::new);
     }
 
     /** One generated event for any definition: also its platform, SDK session id use and property value. */
@@ -312,7 +318,8 @@ class SessionizePropertyTest {
             checkRevisions(h.changes(), lastRevision);
 
             Statistics.label("definition").collect(def.kind(), !def.platformGaps().isEmpty() ? "platform gaps" : "one gap",
-                    def.start().isEmpty() && def.end().isEmpty() ? "no start/end" : "start/end");
+                    def.start().isEmpty() && def.end().isEmpty() ? "no start/end" : "start/end",
+                    def.splitAt() > 0 ? "split" : "flagged");
             Statistics.label("has a retraction").collect(h.allChanges().stream().anyMatch(SessionChange::isRetraction))
                     .coverage(c -> c.check(true).percentage(p -> p >= 3));
             Statistics.label("has a re-emission").collect(
@@ -324,18 +331,27 @@ class SessionizePropertyTest {
             assertThat(h.late()).as("the generator delivers nothing beyond the allowed lateness").isEmpty();
             Map<String, ExpectedSession> actual = new TreeMap<>();
             Map<String, Boolean> actualFromSdk = new TreeMap<>();
+            Map<String, Boolean> actualMaxLength = new TreeMap<>();
             h.compacted().forEach((k, v) -> {
                 actual.put(k, ExpectedSession.of(v));
                 actualFromSdk.put(k, v.sdkSessionId != Event.NO_SESSION_ID);
+                actualMaxLength.put(k, v.closeReason == CloseReason.MAX_LENGTH);
             });
             List<ReferenceSessionizer.DefinedSession> reference = ReferenceSessionizer.sessionize(all, def.rules());
             Map<String, Boolean> expectedFromSdk = new TreeMap<>();
-            reference.forEach(r -> expectedFromSdk.put(r.key(), r.fromSdk()));
+            Map<String, Boolean> expectedMaxLength = new TreeMap<>();
+            reference.forEach(r -> {
+                expectedFromSdk.put(r.key(), r.fromSdk());
+                expectedMaxLength.put(r.key(), r.cutByMaxLength());
+            });
             assertThat(actual).as("%s, deliveries %s", definition, deliveries.stream()
                     .map(d -> d.event.owner + "@" + d.event.time + (d.event.hasSdkSessionId() ? "(" + d.event.sdkSessionId + ")" : "")
                             + ":" + d.event.eventType + ":" + d.event.platform + ":" + d.event.sessionProperty + "#" + d.event.insertId).toList())
                     .isEqualTo(ReferenceSessionizer.byDefinedKey(reference));
+            Statistics.label("split at the maximum length").collect(expectedMaxLength.containsValue(true))
+                    .coverage(c -> c.check(true).percentage(p -> p >= 4));
             assertThat(actualFromSdk).isEqualTo(expectedFromSdk);
+            assertThat(actualMaxLength).as("closed by the maximum length, %s", definition).isEqualTo(expectedMaxLength);
             Map<String, Long> outOfSession = h.outOfSession().stream()
                     .collect(Collectors.groupingBy(e -> e.owner, TreeMap::new, Collectors.counting()));
             assertThat(outOfSession).isEqualTo(ReferenceSessionizer.outOfSessionCounts(all, def.rules()));

@@ -168,33 +168,45 @@ public final class ReferenceSessionizer {
 
     /**
      * A session definition as SPEC §3 describes it, written out for the reference (not the job's
-     * SessionDefinition): {@code kind} is gap, client or property (then {@code property} names it).
+     * SessionDefinition): {@code kind} is gap, client or property (then {@code property} names it);
+     * {@code splitAtMs} is the maximum length sessions are split at, 0 when they are not split.
      */
     public record Rules(String kind, String property, long gapMs, Map<String, Long> platformGaps,
-            Set<String> markers, Set<String> inactive, Set<String> start, Set<String> end, Set<String> blocked) {
+            Set<String> markers, Set<String> inactive, Set<String> start, Set<String> end, Set<String> blocked,
+            long splitAtMs) {
+
+        public Rules(String kind, String property, long gapMs, Map<String, Long> platformGaps,
+                Set<String> markers, Set<String> inactive, Set<String> start, Set<String> end, Set<String> blocked) {
+            this(kind, property, gapMs, platformGaps, markers, inactive, start, end, blocked, 0);
+        }
 
         public static Rules gap(long gapMs) {
             return new Rules("gap", null, gapMs, Map.of(), DEFAULT_MARKERS, Set.of(), Set.of(), Set.of(), Set.of());
         }
 
+        /** Split sessions at this maximum length (0: never). */
+        public Rules splitAt(long maxLengthMs) {
+            return new Rules(kind, property, gapMs, platformGaps, markers, inactive, start, end, blocked, maxLengthMs);
+        }
+
         public Rules kind(String kind, String property) {
-            return new Rules(kind, property, gapMs, platformGaps, markers, inactive, start, end, blocked);
+            return new Rules(kind, property, gapMs, platformGaps, markers, inactive, start, end, blocked, splitAtMs);
         }
 
         public Rules platformGaps(Map<String, Long> gaps) {
-            return new Rules(kind, property, gapMs, gaps, markers, inactive, start, end, blocked);
+            return new Rules(kind, property, gapMs, gaps, markers, inactive, start, end, blocked, splitAtMs);
         }
 
         public Rules inactive(Set<String> types) {
-            return new Rules(kind, property, gapMs, platformGaps, markers, types, start, end, blocked);
+            return new Rules(kind, property, gapMs, platformGaps, markers, types, start, end, blocked, splitAtMs);
         }
 
         public Rules startEnd(Set<String> startTypes, Set<String> endTypes) {
-            return new Rules(kind, property, gapMs, platformGaps, markers, inactive, startTypes, endTypes, blocked);
+            return new Rules(kind, property, gapMs, platformGaps, markers, inactive, startTypes, endTypes, blocked, splitAtMs);
         }
 
         public Rules blocked(Set<String> types) {
-            return new Rules(kind, property, gapMs, platformGaps, markers, inactive, start, end, types);
+            return new Rules(kind, property, gapMs, platformGaps, markers, inactive, start, end, types, splitAtMs);
         }
 
         /** The gap of an event: its platform's, else its os_name's (any case), else the default. */
@@ -219,8 +231,12 @@ public final class ReferenceSessionizer {
         }
     }
 
-    /** A session of a definition: the session, its group (part of the key when not null), and who decided it. */
-    public record DefinedSession(ExpectedSession session, String group, boolean fromSdk) {
+    /**
+     * A session of a definition: the session, its group (part of the key when not null), who
+     * decided it, and whether the maximum length alone cut it (the next one starts there only
+     * because of the split).
+     */
+    public record DefinedSession(ExpectedSession session, String group, boolean fromSdk, boolean cutByMaxLength) {
         /** {@code <owner>/<session_id>}, plus {@code /<group>} when there is a group. */
         public String key() {
             return session.key() + (group == null ? "" : "/" + group);
@@ -233,7 +249,9 @@ public final class ReferenceSessionizer {
      * without one together; property: by value; gap: all together), sort each group by (time,
      * start events first and end events last, type), and walk it: a new session starts at an
      * event later than the previous one that is a start event, or follows an end event, or comes
-     * its own gap or more after it. An SDK session_id group is one session, whatever the times.
+     * its own gap or more after it, or (split at a maximum length) comes the maximum length or
+     * more after the current session's first event. An SDK session_id group is one session,
+     * whatever the times.
      */
     public static List<DefinedSession> sessionize(Collection<Event> events, Rules rules) {
         Set<List<String>> seen = new HashSet<>();
@@ -268,8 +286,9 @@ public final class ReferenceSessionizer {
                     Event prev = current.get(current.size() - 1);
                     boolean cut = e.time > prev.time && (rules.start().contains(e.eventType)
                             || rules.end().contains(prev.eventType) || e.time - prev.time >= rules.gapOf(e));
-                    if (cut) {
-                        result.add(new DefinedSession(summarize(owner, current, rules.markers()), group, false));
+                    boolean tooLong = rules.splitAtMs() > 0 && e.time - current.get(0).time >= rules.splitAtMs();
+                    if (cut || tooLong) {
+                        result.add(new DefinedSession(summarize(owner, current, rules.markers()), group, false, !cut));
                         current = new ArrayList<>();
                     }
                 }
@@ -281,7 +300,7 @@ public final class ReferenceSessionizer {
                 last = new ExpectedSession(owner, id, last.endTime(), last.eventCount(), last.activeEventCount(),
                         last.firstEventType(), last.lastEventType(), last.userId(), last.deviceId(), last.platform());
             }
-            result.add(new DefinedSession(last, group, sdk));
+            result.add(new DefinedSession(last, group, sdk, false));
         }
         return result;
     }

@@ -329,6 +329,79 @@ class SessionDefinitionsTest {
         }
     }
 
+    @Nested
+    class SplitOverLimit {
+        // a 5 minute gap and a 10 minute maximum length, split instead of flagged
+        final SessionDefinition d = SessionDefinition.builder().gap(Duration.ofMinutes(5))
+                .maxLength(Duration.ofMinutes(10)).splitOverLimit(true).build();
+
+        @Test
+        void anEventTheMaximumLengthAfterTheStartOpensANewSession() {
+            assertThat(d.keepsFacts()).isTrue();
+            use(d);
+            // 12m - 0 >= 10m: cut before 12m although 12m is only 4m after 8m; 16m - 12m < 10m
+            List<Session> s = all(at("u", 0).build(), at("u", 4 * MIN).build(), at("u", 8 * MIN).build(),
+                    at("u", 12 * MIN).build(), at("u", 16 * MIN).build());
+            assertThat(ids(s)).containsExactly(0L, 12 * MIN);
+            assertThat(s.get(0).eventCount).isEqualTo(3);
+            assertThat(s.get(0).closeReason).isEqualTo(CloseReason.MAX_LENGTH);
+            assertThat(s.get(1).closeReason).isEqualTo(CloseReason.END_OF_INPUT);
+            // exactly the maximum length cuts too
+            sessions.clear();
+            assertThat(ids(all(at("u", 100 * MIN).build(), at("u", 104 * MIN).build(), at("u", 108 * MIN).build(), at("u", 110 * MIN).build())))
+                    .containsExactly(100 * MIN, 110 * MIN);
+            // without the option the same events are one session, flagged over_limit
+            use(SessionDefinition.builder().gap(Duration.ofMinutes(5)).maxLength(Duration.ofMinutes(10)).build());
+            sessions.clear();
+            List<Session> flagged = all(at("u", 0).build(), at("u", 4 * MIN).build(), at("u", 8 * MIN).build(),
+                    at("u", 12 * MIN).build(), at("u", 16 * MIN).build());
+            assertThat(ids(flagged)).containsExactly(0L);
+            ObjectNode n = JsonRecords.session(flagged.get(0), timeline.definition());
+            assertThat(n.get("over_limit").asBoolean()).isTrue();
+        }
+
+        @Test
+        void aGapAtTheCutGivesTheGapReason() {
+            use(d);
+            // 14m is both 6m after 8m (>= the gap) and 14m after the start: the gap cut it
+            feed(at("u", 0).build(), at("u", 4 * MIN).build(), at("u", 8 * MIN).build(), at("u", 14 * MIN).build());
+            List<SessionChange> c = advance(13 * MIN - 1);
+            assertThat(keys(c)).containsExactly("u/0");
+            assertThat(c.get(0).session.closeReason).isEqualTo(CloseReason.GAP);
+        }
+
+        @Test
+        void aLateEventBeforeAChainMovesEveryLaterCut() {
+            use(d);
+            // 2m 6m 10m | 14m 18m 22m | 26m: each cut by the maximum length, 4m apart (below the gap)
+            for (long t = 2; t <= 26; t += 4) feed(at("u", t * MIN).build());
+            assertThat(keys(advance(31 * MIN - 1))).containsExactly("u/" + 2 * MIN, "u/" + 14 * MIN, "u/" + 26 * MIN);
+            // a late event at 0 is within a gap of the first session only, yet moves every cut:
+            // 0 2m 6m | 10m 14m 18m | 22m 26m
+            feed(at("u", 0).build());
+            List<SessionChange> c = advance(31 * MIN);
+            assertThat(keys(c)).containsExactlyInAnyOrder("-u/" + 2 * MIN, "-u/" + 14 * MIN, "-u/" + 26 * MIN,
+                    "u/0", "u/" + 10 * MIN, "u/" + 22 * MIN);
+            List<Session> now = c.stream().filter(x -> !x.isRetraction()).map(x -> x.session).toList();
+            assertThat(now).extracting(x -> x.eventCount).containsExactly(3L, 3L, 2L);
+            assertThat(now).extracting(x -> x.closeReason)
+                    .containsExactly(CloseReason.MAX_LENGTH, CloseReason.MAX_LENGTH, CloseReason.GAP);
+        }
+
+        @Test
+        void underClientSdkSessionsAreNotSplitInferredOnesAre() {
+            use(SessionDefinition.builder().gap(Duration.ofMinutes(5)).maxLength(Duration.ofMinutes(10))
+                    .splitOverLimit(true).client().build());
+            List<Session> s = all(at("u", 0).sessionId(0).build(), at("u", 4 * MIN).sessionId(0).build(),
+                    at("u", 8 * MIN).sessionId(0).build(), at("u", 12 * MIN).sessionId(0).build(),
+                    at("u", 0).build(), at("u", 4 * MIN).build(), at("u", 8 * MIN).build(), at("u", 12 * MIN).build());
+            assertThat(s).extracting(Session::key).containsExactlyInAnyOrder("u/0", "u/0/inferred", "u/" + 12 * MIN + "/inferred");
+            Session sdk = s.stream().filter(x -> x.key().equals("u/0")).findFirst().orElseThrow();
+            assertThat(sdk.eventCount).isEqualTo(4);
+            assertThat(sdk.lengthMs()).isEqualTo(12 * MIN);
+        }
+    }
+
     @Test
     void definitionsByName() {
         assertThat(SessionDefinition.builder().kind("gap").build().name()).isEqualTo("gap");
@@ -337,5 +410,6 @@ class SessionDefinitionsTest {
         assertThatThrownBy(() -> SessionDefinition.builder().kind("property:")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> SessionDefinition.builder().kind("sdk")).isInstanceOf(IllegalArgumentException.class);
         assertThat(SessionDefinition.defaults().keepsFacts()).isFalse();
+        assertThat(SessionDefinition.defaults().splitOverLimit()).isFalse();
     }
 }
