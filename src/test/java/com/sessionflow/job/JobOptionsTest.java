@@ -132,6 +132,19 @@ class JobOptionsTest {
     }
 
     @Test
+    void splitOverLimitIsAFlagOffByDefault() throws Exception {
+        assertThat(JobOptions.parse().definition().splitOverLimit()).isFalse();
+        assertThat(JobOptions.parse("--split-over-limit").definition().splitOverLimit()).isTrue();
+        assertThat(JobOptions.parse("--split-over-limit=false").definition().splitOverLimit()).isFalse();
+        Path config = TestDirs.newDir("options").resolve("split.properties");
+        Files.writeString(config, "split-over-limit = true\n");
+        assertThat(JobOptions.parse("--config", config.toString()).definition().splitOverLimit()).isTrue();
+        assertThatThrownBy(() -> JobOptions.parse("--split-over-limit=maybe"))
+                .isInstanceOf(InvalidOptionException.class)
+                .hasMessageContaining("--split-over-limit");
+    }
+
+    @Test
     void aConfigFileWithAnUnknownKeyIsRejected() throws Exception {
         Path config = TestDirs.newDir("options").resolve("job.properties");
         Files.writeString(config, "gap = 10m\nsession-gap = 20m\n");
