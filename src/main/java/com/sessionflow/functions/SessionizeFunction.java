@@ -160,9 +160,9 @@ public class SessionizeFunction extends KeyedProcessFunction<String, Event, Sess
     }
 
     /**
-     * Keeps the owner's one timer at the earliest time something is due: a changed session's close
-     * time (or the next watermark, for one already past it), a session's purge time, or the time
-     * its last insert id may be forgotten.
+     * Keeps the owner's one timer at or before the earliest time something is due: a changed
+     * session's close time (or the next watermark, for one already past it), a session's purge
+     * time, or the time its last insert id may be forgotten.
      */
     private void schedule(List<Session> owned, DuplicateFilter seen, long watermark, TimerService timers) throws Exception {
         long next = Long.MAX_VALUE;
@@ -175,11 +175,12 @@ public class SessionizeFunction extends KeyedProcessFunction<String, Event, Sess
         }
         if (seen != null && seen.hashes.length > 0) next = Math.min(next, seen.latest() + dedupHorizonMs + 1);
         Long current = pendingTimer.value();
-        if (current != null && current == next) return;
+        // an earlier timer stays: firing early costs one look at the owner, which then sets the
+        // next one, while moving the timer on every event (each moves its session's end) costs a
+        // delete, a register and a state write per event
+        if (current != null && current <= next) return;
         if (current != null) timers.deleteEventTimeTimer(current);
-        if (next == Long.MAX_VALUE) {
-            pendingTimer.clear();
-        } else {
+        if (next != Long.MAX_VALUE) {
             timers.registerEventTimeTimer(next);
             pendingTimer.update(next);
         }
