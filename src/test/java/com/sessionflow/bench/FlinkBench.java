@@ -140,17 +140,8 @@ public final class FlinkBench {
     }
 
     static String encodeEvent(Event e, long[] size) {
-        ObjectNode n = JSON.createObjectNode();
+        ObjectNode n = JsonRecords.event(e);
         n.put("owner", e.owner);
-        n.put("user_id", e.userId);
-        n.put("device_id", e.deviceId);
-        n.put("event_type", e.eventType);
-        n.put("time", e.time);
-        if (e.hasSdkSessionId()) n.put("session_id", e.sdkSessionId);
-        n.put("insert_id", e.insertId);
-        n.put("platform", e.platform);
-        n.put("os_name", e.osName);
-        n.put("app_version", e.appVersion);
         size[0] = e.owner.getBytes(StandardCharsets.UTF_8).length + JsonRecords.bytes(n).length;
         return "events";
     }

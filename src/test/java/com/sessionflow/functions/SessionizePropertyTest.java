@@ -15,6 +15,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
@@ -124,23 +125,8 @@ class SessionizePropertyTest {
             @ForAll @IntRange(min = -1, max = 80) int restoreAt) throws Exception {
         List<Event> all = new ArrayList<>();
         List<Delivery> deliveries = deliveries(specs, all);
-        Map<String, Integer> lastRevision = new HashMap<>();
         try (SessionizerHarness h = new SessionizerHarness(new OwnerTimeline(DEFINITION, LATENESS), DEDUP)) {
-            long maxSeen = Long.MIN_VALUE;
-            long lastWatermark = Long.MIN_VALUE;
-            int n = 0;
-            for (Delivery d : deliveries) {
-                if (n == restoreAt) h.snapshotAndRestore();
-                h.event(d.event);
-                maxSeen = Math.max(maxSeen, d.event.time);
-                if (++n % watermarkEvery == 0 && maxSeen - BOUND - 1 > lastWatermark) {
-                    lastWatermark = maxSeen - BOUND - 1;
-                    h.watermark(lastWatermark);
-                }
-                checkRevisions(h.changes(), lastRevision);
-            }
-            h.watermark(Long.MAX_VALUE);
-            checkRevisions(h.changes(), lastRevision);
+            deliver(h, deliveries, watermarkEvery, restoreAt, e -> true);
 
             // the interesting cases must really occur, or the property proves little
             Statistics.label("has a retraction").collect(h.allChanges().stream().anyMatch(SessionChange::isRetraction))
@@ -298,24 +284,9 @@ class SessionizePropertyTest {
         SessionDefinition definition = def.definition();
         List<Event> all = new ArrayList<>();
         List<Delivery> deliveries = anyDeliveries(specs, all, def.maxGap());
-        Map<String, Integer> lastRevision = new HashMap<>();
         try (SessionizerHarness h = new SessionizerHarness(new OwnerTimeline(definition, LATENESS), DEDUP)) {
-            long maxSeen = Long.MIN_VALUE;
-            long lastWatermark = Long.MIN_VALUE;
-            int n = 0;
-            for (Delivery d : deliveries) {
-                if (n == restoreAt) h.snapshotAndRestore();
-                // blocked types are dropped before the sessionizer, as the pipeline does
-                if (!definition.isBlocked(d.event)) h.event(d.event);
-                maxSeen = Math.max(maxSeen, d.event.time);
-                if (++n % watermarkEvery == 0 && maxSeen - BOUND - 1 > lastWatermark) {
-                    lastWatermark = maxSeen - BOUND - 1;
-                    h.watermark(lastWatermark);
-                }
-                checkRevisions(h.changes(), lastRevision);
-            }
-            h.watermark(Long.MAX_VALUE);
-            checkRevisions(h.changes(), lastRevision);
+            // blocked types are dropped before the sessionizer, as the pipeline does
+            deliver(h, deliveries, watermarkEvery, restoreAt, e -> !definition.isBlocked(e));
 
             Statistics.label("definition").collect(def.kind(), !def.platformGaps().isEmpty() ? "platform gaps" : "one gap",
                     def.start().isEmpty() && def.end().isEmpty() ? "no start/end" : "start/end",
@@ -361,6 +332,31 @@ class SessionizePropertyTest {
     }
 
     /** Every record of a key has a higher revision than the one before; emitted sessions are clean. */
+    /**
+     * Feeds the deliveries in arrival order with a watermark (max seen - bound - 1) every few
+     * events, a snapshot/restore at one point, and the final watermark; checks after every step
+     * that revisions only go up.
+     */
+    static void deliver(SessionizerHarness h, List<Delivery> deliveries, int watermarkEvery, int restoreAt,
+            Predicate<Event> reachesSessionizer) throws Exception {
+        Map<String, Integer> lastRevision = new HashMap<>();
+        long maxSeen = Long.MIN_VALUE;
+        long lastWatermark = Long.MIN_VALUE;
+        int n = 0;
+        for (Delivery d : deliveries) {
+            if (n == restoreAt) h.snapshotAndRestore();
+            if (reachesSessionizer.test(d.event)) h.event(d.event);
+            maxSeen = Math.max(maxSeen, d.event.time);
+            if (++n % watermarkEvery == 0 && maxSeen - BOUND - 1 > lastWatermark) {
+                lastWatermark = maxSeen - BOUND - 1;
+                h.watermark(lastWatermark);
+            }
+            checkRevisions(h.changes(), lastRevision);
+        }
+        h.watermark(Long.MAX_VALUE);
+        checkRevisions(h.changes(), lastRevision);
+    }
+
     static void checkRevisions(List<SessionChange> changes, Map<String, Integer> lastRevision) {
         for (SessionChange c : changes) {
             if (c.isRetraction()) continue;
