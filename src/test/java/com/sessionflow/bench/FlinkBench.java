@@ -1,6 +1,5 @@
 package com.sessionflow.bench;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sessionflow.event.Event;
 import com.sessionflow.event.EventParser;
@@ -49,7 +48,6 @@ import org.apache.flink.util.OutputTag;
  */
 public final class FlinkBench {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private FlinkBench() {}
 
