@@ -98,6 +98,18 @@ public final class Benchmarks {
                 }
             }
             if (o.scenarios.contains("state")) fork("state", 1, List.of());
+            for (int r = 1; r <= o.repeat; r++) {
+                for (String s : List.of("e2e-floor", "e2e-job")) {
+                    if (o.scenarios.contains(s)) fork(s, r, List.of());
+                }
+            }
+            if (o.scenarios.contains("latency")) {
+                for (long ms : o.latencyCheckpoints) {
+                    fork("latency", 1, List.of("--checkpoint-ms", String.valueOf(ms), "--gap-ms", String.valueOf(o.latencyGapMs),
+                            "--out-of-orderness-ms", String.valueOf(o.latencyOutOfOrdernessMs),
+                            "--idle-timeout-ms", String.valueOf(o.latencyIdleTimeoutMs)));
+                }
+            }
             Path json = outDir.resolve("results-" + Instant.now().toString().replace(':', '-') + ".json");
             ObjectNode all = JSON.createObjectNode();
             all.put("machine", Machine.describe());
@@ -134,7 +146,8 @@ public final class Benchmarks {
             long t0 = System.nanoTime();
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             ObjectNode result = null;
-            String tag = scenario + "-" + run + (extra.contains("--users") ? "-" + extra.get(extra.indexOf("--users") + 1) : "");
+            String tag = scenario + "-" + run + (extra.contains("--users") ? "-" + extra.get(extra.indexOf("--users") + 1) : "")
+                    + (extra.contains("--checkpoint-ms") ? "-checkpoint-" + extra.get(extra.indexOf("--checkpoint-ms") + 1) : "");
             Path childLog = outDir.resolve(tag + ".log");
             try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
                     PrintStream file = new PrintStream(Files.newOutputStream(childLog), true, StandardCharsets.UTF_8)) {
@@ -179,7 +192,8 @@ public final class Benchmarks {
         static final String USAGE = String.join("\n",
                 "Options (mvn: -Dbench.args=\"...\"):",
                 "  --quick                small sizes, one run: a check that everything works",
-                "  --scenarios LIST       comma-separated, default all but kstreams-rocksdb: " + String.join(",", PROCESSING) + ",scale,state",
+                "  --scenarios LIST       comma-separated, default all but kstreams-rocksdb and the Kafka ones: " + String.join(",", PROCESSING) + ",scale,state",
+                "                         through a real (in-JVM) Kafka broker: e2e-floor,e2e-job (end to end), latency",
                 "  --events N             processing-only input size in events (default 2000000; quick 200000)",
                 "  --users N              simulated users = concurrent owners of the processing-only input (default 100000; quick 10000)",
                 "  --repeat N             runs of every processing-only scenario (default 3; quick 1)",
@@ -189,6 +203,12 @@ public final class Benchmarks {
                 "  --heap SIZE            heap of each forked JVM (default 6g)",
                 "  --managed-memory SIZE  Flink managed memory (RocksDB) (default 512m)",
                 "  --seed N               traffic seed (default 42)",
+                "  --checkpoint-ms MS     checkpoint interval of e2e-floor and e2e-job (default 10000, the job's default)",
+                "  --latency-checkpoints LIST  checkpoint intervals (ms) of the latency runs, one run each (default 1000,10000)",
+                "  --latency-users N      simulated users of the live traffic of a latency run (default 100000)",
+                "  --latency-seconds S    how long a latency run produces live traffic before it goes quiet (default 60)",
+                "  --latency-gap-ms MS, --latency-out-of-orderness-ms MS, --latency-idle-timeout-ms MS",
+                "                         job settings of the latency runs (default 5000, 1000, 10000)",
                 "  --jfr                  record a JFR profile of every scenario into the output folder",
                 "  --out DIR              output folder (default <build dir>/bench)");
 
@@ -213,6 +233,13 @@ public final class Benchmarks {
         long outOfOrdernessMs = Duration.ofSeconds(30).toMillis();
         long idleTimeoutMs = Duration.ofSeconds(30).toMillis();
         long dedupHorizonMs = Duration.ofHours(1).toMillis();
+        long checkpointMs = 10_000;
+        List<Long> latencyCheckpoints = List.of(1_000L, 10_000L);
+        int latencyUsers = 100_000;
+        long latencySeconds = 60;
+        long latencyGapMs = 5_000;
+        long latencyOutOfOrdernessMs = 1_000;
+        long latencyIdleTimeoutMs = 10_000;
 
         static Options parse(String[] args) {
             Options o = new Options();
@@ -251,6 +278,13 @@ public final class Benchmarks {
                     case "--out-of-orderness-ms" -> o.outOfOrdernessMs = Long.parseLong(args[++i]);
                     case "--idle-timeout-ms" -> o.idleTimeoutMs = Long.parseLong(args[++i]);
                     case "--dedup-horizon-ms" -> o.dedupHorizonMs = Long.parseLong(args[++i]);
+                    case "--checkpoint-ms" -> o.checkpointMs = Long.parseLong(args[++i]);
+                    case "--latency-checkpoints" -> o.latencyCheckpoints = Arrays.stream(args[++i].split(",")).map(Long::valueOf).toList();
+                    case "--latency-users" -> o.latencyUsers = Integer.parseInt(args[++i]);
+                    case "--latency-seconds" -> o.latencySeconds = Long.parseLong(args[++i]);
+                    case "--latency-gap-ms" -> o.latencyGapMs = Long.parseLong(args[++i]);
+                    case "--latency-out-of-orderness-ms" -> o.latencyOutOfOrdernessMs = Long.parseLong(args[++i]);
+                    case "--latency-idle-timeout-ms" -> o.latencyIdleTimeoutMs = Long.parseLong(args[++i]);
                     default -> throw new IllegalArgumentException("unknown option " + a + "\n" + USAGE);
                 }
             }
@@ -270,7 +304,8 @@ public final class Benchmarks {
                     "--seed", String.valueOf(seed), "--managed-memory", managedMemory, "--out", outDir,
                     "--gap-ms", String.valueOf(gapMs), "--allowed-lateness-ms", String.valueOf(allowedLatenessMs),
                     "--out-of-orderness-ms", String.valueOf(outOfOrdernessMs), "--idle-timeout-ms", String.valueOf(idleTimeoutMs),
-                    "--dedup-horizon-ms", String.valueOf(dedupHorizonMs));
+                    "--dedup-horizon-ms", String.valueOf(dedupHorizonMs), "--checkpoint-ms", String.valueOf(checkpointMs),
+                    "--latency-users", String.valueOf(latencyUsers), "--latency-seconds", String.valueOf(latencySeconds));
         }
 
         BenchSettings settings() throws IOException {

@@ -97,7 +97,7 @@ final class Report {
         }
         for (JsonNode r : by.getOrDefault("latency", List.of())) {
             b.append("\n### Latency: gap expiry to the session record readable (read_committed) in Kafka\n\n");
-            b.append("| phase | sessions | from watermark expiry p50 / p99 / max ms | from event-time gap expiry p50 / p99 / max ms |\n|---|---:|---:|---:|\n");
+            b.append("| phase | sessions | after the watermark could pass (gap expiry + out-of-orderness) p50 / p99 / max ms | from event-time gap expiry p50 / p99 / max ms |\n|---|---:|---:|---:|\n");
             for (JsonNode p : r.path("phases")) {
                 b.append(String.format("| %s | %,d | %,d / %,d / %,d | %,d / %,d / %,d |\n", p.path("phase").asText(), p.path("sessions").asLong(),
                         p.path("p50").asLong(), p.path("p99").asLong(), p.path("max").asLong(),

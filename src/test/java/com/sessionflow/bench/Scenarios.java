@@ -31,6 +31,17 @@ final class Scenarios {
                 r.put("inputBytes", input.bytes);
                 return r;
             }
+            case "e2e-floor", "e2e-job" -> {
+                BenchInput input = BenchInput.generate(o.seed, o.users, o.events, o.minMinutes, Duration.ofMillis(s.gapMs));
+                System.out.println("bench: input " + input);
+                Map<String, Object> r = KafkaBench.endToEnd(name.equals("e2e-job"), input, s, o.checkpointMs);
+                r.put("users", input.users);
+                r.put("inputDeadLetters", input.deadLetters);
+                return r;
+            }
+            case "latency" -> {
+                return KafkaBench.latency(s, o.seed, o.latencyUsers, o.latencySeconds, o.checkpointMs);
+            }
             case "state" -> {
                 return StateSizeBench.run(o, s);
             }

@@ -1,0 +1,334 @@
+package com.sessionflow.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sessionflow.demo.EmbeddedKafka;
+import com.sessionflow.demo.TrafficGenerator;
+import com.sessionflow.demo.TrafficRecord;
+import com.sessionflow.event.Event;
+import com.sessionflow.event.ParsedRecord;
+import com.sessionflow.functions.SplitDeadLetters;
+import com.sessionflow.job.JobOptions;
+import com.sessionflow.job.SessionJob;
+import com.sessionflow.kafka.JsonRecords;
+import com.sessionflow.kafka.JsonSerializer;
+import com.sessionflow.kafka.KafkaIO;
+import com.sessionflow.kafka.KafkaSettings;
+import com.sessionflow.kafka.Topics;
+import com.sessionflow.time.EventTimes;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * The scenarios through a real Kafka broker ({@link EmbeddedKafka}, a KRaft broker in this JVM):
+ * <ul>
+ *   <li>{@code e2e-floor} / {@code e2e-job}: the benchmark input is produced into the topic
+ *       {@code events} first; then the clock runs from the job's start to its end, a bounded
+ *       replay ({@code --stop-at latest}) that ends after its final checkpoint has committed all
+ *       output (exactly-once sinks). The floor is the job's shape without state, its records
+ *       written by an exactly-once KafkaSink as the job's are.</li>
+ *   <li>{@code latency}: the real job, unbounded, while live traffic stamped with the wall clock is
+ *       produced at a steady pace; a read_committed consumer of {@code sessions} notes when it sees
+ *       each session's first record. Then production stops (quiet input) and the last sessions are
+ *       measured the same way.</li>
+ * </ul>
+ */
+final class KafkaBench {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    static final String OUTPUT = "floor-events";
+
+    private KafkaBench() {}
+
+    // ---------------------------------------------------------------- end to end
+
+    static Map<String, Object> endToEnd(boolean job, BenchInput input, BenchSettings s, long checkpointMs) throws Exception {
+        Probe.reset();
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(0)) {
+            String bootstrap = kafka.bootstrapServers();
+            createTopic(bootstrap, BenchInput.TOPIC, 1);
+            long t0 = System.nanoTime();
+            produceAll(bootstrap, input);
+            long produceMs = (System.nanoTime() - t0) / 1_000_000;
+            System.out.println("bench: produced " + input.size() + " records in " + produceMs + " ms");
+            JobOptions options = options(bootstrap, s, checkpointMs, "--stop-at", "latest");
+            Topics.prepare(options.kafka(), true);
+            if (!job) createTopic(bootstrap, OUTPUT, 1);
+            StreamExecutionEnvironment env = FlinkBench.environment("hashmap", s);
+            if (job) {
+                SessionJob.build(env, options, options.stoppingOffsets());
+            } else {
+                floor(env, options, checkpointMs);
+            }
+            long cpu0 = Probe.cpuNanos();
+            long wall0 = System.nanoTime();
+            env.execute(job ? "bench e2e job" : "bench e2e floor");
+            long wall = System.nanoTime() - wall0;
+            long cpu = Probe.cpuNanos() - cpu0;
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("records", input.size());
+            r.put("events", input.events);
+            r.put("owners", input.owners);
+            r.put("produceMs", produceMs);
+            r.put("wallMs", wall / 1_000_000);
+            r.put("cpuMs", cpu / 1_000_000);
+            r.put("eventsPerSec", Results.rate(input.events, wall));
+            r.put("eventsPerCpuSec", Results.rate(input.events, cpu));
+            r.put("checkpointMs", checkpointMs);
+            // what is readable with read_committed once the job has ended
+            Map<String, Long> out = new LinkedHashMap<>();
+            for (String topic : job ? List.of("sessions", "events-dlq", "events-late", "session-metrics") : List.of(OUTPUT, "events-dlq")) {
+                out.put(topic, countCommitted(bootstrap, topic));
+            }
+            r.put("committed", out);
+            return r;
+        }
+    }
+
+    /** The job's shape without state: source and watermarks as the job's, split dead letters, key by owner, one JSON record per event. */
+    private static void floor(StreamExecutionEnvironment env, JobOptions options, long checkpointMs) {
+        env.enableCheckpointing(checkpointMs, CheckpointingMode.EXACTLY_ONCE);
+        KafkaSettings kafka = options.kafka();
+        DataStream<ParsedRecord> parsed = env.fromSource(
+                KafkaIO.eventSource(kafka, options.parser(), OffsetsInitializer.earliest(), options.stoppingOffsets()),
+                EventTimes.strategy(options.outOfOrderness(), options.idleTimeout()), "kafka events");
+        SingleOutputStreamOperator<Event> events = parsed.process(new SplitDeadLetters()).name("split dead letters");
+        events.getSideOutput(SplitDeadLetters.DEAD_LETTERS).sinkTo(KafkaIO.deadLetterSink(kafka)).name("dead-letter topic");
+        events.keyBy(e -> e.owner).sinkTo(KafkaSink.<Event>builder()
+                .setBootstrapServers(kafka.bootstrapServers)
+                .setRecordSerializer(new JsonSerializer<Event>(OUTPUT, e -> e.owner.getBytes(StandardCharsets.UTF_8), e -> JsonRecords.bytes(JsonRecords.event(e))))
+                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .setTransactionalIdPrefix("bench-floor")
+                .setProperty("transaction.timeout.ms", String.valueOf(10 * 60 * 1000))
+                .build()).name("events topic");
+    }
+
+    private static void produceAll(String bootstrap, BenchInput input) throws Exception {
+        try (KafkaProducer<byte[], byte[]> p = producer(bootstrap, 20)) {
+            for (int i = 0; i < input.size(); i++) {
+                p.send(new ProducerRecord<>(BenchInput.TOPIC, 0, input.timestamps[i], input.keys[i], input.values[i]));
+            }
+            p.flush();
+        }
+    }
+
+    // ---------------------------------------------------------------- latency
+
+    /**
+     * @param users simulated users of the live traffic (each starts a session about every half hour;
+     *     the generator spreads the first sessions over 40 minutes)
+     * @param flowingSeconds how long traffic is produced
+     */
+    static Map<String, Object> latency(BenchSettings s, long seed, int users, long flowingSeconds, long checkpointMs) throws Exception {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(0)) {
+            String bootstrap = kafka.bootstrapServers();
+            createTopic(bootstrap, BenchInput.TOPIC, 1);
+            JobOptions options = options(bootstrap, s, checkpointMs);
+            Topics.prepare(options.kafka(), true);
+            StreamExecutionEnvironment env = FlinkBench.environment("hashmap", s);
+            SessionJob.build(env, options, null);
+            JobClient client = env.executeAsync("bench latency");
+
+            AtomicBoolean stop = new AtomicBoolean();
+            List<long[]> seen = new ArrayList<>(); // {seen wall ms, end_time}
+            Thread consumer = new Thread(() -> consume(bootstrap, stop, seen), "sessions consumer");
+            consumer.start();
+
+            // wait until the job runs (its source is assigned the partition) before producing
+            Thread.sleep(3_000);
+            long start = System.currentTimeMillis();
+            TrafficGenerator generator = new TrafficGenerator(seed, start, users, Duration.ofMillis(s.gapMs));
+            long produced = 0;
+            long until = start + flowingSeconds * 1000;
+            try (KafkaProducer<byte[], byte[]> p = producer(bootstrap, 0)) {
+                while (generator.nextTimestamp() < until) {
+                    TrafficRecord r = generator.next();
+                    long wait = r.timestamp() - System.currentTimeMillis();
+                    if (wait > 0) Thread.sleep(wait);
+                    p.send(new ProducerRecord<>(BenchInput.TOPIC, 0, r.timestamp(),
+                            r.key() == null ? null : r.key().getBytes(StandardCharsets.UTF_8), r.value()));
+                    produced++;
+                }
+                p.flush();
+            }
+            long stopped = System.currentTimeMillis();
+            System.out.println("bench: produced " + produced + " records in " + (stopped - start) + " ms, now quiet");
+            // quiet: the watermark is held for the idle timeout, then follows the wall clock; every
+            // session due by then must be closed and committed at the next checkpoint
+            long quietMs = s.idleTimeoutMs + s.gapMs + s.outOfOrdernessMs + 2 * checkpointMs + 10_000;
+            Thread.sleep(quietMs);
+            stop.set(true);
+            consumer.join(30_000);
+            client.cancel().get(60, TimeUnit.SECONDS);
+
+            // phases by when the session's gap expired (event time = wall time here)
+            long warmUp = start + 15_000; // job start-up and the first checkpoints
+            List<Long> flowing = new ArrayList<>();
+            List<Long> quiet = new ArrayList<>();
+            long before = 0;
+            synchronized (seen) {
+                for (long[] x : seen) {
+                    long expiry = x[1] + s.gapMs;
+                    long latency = x[0] - expiry;
+                    if (expiry < warmUp) before++;
+                    // flowing: a later record (event time >= expiry + out-of-orderness) was still produced,
+                    // with a second to spare; the rest waits for the idle timeout
+                    else if (expiry + s.outOfOrdernessMs + 1_000 < stopped) flowing.add(latency);
+                    else quiet.add(latency);
+                }
+            }
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("producedRecords", produced);
+            r.put("flowingMs", stopped - start);
+            r.put("quietMs", quietMs);
+            r.put("sessionsSeen", seen.size());
+            r.put("sessionsWarmUp", before);
+            r.put("checkpointMs", checkpointMs);
+            List<Map<String, Object>> phases = new ArrayList<>();
+            phases.add(phase("flowing", flowing, s.outOfOrdernessMs));
+            phases.add(phase("quiet (after the last record)", quiet, s.outOfOrdernessMs));
+            r.put("phases", phases);
+            r.put("settings", String.format("gap %d ms, out-of-orderness %d ms, idle timeout %d ms, checkpoint interval %d ms, "
+                    + "%,d users, %,d records produced over %,d ms, hashmap state", s.gapMs, s.outOfOrdernessMs, s.idleTimeoutMs,
+                    checkpointMs, users, produced, stopped - start));
+            return r;
+        }
+    }
+
+    /** Latency from gap expiry (end_time + gap) and from the earliest the watermark can pass it (+ out-of-orderness). */
+    private static Map<String, Object> phase(String name, List<Long> fromGap, long outOfOrdernessMs) {
+        long[] v = fromGap.stream().mapToLong(Long::longValue).sorted().toArray();
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("phase", name);
+        p.put("sessions", v.length);
+        p.put("gapP50", pct(v, 0.50));
+        p.put("gapP99", pct(v, 0.99));
+        p.put("gapMax", v.length == 0 ? 0 : v[v.length - 1]);
+        p.put("gapMin", v.length == 0 ? 0 : v[0]);
+        p.put("p50", pct(v, 0.50) - outOfOrdernessMs);
+        p.put("p99", pct(v, 0.99) - outOfOrdernessMs);
+        p.put("max", (v.length == 0 ? 0 : v[v.length - 1]) - outOfOrdernessMs);
+        return p;
+    }
+
+    private static long pct(long[] sorted, double q) {
+        if (sorted.length == 0) return 0;
+        return sorted[(int) Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
+    }
+
+    /** First record of each session key (revision 0), with the wall-clock time the consumer got it. */
+    private static void consume(String bootstrap, AtomicBoolean stop, List<long[]> seen) {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", bootstrap);
+        p.put("isolation.level", "read_committed");
+        p.put("key.deserializer", ByteArrayDeserializer.class.getName());
+        p.put("value.deserializer", ByteArrayDeserializer.class.getName());
+        p.put("fetch.max.wait.ms", "50");
+        Set<String> keys = new HashSet<>();
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p)) {
+            List<TopicPartition> parts = c.partitionsFor("sessions").stream()
+                    .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            while (!stop.get()) {
+                var records = c.poll(Duration.ofMillis(50));
+                long now = System.currentTimeMillis();
+                for (ConsumerRecord<byte[], byte[]> r : records) {
+                    if (r.value() == null) continue; // retraction
+                    try {
+                        JsonNode n = JSON.readTree(r.value());
+                        if (!keys.add(new String(r.key(), StandardCharsets.UTF_8))) continue; // a revision
+                        synchronized (seen) {
+                            seen.add(new long[] {now, n.path("end_time").asLong()});
+                        }
+                    } catch (java.io.IOException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private static JobOptions options(String bootstrap, BenchSettings s, long checkpointMs, String... more) {
+        List<String> a = new ArrayList<>(List.of("--bootstrap-servers", bootstrap, "--starting-offsets", "earliest",
+                "--parallelism", "1", "--checkpoint-interval", checkpointMs + "ms", "--gap", s.gapMs + "ms",
+                "--allowed-lateness", s.allowedLatenessMs + "ms", "--out-of-orderness", s.outOfOrdernessMs + "ms",
+                "--idle-timeout", s.idleTimeoutMs + "ms", "--dedup-horizon", s.dedupHorizonMs + "ms"));
+        a.addAll(Arrays.asList(more));
+        return JobOptions.parse(a.toArray(String[]::new));
+    }
+
+    private static KafkaProducer<byte[], byte[]> producer(String bootstrap, int lingerMs) {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", bootstrap);
+        p.put("key.serializer", ByteArraySerializer.class.getName());
+        p.put("value.serializer", ByteArraySerializer.class.getName());
+        p.put("linger.ms", String.valueOf(lingerMs));
+        p.put("batch.size", String.valueOf(1 << 20));
+        p.put("max.request.size", String.valueOf(8 << 20));
+        p.put("acks", "all");
+        return new KafkaProducer<>(p);
+    }
+
+    private static void createTopic(String bootstrap, String topic, int partitions) throws Exception {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", bootstrap);
+        try (Admin admin = Admin.create(p)) {
+            admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1)
+                    .configs(Map.of("max.message.bytes", String.valueOf(8 << 20))))).all().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Records readable with read_committed (transaction markers and aborted records not counted). */
+    private static long countCommitted(String bootstrap, String topic) {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", bootstrap);
+        p.put("isolation.level", "read_committed");
+        p.put("key.deserializer", ByteArrayDeserializer.class.getName());
+        p.put("value.deserializer", ByteArrayDeserializer.class.getName());
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p)) {
+            List<TopicPartition> parts = c.partitionsFor(topic).stream().map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            Map<TopicPartition, Long> end = c.endOffsets(parts);
+            long n = 0;
+            long deadline = System.currentTimeMillis() + 60_000;
+            while (System.currentTimeMillis() < deadline) {
+                boolean done = true;
+                for (TopicPartition tp : parts) if (c.position(tp) < end.get(tp)) done = false;
+                if (done) break;
+                n += c.poll(Duration.ofMillis(200)).count();
+            }
+            return n;
+        }
+    }
+}
