@@ -12,8 +12,6 @@ public final class KafkaSettings implements Serializable {
     /** KafkaSink's default (1 h) is above the broker's default transaction.max.timeout.ms (15 min). */
     static final String TRANSACTION_TIMEOUT_MS = String.valueOf(10 * 60 * 1000);
 
-    public static final String DEFAULT_METRICS_TOPIC = "session-metrics";
-
     public final String bootstrapServers;
     /** Extra client properties for every consumer, producer and admin client; never logged. */
     public final Properties clientProperties;
@@ -25,13 +23,6 @@ public final class KafkaSettings implements Serializable {
     public final String metricsTopic;
     public final String groupId;
     public final String transactionalIdPrefix;
-
-    public KafkaSettings(String bootstrapServers, Properties clientProperties, List<String> inputTopics,
-            String sessionsTopic, String deadLetterTopic, String lateTopic, String groupId,
-            String transactionalIdPrefix) {
-        this(bootstrapServers, clientProperties, inputTopics, sessionsTopic, deadLetterTopic, lateTopic,
-                DEFAULT_METRICS_TOPIC, groupId, transactionalIdPrefix);
-    }
 
     public KafkaSettings(String bootstrapServers, Properties clientProperties, List<String> inputTopics,
             String sessionsTopic, String deadLetterTopic, String lateTopic, String metricsTopic, String groupId,
