@@ -22,6 +22,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
@@ -108,7 +109,8 @@ public final class Demo implements Callable<Integer> {
         KafkaSettings kafka = options.kafka();
         out.println("Starting Kafka on " + HOST + ":" + kafkaPort + " ...");
         EmbeddedKafka broker = EmbeddedKafka.start(kafkaPort);
-        Path savepoints = Files.createTempDirectory("sessionflow-savepoints");
+        // checkpoints and the final savepoint; nothing of the demo outlives it
+        Path flinkState = Files.createTempDirectory("sessionflow-demo-state");
         try {
             createTopics(kafka);
 
@@ -116,7 +118,7 @@ public final class Demo implements Callable<Integer> {
             Thread watching = daemon(watcher, "topic-watcher");
 
             out.println("Starting the job on a local Flink (parallelism " + options.parallelism() + ") ...");
-            StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flinkConfig(options));
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flinkConfig(options, flinkState));
             SessionJob.build(env, options, null);
             JobClient job = env.executeAsync("sessionflow demo");
             job.getJobExecutionResult().whenComplete((result, error) ->
@@ -143,14 +145,14 @@ public final class Demo implements Callable<Integer> {
                 traffic.stop();
                 producing.join(10_000);
             }
-            drain(job, savepoints);
+            drain(job, flinkState.resolve("savepoints"));
             watcher.stopWhenQuiet(Duration.ofSeconds(3));
             watching.join(20_000);
             printSummary(traffic, watcher);
             return why.startsWith("the job failed") ? 1 : 0;
         } finally {
             closeWithin(broker, Duration.ofSeconds(30));
-            deleteTree(savepoints);
+            deleteTree(flinkState);
             out.println("Stopped.");
         }
     }
@@ -193,8 +195,9 @@ public final class Demo implements Callable<Integer> {
         Topics.prepare(kafka, true);
     }
 
-    private Configuration flinkConfig(JobOptions options) {
+    private Configuration flinkConfig(JobOptions options, Path flinkState) {
         Configuration conf = new Configuration();
+        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, flinkState.resolve("checkpoints").toUri().toString());
         conf.set(RestOptions.ADDRESS, HOST);
         conf.set(RestOptions.BIND_ADDRESS, HOST);
         conf.set(RestOptions.PORT, webPort);

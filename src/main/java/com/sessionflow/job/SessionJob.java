@@ -8,8 +8,10 @@ import com.sessionflow.kafka.TopicsException;
 import com.sessionflow.metrics.MetricsPipeline;
 import com.sessionflow.time.EventTimes;
 import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -41,7 +43,7 @@ public final class SessionJob {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         try {
             run(env, options);
-        } catch (TopicsException e) {
+        } catch (TopicsException | InvalidOptionException e) {
             System.err.println(e.getMessage());
             System.exit(2);
         }
@@ -84,11 +86,31 @@ public final class SessionJob {
     }
 
     private static void configure(StreamExecutionEnvironment env, JobOptions options) {
+        requireDurableCheckpoints(env.getConfiguration());
         Configuration conf = new Configuration();
         // every record type has an explicit POJO serializer; a silent Kryo fallback would break savepoints
         conf.set(PipelineOptions.GENERIC_TYPES, false);
         env.configure(conf);
         env.enableCheckpointing(options.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
         if (options.parallelism() != null) env.setParallelism(options.parallelism());
+    }
+
+    /**
+     * Refuses Flink's fallback of keeping checkpoints in the JobManager's heap. That storage caps a
+     * task's state at 5 MB: a few thousand users in, every checkpoint fails, the job restarts from
+     * an older one again and again (its sinks log fenced commits) and no session is committed.
+     */
+    static void requireDurableCheckpoints(ReadableConfig config) {
+        String storage = config.getOptional(CheckpointingOptions.CHECKPOINT_STORAGE).orElse("");
+        boolean inJobManager = storage.equalsIgnoreCase("jobmanager")
+                || (storage.isEmpty() && config.getOptional(CheckpointingOptions.CHECKPOINTS_DIRECTORY).isEmpty());
+        if (inJobManager) {
+            throw new InvalidOptionException(CheckpointingOptions.CHECKPOINTS_DIRECTORY.key() + " is not set"
+                    + (storage.isEmpty() ? "" : " (or " + CheckpointingOptions.CHECKPOINT_STORAGE.key() + " is jobmanager)")
+                    + ": Flink would keep checkpoints in the JobManager's memory, which holds at most 5 MB of state, and the"
+                    + " job's state outgrows it. Set it to a durable location (s3://, hdfs://, or file:// on a shared volume)"
+                    + " in the cluster's config.yaml (flink-conf/config.yaml does) or with -D"
+                    + CheckpointingOptions.CHECKPOINTS_DIRECTORY.key() + "=<uri>.");
+        }
     }
 }

@@ -23,6 +23,7 @@ import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichFlatMapFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.MemorySize;
@@ -112,6 +113,7 @@ public final class FlinkBench {
         conf.setString("state.backend.rocksdb.localdir", Files.createDirectories(s.tmp().resolve("rocksdb")).toString());
         conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.parse(s.managedMemory));
         conf.set(CoreOptions.TMP_DIRS, s.tmpDir);
+        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, s.tmp().resolve("checkpoints").toUri().toString());
         conf.set(WebOptions.UPLOAD_DIR, s.tmp().resolve("flink-web-upload").toString());
         conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
         conf.set(RestOptions.ADDRESS, "127.0.0.1");

@@ -2,6 +2,7 @@ package com.sessionflow.testing;
 
 import java.time.Duration;
 import java.util.List;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.MemorySize;
@@ -59,6 +60,8 @@ public final class FlinkCluster implements BeforeAllCallback, AfterAllCallback {
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 2);
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(1));
         conf.set(CoreOptions.TMP_DIRS, TestDirs.tmp().toString());
+        // as on a cluster: the job refuses the JobManager's in-memory checkpoint storage
+        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, TestDirs.tmp().resolve("checkpoints").toUri().toString());
         conf.set(WebOptions.UPLOAD_DIR, TestDirs.tmp().resolve("flink-web-upload").toString());
         conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
         conf.set(RestOptions.ADDRESS, "127.0.0.1");
