@@ -6,11 +6,8 @@ import com.sessionflow.session.LateEvent;
 import com.sessionflow.session.OwnerTimeline;
 import com.sessionflow.session.Session;
 import com.sessionflow.session.SessionChange;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.ListState;
-import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.metrics.Counter;
@@ -43,16 +40,16 @@ public class SessionizeFunction extends KeyedProcessFunction<String, Event, Sess
     private static final long serialVersionUID = 1L;
 
     public static final OutputTag<LateEvent> LATE = new OutputTag<>("late-events") {};
+    /** The name of the owner's keyed state ({@link OwnerState}). */
+    public static final String STATE_NAME = "owner";
+
     public static final OutputTag<Event> OUT_OF_SESSION = new OutputTag<>("out-of-session-events") {};
 
     private final OwnerTimeline timeline;
     /** How long (event time) an insert id is remembered; 0 turns deduplication off. */
     private final long dedupHorizonMs;
 
-    private transient ListState<Session> sessions;
-    private transient ValueState<DuplicateFilter> seenEvents;
-    /** The owner's one pending event-time timer, if any. */
-    private transient ValueState<Long> pendingTimer;
+    private transient ValueState<OwnerState> ownerState;
     private transient Counter lateEvents;
     private transient Counter duplicateEvents;
     private transient Counter outOfSessionEvents;
@@ -74,9 +71,7 @@ public class SessionizeFunction extends KeyedProcessFunction<String, Event, Sess
 
     @Override
     public void open(OpenContext openContext) {
-        sessions = getRuntimeContext().getListState(new ListStateDescriptor<>("sessions", Session.class));
-        seenEvents = getRuntimeContext().getState(new ValueStateDescriptor<>("seen-events", DuplicateFilter.class));
-        pendingTimer = getRuntimeContext().getState(new ValueStateDescriptor<>("pending-timer", Long.class));
+        ownerState = getRuntimeContext().getState(new ValueStateDescriptor<>(STATE_NAME, OwnerState.class));
         MetricGroup metrics = getRuntimeContext().getMetricGroup();
         lateEvents = metrics.counter("lateEvents");
         duplicateEvents = metrics.counter("duplicateEvents");
@@ -102,38 +97,42 @@ public class SessionizeFunction extends KeyedProcessFunction<String, Event, Sess
             ctx.output(LATE, new LateEvent(event, watermark, timeline.placementDeadline(event.time)));
             return;
         }
-        DuplicateFilter seen = null;
+        OwnerState state = ownerState.value();
+        if (state == null) state = new OwnerState();
+        boolean remembered = false;
         if (dedupHorizonMs > 0 && event.insertId != null) {
-            seen = seenEvents.value();
-            if (seen == null) seen = new DuplicateFilter();
-            if (!seen.firstSighting(DuplicateFilter.hash(event.deviceId, event.insertId), event.time, forgetBefore(watermark))) {
+            if (state.seen == null) state.seen = new DuplicateFilter();
+            if (!state.seen.firstSighting(DuplicateFilter.hash(event.deviceId, event.insertId), event.time, forgetBefore(watermark))) {
                 duplicateEvents.inc();
                 return;
             }
-            seenEvents.update(seen);
+            remembered = true;
         }
         if (timeline.definition().isOutOfSession(event)) {
             outOfSessionEvents.inc();
             ctx.output(OUT_OF_SESSION, event);
-            // the insert id still has to be forgotten some day; a pending timer will see to it
-            if (seen != null && pendingTimer.value() == null) schedule(List.of(), seen, watermark, ctx.timerService());
-            return;
+            // nothing to keep, unless its insert id, which the timer will forget some day
+            if (!remembered) return;
+        } else {
+            List<Session> owned = state.sessionList();
+            long pendingBefore = pending(owned);
+            timeline.place(owned, event);
+            openSessions += pending(owned) - pendingBefore;
+            state.keep(owned);
         }
-        List<Session> owned = load();
-        long pendingBefore = pending(owned);
-        timeline.place(owned, event);
-        openSessions += pending(owned) - pendingBefore;
-        sessions.update(owned);
-        schedule(owned, seen, watermark, ctx.timerService());
+        schedule(state, watermark, ctx.timerService());
+        ownerState.update(state);
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<SessionChange> out) throws Exception {
         long watermark = ctx.timerService().currentWatermark();
         lastWatermark = watermark;
-        pendingTimer.clear();
-        List<Session> owned = load();
-        if (!owned.isEmpty()) {
+        OwnerState state = ownerState.value();
+        if (state == null) return;
+        state.pendingTimer = OwnerState.NO_TIMER;
+        if (state.sessions.length > 0) {
+            List<Session> owned = state.sessionList();
             long pendingBefore = pending(owned);
             timeline.advance(owned, watermark, change -> {
                 if (change.isRetraction()) sessionRetractions.inc();
@@ -143,20 +142,12 @@ public class SessionizeFunction extends KeyedProcessFunction<String, Event, Sess
                 out.collect(change);
             });
             openSessions += pending(owned) - pendingBefore;
-            if (owned.isEmpty()) sessions.clear();
-            else sessions.update(owned);
+            state.keep(owned);
         }
-        DuplicateFilter seen = seenEvents.value();
-        if (seen != null) {
-            int held = seen.hashes.length;
-            if (seen.forget(forgetBefore(watermark))) {
-                seenEvents.clear();
-                seen = null;
-            } else if (seen.hashes.length != held) {
-                seenEvents.update(seen);
-            }
-        }
-        schedule(owned, seen, watermark, ctx.timerService());
+        if (state.seen != null && state.seen.forget(forgetBefore(watermark))) state.seen = null;
+        schedule(state, watermark, ctx.timerService());
+        if (state.isEmpty()) ownerState.clear();
+        else ownerState.update(state);
     }
 
     /**
@@ -164,25 +155,25 @@ public class SessionizeFunction extends KeyedProcessFunction<String, Event, Sess
      * session's close time (or the next watermark, for one already past it), a session's purge
      * time, or the time its last insert id may be forgotten.
      */
-    private void schedule(List<Session> owned, DuplicateFilter seen, long watermark, TimerService timers) throws Exception {
+    private void schedule(OwnerState state, long watermark, TimerService timers) {
         long next = Long.MAX_VALUE;
-        for (Session s : owned) {
+        for (Session s : state.sessions) {
             if (s.dirty) {
                 long close = timeline.closeTime(s);
                 next = Math.min(next, close > watermark ? close : watermark + 1);
             }
             next = Math.min(next, timeline.purgeTime(s));
         }
-        if (seen != null && seen.hashes.length > 0) next = Math.min(next, seen.latest() + dedupHorizonMs + 1);
-        Long current = pendingTimer.value();
+        if (state.seen != null && state.seen.hashes.length > 0) next = Math.min(next, state.seen.latest() + dedupHorizonMs + 1);
+        long current = state.pendingTimer;
         // an earlier timer stays: firing early costs one look at the owner, which then sets the
         // next one, while moving the timer on every event (each moves its session's end) costs a
-        // delete, a register and a state write per event
-        if (current != null && current <= next) return;
-        if (current != null) timers.deleteEventTimeTimer(current);
+        // delete and a register per event
+        if (current != OwnerState.NO_TIMER && current <= next) return;
+        if (current != OwnerState.NO_TIMER) timers.deleteEventTimeTimer(current);
         if (next != Long.MAX_VALUE) {
             timers.registerEventTimeTimer(next);
-            pendingTimer.update(next);
+            state.pendingTimer = next;
         }
     }
 
@@ -202,12 +193,5 @@ public class SessionizeFunction extends KeyedProcessFunction<String, Event, Sess
     private long watermarkLagMs() {
         long w = lastWatermark;
         return w == Long.MIN_VALUE || w == Long.MAX_VALUE ? 0 : System.currentTimeMillis() - w;
-    }
-
-    private List<Session> load() throws Exception {
-        List<Session> owned = new ArrayList<>(2);
-        Iterable<Session> stored = sessions.get();
-        if (stored != null) stored.forEach(owned::add);
-        return owned;
     }
 }

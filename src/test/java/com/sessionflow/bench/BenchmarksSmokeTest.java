@@ -50,7 +50,7 @@ class BenchmarksSmokeTest {
         assertThat(sessions).as("sessions of " + results.keySet().stream().skip(1).toList()).containsOnly(sessions.get(0));
 
         JsonNode state = runner.fork("state", 1, List.of("--users", "100"));
-        assertThat(state.path("measures")).hasSize(3);
+        assertThat(state.path("measures")).hasSize(4);
         state.path("measures").forEach(m -> assertThat(m.path("sessions").asLong()).isPositive());
     }
 }

@@ -3,7 +3,9 @@ package com.sessionflow.bench;
 import com.sessionflow.event.Event;
 import com.sessionflow.event.EventParser;
 import com.sessionflow.event.RecordOrigin;
+import com.sessionflow.functions.OwnerState;
 import com.sessionflow.functions.SessionizeFunction;
+import com.sessionflow.session.OwnerTimeline;
 import com.sessionflow.session.Session;
 import com.sessionflow.session.SessionChange;
 import java.io.IOException;
@@ -16,8 +18,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.apache.flink.api.common.state.ListState;
-import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.KeyedStateBackend;
@@ -51,14 +53,16 @@ final class StateSizeBench {
         System.out.println("bench: input " + input);
         BenchInput.setCurrent(input);
         List<Map<String, Object>> measures = new ArrayList<>();
-        measures.add(measure("heap", new HashMapStateBackend(), s.dedupHorizonMs, input, s));
-        measures.add(measure("heap, dedup off", new HashMapStateBackend(), 0, input, s));
+        measures.add(measure("heap", new HashMapStateBackend(), s.timeline(), s.dedupHorizonMs, input, s));
+        measures.add(measure("heap, dedup off", new HashMapStateBackend(), s.timeline(), 0, input, s));
+        // what an open session itself costs: nothing kept for late events, as in plain session windows
+        measures.add(measure("heap, dedup off, no lateness", new HashMapStateBackend(), new OwnerTimeline(s.definition(), 0), 0, input, s));
         Path rocksDir = Files.createDirectories(s.tmp().resolve("state-rocksdb"));
         EmbeddedRocksDBStateBackend rocks = new EmbeddedRocksDBStateBackend();
         rocks.setDbStoragePath(rocksDir.toString());
         // the harness has next to no managed memory: RocksDB would flush its memtables constantly
         rocks.getMemoryConfiguration().setFixedMemoryPerSlot(s.managedMemory);
-        measures.add(measure("rocksdb", rocks, s.dedupHorizonMs, input, s));
+        measures.add(measure("rocksdb", rocks, s.timeline(), s.dedupHorizonMs, input, s));
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("records", input.size());
         r.put("events", input.events);
@@ -70,10 +74,10 @@ final class StateSizeBench {
     }
 
     private static Map<String, Object> measure(String name, org.apache.flink.runtime.state.StateBackend backend,
-            long dedupMs, BenchInput input, BenchSettings s) throws Exception {
+            OwnerTimeline timeline, long dedupMs, BenchInput input, BenchSettings s) throws Exception {
         long before = usedHeapAfterGc();
         var harness = new KeyedOneInputStreamOperatorTestHarness<String, Event, SessionChange>(
-                new KeyedProcessOperator<>(new SessionizeFunction(s.timeline(), dedupMs)), e -> e.owner, Types.STRING);
+                new KeyedProcessOperator<>(new SessionizeFunction(timeline, dedupMs)), e -> e.owner, Types.STRING);
         harness.setStateBackend(backend);
         // snapshots of a realistic state are far above the 5 MB default of in-memory checkpoint storage
         harness.setCheckpointStorage(new org.apache.flink.runtime.state.storage.JobManagerCheckpointStorage(Integer.MAX_VALUE));
@@ -107,9 +111,10 @@ final class StateSizeBench {
         long[] counts = new long[3];
         KeyedStateBackend<String> keyed = harness.getOperator().getKeyedStateBackend();
         keyed.applyToAllKeys(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
-                new ListStateDescriptor<>("sessions", Session.class), (String key, ListState<Session> state) -> {
-                    counts[2]++;
-                    for (Session x : state.get()) {
+                new ValueStateDescriptor<>(SessionizeFunction.STATE_NAME, OwnerState.class), (String key, ValueState<OwnerState> state) -> {
+                    Session[] held = state.value().sessions;
+                    if (held.length > 0) counts[2]++;
+                    for (Session x : held) {
                         counts[0]++;
                         if (x.dirty) counts[1]++;
                     }

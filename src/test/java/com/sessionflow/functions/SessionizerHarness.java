@@ -9,9 +9,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.StateBackend;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
@@ -98,6 +101,15 @@ final class SessionizerHarness implements AutoCloseable {
 
     int numKeyedStateEntries() {
         return harness.numKeyedStateEntries();
+    }
+
+    /** What the operator keeps for {@code owner}, or null. */
+    OwnerState ownerState(String owner) throws Exception {
+        harness.getOperator().setCurrentKey(owner);
+        return harness.getOperator().getKeyedStateBackend()
+                .getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
+                        new ValueStateDescriptor<>(SessionizeFunction.STATE_NAME, OwnerState.class))
+                .value();
     }
 
     int numEventTimeTimers() {
