@@ -38,6 +38,8 @@ public final class Benchmarks {
     public static final List<String> PROCESSING = List.of(
             "floor", "sessionize-heap", "sessionize-rocksdb", "windows-heap", "windows-rocksdb",
             "kstreams-inmemory", "kstreams-rocksdb");
+    /** Through a real broker, input produced first: each run from start to all output readable. */
+    static final List<String> END_TO_END = List.of("e2e-floor", "e2e-job", "e2e-kstreams-inmemory", "e2e-kstreams-rocksdb");
 
     private Benchmarks() {}
 
@@ -99,7 +101,7 @@ public final class Benchmarks {
             }
             if (o.scenarios.contains("state")) fork("state", 1, List.of());
             for (int r = 1; r <= o.repeat; r++) {
-                for (String s : List.of("e2e-floor", "e2e-job")) {
+                for (String s : END_TO_END) {
                     if (o.scenarios.contains(s)) fork(s, r, List.of());
                 }
             }
@@ -177,7 +179,7 @@ public final class Benchmarks {
     static String classpathFor(String scenario) {
         String cp = System.getProperty("surefire.test.class.path");
         if (cp == null || cp.isBlank()) cp = System.getProperty("java.class.path");
-        boolean kafkaStreams = scenario.startsWith("kstreams");
+        boolean kafkaStreams = scenario.contains("kstreams");
         return Arrays.stream(cp.split(File.pathSeparator))
                 .filter(e -> {
                     String name = Path.of(e).getFileName().toString();
@@ -193,7 +195,7 @@ public final class Benchmarks {
                 "Options (mvn: -Dbench.args=\"...\"):",
                 "  --quick                small sizes, one run: a check that everything works",
                 "  --scenarios LIST       comma-separated, default all but kstreams-rocksdb and the Kafka ones: " + String.join(",", PROCESSING) + ",scale,state",
-                "                         through a real (in-JVM) Kafka broker: e2e-floor,e2e-job (end to end), latency",
+                "                         through a real (in-JVM) Kafka broker: " + String.join(",", END_TO_END) + " (end to end), latency",
                 "  --events N             processing-only input size in events (default 2000000; quick 200000)",
                 "  --users N              simulated users = concurrent owners of the processing-only input (default 100000; quick 10000)",
                 "  --repeat N             runs of every processing-only scenario (default 3; quick 1)",
@@ -203,7 +205,7 @@ public final class Benchmarks {
                 "  --heap SIZE            heap of each forked JVM (default 6g)",
                 "  --managed-memory SIZE  Flink managed memory (RocksDB) (default 512m)",
                 "  --seed N               traffic seed (default 42)",
-                "  --checkpoint-ms MS     checkpoint interval of e2e-floor and e2e-job (default 10000, the job's default)",
+                "  --checkpoint-ms MS     checkpoint interval of e2e-floor and e2e-job, commit interval of e2e-kstreams-* (default 10000, the job's default)",
                 "  --latency-checkpoints LIST  checkpoint intervals (ms) of the latency runs, one run each (default 1000,10000)",
                 "  --latency-users N      simulated users of the live traffic of a latency run (default 100000)",
                 "  --latency-seconds S    how long a latency run produces live traffic before it goes quiet (default 60)",

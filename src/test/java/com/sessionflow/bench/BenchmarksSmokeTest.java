@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
  * Every benchmark scenario on a few thousand events, each in its own JVM as in a real run, so the
  * benchmark cannot rot. No timing asserts: only that every scenario read every event and that the
  * sessionizers agree on the number of sessions. To make them agree the watermark bound is 3 hours
- * (no event is late) and every session is emitted once, at the end of the input.
+ * (no event is late) and every session is emitted once, at the end of the input. The scenarios
+ * through a real broker are checked the same way: everything committed, the same sessions.
  */
 class BenchmarksSmokeTest {
 
@@ -52,5 +53,27 @@ class BenchmarksSmokeTest {
         JsonNode state = runner.fork("state", 1, List.of("--users", "100"));
         assertThat(state.path("measures")).hasSize(4);
         state.path("measures").forEach(m -> assertThat(m.path("sessions").asLong()).isPositive());
+    }
+
+    @Test
+    void endToEndScenariosCommitEveryEventAndAgreeOnTheSessions() throws Exception {
+        Path out = Path.of(System.getProperty("java.io.tmpdir"), "bench-smoke-e2e");
+        Benchmarks.Options o = Benchmarks.Options.parse(new String[] {
+            "--events", "2500", "--users", "200", "--heap", "1g", "--out", out.toString(), "--checkpoint-ms", "1000",
+            "--out-of-orderness-ms", String.valueOf(3 * 3_600_000L)});
+        Benchmarks.Runner runner = new Benchmarks.Runner(o, new PrintStream(OutputStream.nullOutputStream()));
+        Map<String, JsonNode> results = new LinkedHashMap<>();
+        for (String s : Benchmarks.END_TO_END) results.put(s, runner.fork(s, 1, List.of()));
+
+        JsonNode floor = results.get("e2e-floor");
+        assertThat(floor.path("committed").path(KafkaBench.OUTPUT).asLong()).isEqualTo(floor.path("events").asLong());
+        long sessions = results.get("e2e-job").path("committed").path("sessions").asLong();
+        assertThat(sessions).isPositive();
+        assertThat(results.get("e2e-job").path("committed").path("events-dlq").asLong())
+                .isEqualTo(results.get("e2e-job").path("inputDeadLetters").asLong());
+        for (String kafkaStreams : List.of("e2e-kstreams-inmemory", "e2e-kstreams-rocksdb")) {
+            assertThat(results.get(kafkaStreams).path("committed").path(KafkaStreamsBench.OUTPUT).asLong())
+                    .as(kafkaStreams + " sessions").isEqualTo(sessions);
+        }
     }
 }

@@ -2,7 +2,6 @@ package com.sessionflow.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sessionflow.demo.EmbeddedKafka;
 import com.sessionflow.demo.TrafficGenerator;
 import com.sessionflow.demo.TrafficRecord;
 import com.sessionflow.event.Event;
@@ -45,15 +44,22 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 
 /**
- * The scenarios through a real Kafka broker ({@link EmbeddedKafka}, a KRaft broker in this JVM):
+ * The scenarios through a real Kafka broker (a KRaft broker in a process of its own,
+ * {@link BrokerProcess}: the scenario's CPU time is the job's, the broker's is measured apart):
  * <ul>
  *   <li>{@code e2e-floor} / {@code e2e-job}: the benchmark input is produced into the topic
  *       {@code events} first; then the clock runs from the job's start to its end, a bounded
  *       replay ({@code --stop-at latest}) that ends after its final checkpoint has committed all
  *       output (exactly-once sinks). The floor is the job's shape without state, its records
  *       written by an exactly-once KafkaSink as the job's are.</li>
+ *   <li>{@code e2e-kstreams-inmemory} / {@code e2e-kstreams-rocksdb}: the same input through Kafka
+ *       Streams' SessionWindows in a real {@code KafkaStreams} instance, exactly-once, its commit
+ *       interval the job's checkpoint interval.</li>
  *   <li>{@code latency}: the real job, unbounded, while live traffic stamped with the wall clock is
  *       produced at a steady pace; a read_committed consumer of {@code sessions} notes when it sees
  *       each session's first record. Then production stops (quiet input) and the last sessions are
@@ -71,7 +77,7 @@ final class KafkaBench {
 
     static Map<String, Object> endToEnd(boolean job, BenchInput input, BenchSettings s, long checkpointMs) throws Exception {
         Probe.reset();
-        try (EmbeddedKafka kafka = EmbeddedKafka.start(0)) {
+        try (BrokerProcess kafka = BrokerProcess.start()) {
             String bootstrap = kafka.bootstrapServers();
             createTopic(bootstrap, BenchInput.TOPIC, 1);
             long t0 = System.nanoTime();
@@ -88,28 +94,115 @@ final class KafkaBench {
                 floor(env, options, checkpointMs);
             }
             long cpu0 = Probe.cpuNanos();
+            long broker0 = kafka.cpuNanos();
             long wall0 = System.nanoTime();
             env.execute(job ? "bench e2e job" : "bench e2e floor");
             long wall = System.nanoTime() - wall0;
             long cpu = Probe.cpuNanos() - cpu0;
-            Map<String, Object> r = new LinkedHashMap<>();
-            r.put("records", input.size());
-            r.put("events", input.events);
-            r.put("owners", input.owners);
-            r.put("produceMs", produceMs);
-            r.put("wallMs", wall / 1_000_000);
-            r.put("cpuMs", cpu / 1_000_000);
-            r.put("eventsPerSec", Results.rate(input.events, wall));
-            r.put("eventsPerCpuSec", Results.rate(input.events, cpu));
-            r.put("checkpointMs", checkpointMs);
+            long brokerCpu = kafka.cpuNanos() - broker0;
             // what is readable with read_committed once the job has ended
             Map<String, Long> out = new LinkedHashMap<>();
             for (String topic : job ? List.of("sessions", "events-dlq", "events-late", "session-metrics") : List.of(OUTPUT, "events-dlq")) {
                 out.put(topic, countCommitted(bootstrap, topic));
             }
-            r.put("committed", out);
-            return r;
+            return endToEndResult(input, produceMs, wall, cpu, brokerCpu, checkpointMs, out);
         }
+    }
+
+    /**
+     * Kafka Streams' SessionWindows ({@link KafkaStreamsBench#topology}) in a real {@link KafkaStreams}
+     * instance against the broker: one stream thread, exactly-once (v2) with a commit interval equal
+     * to the job's checkpoint interval, the input produced first and ended by a record far in the
+     * future that closes every window. Kafka Streams has no end of input: the clock stops at the
+     * last session record readable with read_committed, once no more came for a while.
+     */
+    static Map<String, Object> kafkaStreamsEndToEnd(boolean rocksDb, BenchInput input, BenchSettings s, long commitMs) throws Exception {
+        Probe.reset();
+        try (BrokerProcess kafka = BrokerProcess.start()) {
+            String bootstrap = kafka.bootstrapServers();
+            createTopic(bootstrap, BenchInput.TOPIC, 1);
+            createTopic(bootstrap, KafkaStreamsBench.OUTPUT, 1);
+            long t0 = System.nanoTime();
+            produceAll(bootstrap, input);
+            long end = KafkaStreamsBench.endOfInputTime(Arrays.stream(input.timestamps).max().orElse(0));
+            try (KafkaProducer<byte[], byte[]> p = producer(bootstrap, 0)) {
+                p.send(new ProducerRecord<>(BenchInput.TOPIC, 0, end, null, KafkaStreamsBench.endOfInput(end))).get();
+            }
+            long produceMs = (System.nanoTime() - t0) / 1_000_000;
+            System.out.println("bench: produced " + input.size() + " records in " + produceMs + " ms");
+            Properties config = KafkaStreamsBench.config(s, bootstrap);
+            config.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+            config.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, String.valueOf(commitMs));
+            config.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, "1");
+            config.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
+            long cpu0 = Probe.cpuNanos();
+            long broker0 = kafka.cpuNanos();
+            long wall0 = System.nanoTime();
+            long[] last = {wall0, cpu0, broker0}; // wall, CPU and broker CPU time when the last session record was read
+            long sessions = 0;
+            try (KafkaStreams streams = new KafkaStreams(KafkaStreamsBench.topology(rocksDb, s), config);
+                    KafkaConsumer<byte[], byte[]> out = readCommitted(bootstrap, KafkaStreamsBench.OUTPUT)) {
+                streams.setUncaughtExceptionHandler(e -> {
+                    e.printStackTrace();
+                    return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+                });
+                streams.start();
+                long quietNanos = TimeUnit.MILLISECONDS.toNanos(2 * commitMs + 5_000);
+                long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(30);
+                while (true) {
+                    int n = out.poll(Duration.ofMillis(100)).count();
+                    long now = System.nanoTime();
+                    if (n > 0) {
+                        sessions += n;
+                        last[0] = now;
+                        last[1] = Probe.cpuNanos();
+                        last[2] = kafka.cpuNanos();
+                    }
+                    boolean inputDone = Probe.get("parsed.endOfInput") > 0;
+                    if (inputDone && sessions > 0 && now - last[0] > quietNanos) break;
+                    if (streams.state().hasCompletedShutdown() || streams.state() == KafkaStreams.State.ERROR) {
+                        throw new IllegalStateException("Kafka Streams stopped: " + streams.state());
+                    }
+                    if (now > deadline) throw new IllegalStateException("Kafka Streams did not finish within 30 minutes");
+                }
+                streams.close(Duration.ofSeconds(30));
+            }
+            return endToEndResult(input, produceMs, last[0] - wall0, last[1] - cpu0, last[2] - broker0, commitMs, Map.of(KafkaStreamsBench.OUTPUT, sessions));
+        }
+    }
+
+    private static Map<String, Object> endToEndResult(BenchInput input, long produceMs, long wallNanos, long cpuNanos,
+            long brokerCpuNanos, long checkpointMs, Map<String, Long> committed) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("records", input.size());
+        r.put("events", input.events);
+        r.put("owners", input.owners);
+        r.put("produceMs", produceMs);
+        r.put("wallMs", wallNanos / 1_000_000);
+        r.put("cpuMs", cpuNanos / 1_000_000);
+        r.put("eventsPerSec", Results.rate(input.events, wallNanos));
+        r.put("eventsPerCpuSec", Results.rate(input.events, cpuNanos));
+        r.put("brokerCpuMs", brokerCpuNanos / 1_000_000);
+        r.put("eventsPerCpuSecWithBroker", Results.rate(input.events, cpuNanos + brokerCpuNanos));
+        r.put("checkpointMs", checkpointMs);
+        r.put("committed", committed);
+        return r;
+    }
+
+    /** A read_committed consumer of every partition of {@code topic}, from the beginning. */
+    private static KafkaConsumer<byte[], byte[]> readCommitted(String bootstrap, String topic) {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", bootstrap);
+        p.put("isolation.level", "read_committed");
+        p.put("key.deserializer", ByteArrayDeserializer.class.getName());
+        p.put("value.deserializer", ByteArrayDeserializer.class.getName());
+        // the latency scenario notes when each record arrives
+        p.put("fetch.max.wait.ms", "50");
+        KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p);
+        List<TopicPartition> parts = c.partitionsFor(topic).stream().map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+        c.assign(parts);
+        c.seekToBeginning(parts);
+        return c;
     }
 
     /** The job's shape without state: source and watermarks as the job's, split dead letters, key by owner, one JSON record per event. */
@@ -147,7 +240,7 @@ final class KafkaBench {
      * @param flowingSeconds how long traffic is produced
      */
     static Map<String, Object> latency(BenchSettings s, long seed, int users, long flowingSeconds, long checkpointMs) throws Exception {
-        try (EmbeddedKafka kafka = EmbeddedKafka.start(0)) {
+        try (BrokerProcess kafka = BrokerProcess.start()) {
             String bootstrap = kafka.bootstrapServers();
             createTopic(bootstrap, BenchInput.TOPIC, 1);
             JobOptions options = options(bootstrap, s, checkpointMs);
@@ -245,18 +338,8 @@ final class KafkaBench {
 
     /** First record of each session key (revision 0), with the wall-clock time the consumer got it. */
     private static void consume(String bootstrap, AtomicBoolean stop, List<long[]> seen) {
-        Properties p = new Properties();
-        p.put("bootstrap.servers", bootstrap);
-        p.put("isolation.level", "read_committed");
-        p.put("key.deserializer", ByteArrayDeserializer.class.getName());
-        p.put("value.deserializer", ByteArrayDeserializer.class.getName());
-        p.put("fetch.max.wait.ms", "50");
         Set<String> keys = new HashSet<>();
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p)) {
-            List<TopicPartition> parts = c.partitionsFor("sessions").stream()
-                    .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
-            c.assign(parts);
-            c.seekToBeginning(parts);
+        try (KafkaConsumer<byte[], byte[]> c = readCommitted(bootstrap, "sessions")) {
             while (!stop.get()) {
                 var records = c.poll(Duration.ofMillis(50));
                 long now = System.currentTimeMillis();
@@ -310,15 +393,8 @@ final class KafkaBench {
 
     /** Records readable with read_committed (transaction markers and aborted records not counted). */
     private static long countCommitted(String bootstrap, String topic) {
-        Properties p = new Properties();
-        p.put("bootstrap.servers", bootstrap);
-        p.put("isolation.level", "read_committed");
-        p.put("key.deserializer", ByteArrayDeserializer.class.getName());
-        p.put("value.deserializer", ByteArrayDeserializer.class.getName());
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p)) {
-            List<TopicPartition> parts = c.partitionsFor(topic).stream().map(i -> new TopicPartition(i.topic(), i.partition())).toList();
-            c.assign(parts);
-            c.seekToBeginning(parts);
+        try (KafkaConsumer<byte[], byte[]> c = readCommitted(bootstrap, topic)) {
+            Set<TopicPartition> parts = c.assignment();
             Map<TopicPartition, Long> end = c.endOffsets(parts);
             long n = 0;
             long deadline = System.currentTimeMillis() + 60_000;

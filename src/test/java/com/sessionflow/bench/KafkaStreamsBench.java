@@ -58,6 +58,8 @@ public final class KafkaStreamsBench {
 
     static final String OUTPUT = "sessions";
     static final String STORE = "sessions-store";
+    /** The owner of the record that ends the input. */
+    static final String END_OF_INPUT = "~end-of-input";
 
     private KafkaStreamsBench() {}
 
@@ -113,14 +115,7 @@ public final class KafkaStreamsBench {
     public static Map<String, Object> run(boolean rocksDb, BenchSettings s) throws Exception {
         Probe.reset();
         BenchInput input = BenchInput.current();
-        Properties p = new Properties();
-        p.put(StreamsConfig.APPLICATION_ID_CONFIG, "sessionflow-bench");
-        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        // the record cache (default 10 MB) makes every session lookup scan and copy a range of the cache
-        // (CachingSessionStore.findSessions -> NamedCache.keyRange): 100x slower here. Off, in Kafka Streams' favour.
-        p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, System.getProperty("bench.kstreams.cache", "0"));
-        p.put(StreamsConfig.STATE_DIR_CONFIG, Files.createDirectories(s.tmp().resolve("kafka-streams")).toString());
-        try (TopologyTestDriver driver = new TopologyTestDriver(topology(rocksDb, s), p)) {
+        try (TopologyTestDriver driver = new TopologyTestDriver(topology(rocksDb, s), config(s, "unused:9092"))) {
             TestInputTopic<byte[], byte[]> in = driver.createInputTopic(BenchInput.TOPIC, new ByteArraySerializer(), new ByteArraySerializer());
             long[] out = new long[2];
             int n = input.size();
@@ -132,10 +127,8 @@ public final class KafkaStreamsBench {
                 maxTime = Math.max(maxTime, input.timestamps[i]);
                 if ((i & 1023) == 1023) drain(driver, out);
             }
-            // stream time moves only with records: one far in the future closes every window
-            long end = maxTime + Duration.ofDays(1).toMillis();
-            String flush = "{\"device_id\":\"~end-of-input\",\"event_type\":\"flush\",\"time\":" + end + "}";
-            in.pipeInput(new TestRecord<>(null, flush.getBytes(StandardCharsets.UTF_8), null, end));
+            long end = endOfInputTime(maxTime);
+            in.pipeInput(new TestRecord<>(null, endOfInput(end), null, end));
             drain(driver, out);
             Probe.end();
             Probe.add("out.first", out[0]);
@@ -144,6 +137,27 @@ public final class KafkaStreamsBench {
         }
         Map<String, Object> r = Results.throughput(input, "out");
         return r;
+    }
+
+    /** The application's settings, the same in the test driver and against a broker. */
+    static Properties config(BenchSettings s, String bootstrap) throws IOException {
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, "sessionflow-bench");
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        // the record cache (default 10 MB) makes every session lookup scan and copy a range of the cache
+        // (CachingSessionStore.findSessions -> NamedCache.keyRange): 100x slower here. Off, in Kafka Streams' favour.
+        p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, System.getProperty("bench.kstreams.cache", "0"));
+        p.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory(Files.createDirectories(s.tmp()), "kafka-streams").toString());
+        return p;
+    }
+
+    /** Stream time moves only with records: one this far past the input closes every window. */
+    static long endOfInputTime(long maxTime) {
+        return maxTime + Duration.ofDays(1).toMillis();
+    }
+
+    static byte[] endOfInput(long time) {
+        return ("{\"device_id\":\"" + END_OF_INPUT + "\",\"event_type\":\"flush\",\"time\":" + time + "}").getBytes(StandardCharsets.UTF_8);
     }
 
     /** Reads what the driver captured, so its queues stay small (the repartition topic's records too). */
@@ -186,7 +200,8 @@ public final class KafkaStreamsBench {
                     return;
                 }
                 Event e = p.event;
-                if (!e.owner.equals("~end-of-input")) events++;
+                if (e.owner.equals(END_OF_INPUT)) Probe.add("parsed.endOfInput", 1);
+                else events++;
                 if (definition.isOutOfSession(e)) return;
                 context.forward(new Record<>(e.owner, e, e.time));
             });

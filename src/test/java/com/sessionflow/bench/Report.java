@@ -84,16 +84,25 @@ final class Report {
         List<JsonNode> e2e = new ArrayList<>();
         by.forEach((k, v) -> { if (k.startsWith("e2e-")) e2e.addAll(v); });
         if (!e2e.isEmpty()) {
-            b.append("\n### End to end through Kafka (input topic produced first; job start to all output committed)\n\n");
-            b.append("| scenario | run | events | job wall ms | events/s | job JVM CPU ms | events/CPU-s |\n|---|---:|---:|---:|---:|---:|---:|\n");
+            b.append("\n### End to end through Kafka (input topic produced first; start to all output committed; the broker in its own process)\n\n");
+            b.append("| scenario | run | events | wall ms | events/s | CPU ms | events/CPU-s | broker CPU ms | events/CPU-s with the broker's |\n"
+                    + "|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
             for (JsonNode r : e2e) {
-                b.append(String.format("| %s | %d | %,d | %,d | %,d | %,d | %,d |\n", r.path("scenario").asText(), r.path("run").asInt(),
+                b.append(String.format("| %s | %d | %,d | %,d | %,d | %,d | %,d | %,d | %,d |\n", r.path("scenario").asText(), r.path("run").asInt(),
                         r.path("events").asLong(), r.path("wallMs").asLong(), r.path("eventsPerSec").asLong(),
-                        r.path("cpuMs").asLong(), r.path("eventsPerCpuSec").asLong()));
+                        r.path("cpuMs").asLong(), r.path("eventsPerCpuSec").asLong(),
+                        r.path("brokerCpuMs").asLong(), r.path("eventsPerCpuSecWithBroker").asLong()));
             }
-            double f = median(by.get("e2e-floor"), "eventsPerSec");
-            double j = median(by.get("e2e-job"), "eventsPerSec");
-            if (f > 0 && j > 0) b.append(String.format("\nEnd-to-end job / floor (events/s wall, medians): %.2fx\n", j / f));
+            b.append("\nEnd to end, ratios of medians:\n\n");
+            b.append("| ratio | per CPU-second | per CPU-second with the broker's | per wall-second |\n|---|---:|---:|---:|\n");
+            for (String[] pair : new String[][] {{"e2e-job", "e2e-floor"}, {"e2e-job", "e2e-kstreams-inmemory"}, {"e2e-job", "e2e-kstreams-rocksdb"}}) {
+                double cpu = median(by.get(pair[0]), "eventsPerCpuSec") / median(by.get(pair[1]), "eventsPerCpuSec");
+                double withBroker = median(by.get(pair[0]), "eventsPerCpuSecWithBroker") / median(by.get(pair[1]), "eventsPerCpuSecWithBroker");
+                double wall = median(by.get(pair[0]), "eventsPerSec") / median(by.get(pair[1]), "eventsPerSec");
+                if (cpu > 0 && Double.isFinite(cpu)) {
+                    b.append(String.format("| %s / %s | %.2fx | %.2fx | %.2fx |\n", pair[0], pair[1], cpu, withBroker, wall));
+                }
+            }
         }
         for (JsonNode r : by.getOrDefault("latency", List.of())) {
             b.append("\n### Latency: gap expiry to the session record readable (read_committed) in Kafka\n\n");

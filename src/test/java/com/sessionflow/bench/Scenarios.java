@@ -31,10 +31,12 @@ final class Scenarios {
                 r.put("inputBytes", input.bytes);
                 return r;
             }
-            case "e2e-floor", "e2e-job" -> {
+            case "e2e-floor", "e2e-job", "e2e-kstreams-inmemory", "e2e-kstreams-rocksdb" -> {
                 BenchInput input = BenchInput.generate(o.seed, o.users, o.events, o.minMinutes, Duration.ofMillis(s.gapMs));
                 System.out.println("bench: input " + input);
-                Map<String, Object> r = KafkaBench.endToEnd(name.equals("e2e-job"), input, s, o.checkpointMs);
+                Map<String, Object> r = name.startsWith("e2e-kstreams")
+                        ? KafkaBench.kafkaStreamsEndToEnd(name.endsWith("rocksdb"), input, s, o.checkpointMs)
+                        : KafkaBench.endToEnd(name.equals("e2e-job"), input, s, o.checkpointMs);
                 r.put("users", input.users);
                 r.put("inputDeadLetters", input.deadLetters);
                 return r;
