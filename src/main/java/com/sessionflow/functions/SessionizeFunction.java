@@ -22,8 +22,8 @@ import org.apache.flink.util.OutputTag;
 
 /**
  * Sessionizes one owner's events, keyed by owner. A thin shell around {@link OwnerTimeline}: it
- * keeps the owner's open session summaries and seen insert ids in state and turns the rules'
- * times into event-time timers.
+ * keeps the owner's session summaries, seen insert ids and pending timer in one keyed value
+ * ({@link OwnerState}) and turns the rules' times into event-time timers.
  *
  * <p>Emission: a session is emitted when the watermark reaches its close time. A late event
  * (within the allowed lateness) that changes an emitted session marks it changed and is due at
@@ -40,10 +40,9 @@ public class SessionizeFunction extends KeyedProcessFunction<String, Event, Sess
     private static final long serialVersionUID = 1L;
 
     public static final OutputTag<LateEvent> LATE = new OutputTag<>("late-events") {};
+    public static final OutputTag<Event> OUT_OF_SESSION = new OutputTag<>("out-of-session-events") {};
     /** The name of the owner's keyed state ({@link OwnerState}). */
     public static final String STATE_NAME = "owner";
-
-    public static final OutputTag<Event> OUT_OF_SESSION = new OutputTag<>("out-of-session-events") {};
 
     private final OwnerTimeline timeline;
     /** How long (event time) an insert id is remembered; 0 turns deduplication off. */
