@@ -17,17 +17,20 @@ public final class BenchSettings implements Serializable {
     public final long idleTimeoutMs;
     public final long dedupHorizonMs;
     public final String managedMemory;
+    /** Where RocksDB scenarios keep timers: ROCKSDB (Flink's default) or HEAP. */
+    public final String rocksDbTimers;
     /** Scratch folder of this run (RocksDB files, Flink and Kafka Streams temp files). */
     public final String tmpDir;
 
     public BenchSettings(long gapMs, long allowedLatenessMs, long outOfOrdernessMs, long idleTimeoutMs,
-            long dedupHorizonMs, String managedMemory, Path tmpDir) {
+            long dedupHorizonMs, String managedMemory, String rocksDbTimers, Path tmpDir) {
         this.gapMs = gapMs;
         this.allowedLatenessMs = allowedLatenessMs;
         this.outOfOrdernessMs = outOfOrdernessMs;
         this.idleTimeoutMs = idleTimeoutMs;
         this.dedupHorizonMs = dedupHorizonMs;
         this.managedMemory = managedMemory;
+        this.rocksDbTimers = rocksDbTimers;
         this.tmpDir = tmpDir.toAbsolutePath().toString();
     }
 

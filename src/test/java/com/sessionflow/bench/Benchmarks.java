@@ -204,6 +204,7 @@ public final class Benchmarks {
                 "  --scale-minutes M      simulated minutes of a scaling run (default 50: every user has started)",
                 "  --heap SIZE            heap of each forked JVM (default 6g)",
                 "  --managed-memory SIZE  Flink managed memory (RocksDB) (default 512m)",
+                "  --rocksdb-timers T     where RocksDB scenarios keep timers: ROCKSDB (Flink's default) or HEAP",
                 "  --seed N               traffic seed (default 42)",
                 "  --checkpoint-ms MS     checkpoint interval of e2e-floor and e2e-job, commit interval of e2e-kstreams-* (default 10000, the job's default)",
                 "  --latency-checkpoints LIST  checkpoint intervals (ms) of the latency runs, one run each (default 1000,10000)",
@@ -227,6 +228,7 @@ public final class Benchmarks {
         long minMinutes = 0;
         String heap = "6g";
         String managedMemory = "512m";
+        String rocksDbTimers = "ROCKSDB";
         long seed = 42;
         boolean jfr;
         String outDir = "target/bench";
@@ -273,6 +275,7 @@ public final class Benchmarks {
                     case "--min-minutes" -> o.minMinutes = Long.parseLong(args[++i]);
                     case "--heap" -> o.heap = args[++i];
                     case "--managed-memory" -> o.managedMemory = args[++i];
+                    case "--rocksdb-timers" -> o.rocksDbTimers = args[++i].toUpperCase(java.util.Locale.ROOT);
                     case "--seed" -> o.seed = Long.parseLong(args[++i]);
                     case "--out" -> o.outDir = args[++i];
                     case "--gap-ms" -> o.gapMs = Long.parseLong(args[++i]);
@@ -303,7 +306,7 @@ public final class Benchmarks {
         /** What a forked scenario needs to know. */
         List<String> childArgs() {
             return List.of("--events", String.valueOf(events), "--users", String.valueOf(users),
-                    "--seed", String.valueOf(seed), "--managed-memory", managedMemory, "--out", outDir,
+                    "--seed", String.valueOf(seed), "--managed-memory", managedMemory, "--rocksdb-timers", rocksDbTimers, "--out", outDir,
                     "--gap-ms", String.valueOf(gapMs), "--allowed-lateness-ms", String.valueOf(allowedLatenessMs),
                     "--out-of-orderness-ms", String.valueOf(outOfOrdernessMs), "--idle-timeout-ms", String.valueOf(idleTimeoutMs),
                     "--dedup-horizon-ms", String.valueOf(dedupHorizonMs), "--checkpoint-ms", String.valueOf(checkpointMs),
@@ -311,7 +314,7 @@ public final class Benchmarks {
         }
 
         BenchSettings settings() throws IOException {
-            return new BenchSettings(gapMs, allowedLatenessMs, outOfOrdernessMs, idleTimeoutMs, dedupHorizonMs, managedMemory,
+            return new BenchSettings(gapMs, allowedLatenessMs, outOfOrdernessMs, idleTimeoutMs, dedupHorizonMs, managedMemory, rocksDbTimers,
                     Files.createDirectories(Path.of(outDir, "tmp", child == null ? "in-process" : child)));
         }
     }

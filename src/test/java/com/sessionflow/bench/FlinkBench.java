@@ -112,6 +112,7 @@ public final class FlinkBench {
         conf.set(StateBackendOptions.STATE_BACKEND, backend);
         conf.setString("state.backend.rocksdb.localdir", Files.createDirectories(s.tmp().resolve("rocksdb")).toString());
         conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.parse(s.managedMemory));
+        conf.setString("state.backend.rocksdb.timer-service.factory", s.rocksDbTimers);
         conf.set(CoreOptions.TMP_DIRS, s.tmpDir);
         conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, s.tmp().resolve("checkpoints").toUri().toString());
         conf.set(WebOptions.UPLOAD_DIR, s.tmp().resolve("flink-web-upload").toString());
