@@ -124,18 +124,25 @@ public final class OwnerTimeline implements Serializable {
     /** Summaries with groups: the session of its SDK id ({@code client}), else those of its group less than a gap away. */
     private Session placeInGroup(List<Session> sessions, Event event) {
         Session placed = Session.of(event, definition);
+        // judged by the event itself, not by what it has absorbed so far (that would miss a bridge)
+        for (Session s : removeJoining(sessions, placed, event.time)) placed.absorb(s);
+        insertSorted(sessions, placed);
+        return placed;
+    }
+
+    /** Takes out of {@code sessions}, in order, those the event at {@code t} (as {@code placed}) joins. */
+    private List<Session> removeJoining(List<Session> sessions, Session placed, long t) {
+        List<Session> joined = new ArrayList<>(2);
         for (int i = 0; i < sessions.size(); ) {
             Session s = sessions.get(i);
-            // judged by the event itself, not by what it has absorbed so far (that would miss a bridge)
-            if (joins(s, placed, event.time)) {
-                placed.absorb(s);
+            if (joins(s, placed, t)) {
+                joined.add(s);
                 sessions.remove(i);
             } else {
                 i++;
             }
         }
-        insertSorted(sessions, placed);
-        return placed;
+        return joined;
     }
 
     private boolean joins(Session s, Session placed, long t) {
@@ -154,20 +161,12 @@ public final class OwnerTimeline implements Serializable {
         Fact fresh = single.facts[0];
         boolean split = single.sdkSessionId == Event.NO_SESSION_ID;
         boolean maxLength = split && definition.splitOverLimit();
-        List<Session> touched = new ArrayList<>(2);
+        List<Session> touched;
         if (maxLength) {
             touched = chainOf(sessions, single, event.time);
             sessions.removeAll(touched);
         } else {
-            for (int i = 0; i < sessions.size(); ) {
-                Session s = sessions.get(i);
-                if (joins(s, single, event.time)) {
-                    touched.add(s);
-                    sessions.remove(i);
-                } else {
-                    i++;
-                }
-            }
+            touched = removeJoining(sessions, single, event.time);
         }
         Map<Fact, Session> origin = new IdentityHashMap<>();
         List<Fact> all = new ArrayList<>();
