@@ -192,11 +192,7 @@ class LiveReplayEquivalenceTest {
      */
     static List<Generated> generate(long seed, long end, int eventsPerOwner) {
         Random r = new Random(seed);
-        String[][] owners = {
-                {"user-1", "dev-1a", "iOS"}, {"user-1", "dev-1b", "iOS"},
-                {"user-2", "dev-2", "Android"},
-                {null, "dev-3", "Web"},
-                {"anonymous", "dev-4", "Web"}};
+        String[][] owners = ReplayEquivalenceTest.OWNERS.toArray(String[][]::new);
         long[] boundaries = {999, 1_000, 1_999, 2_000, 2_999, 3_000};
         List<Generated> out = new ArrayList<>();
         int insert = 0;

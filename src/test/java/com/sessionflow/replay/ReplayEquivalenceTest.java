@@ -50,14 +50,20 @@ class ReplayEquivalenceTest {
     /** One generated event: its export line and the Event the reference gets (built here, not parsed). */
     record Generated(String line, Event event) {}
 
-    /** Owners: a user on two devices, a user on one, a device without user_id, a device whose user_id is invalid. */
+    /**
+     * Owners as {user_id, device_id, platform}: a user on two devices, a user on one, a device
+     * without user_id, a device whose user_id is invalid. Generators give user-1's second device
+     * (index 1) a share of user-1's timeline instead of one of its own.
+     */
+    static final List<String[]> OWNERS = List.of(
+            new String[] {"user-1", "dev-1a", "iOS"}, new String[] {"user-1", "dev-1b", "iOS"},
+            new String[] {"user-2", "dev-2", "Android"},
+            new String[] {null, "dev-3", "Web"},
+            new String[] {"anonymous", "dev-4", "Web"});
+
     static List<Generated> generate(long seed, long start, int eventsPerOwner) {
         Random r = new Random(seed);
-        String[][] owners = {
-                {"user-1", "dev-1a", "iOS"}, {"user-1", "dev-1b", "iOS"},
-                {"user-2", "dev-2", "Android"},
-                {null, "dev-3", "Web"},
-                {"anonymous", "dev-4", "Web"}};
+        String[][] owners = OWNERS.toArray(String[][]::new);
         List<Generated> out = new ArrayList<>();
         int insert = 0;
         for (int o = 0; o < owners.length; o++) {
