@@ -41,51 +41,90 @@ import sun.misc.Signal;
 
 /**
  * The one-command local run: a Kafka broker, the real job on a local Flink with its web UI, sample
- * traffic, and the session records printed as checkpoints commit them. Ctrl-C drains the job
- * (open sessions are closed and committed), prints a summary and stops everything.
+ * traffic, and the session records printed as checkpoints commit them. Ctrl-C drains the job (open
+ * sessions are closed and committed), prints a summary and stops everything.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Runs sessionflow on this machine: a Kafka broker (KRaft) on 127.0.0.1, the job on a local "
-                + "Flink with its web UI, and realistic sample traffic. Session records are printed as the job "
-                + "commits them; Ctrl-C stops the job with a drain and prints a summary.",
-                "Any other option is passed to the job (its options are listed below), e.g. --gap 2m."})
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Runs sessionflow on this machine: a Kafka broker (KRaft) on 127.0.0.1, the job on a"
+                + " local Flink with its web UI, and realistic sample traffic. Session records are"
+                + " printed as the job commits them; Ctrl-C stops the job with a drain and prints a"
+                + " summary.",
+            "Any other option is passed to the job (its options are listed below), e.g. --gap 2m."
+        })
 public final class Demo implements Callable<Integer> {
 
     private static final String HOST = "127.0.0.1";
     private static final int INPUT_PARTITIONS = 3;
+
     /** After Ctrl-C the demo ends within this time, whatever hangs. */
     private static final Duration STOP_BUDGET = Duration.ofSeconds(150);
 
-    @Option(names = "--kafka-port", paramLabel = "PORT", defaultValue = "9092", description = "The broker listens on 127.0.0.1:PORT. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--kafka-port",
+            paramLabel = "PORT",
+            defaultValue = "9092",
+            description = "The broker listens on 127.0.0.1:PORT. Default: ${DEFAULT-VALUE}.")
     int kafkaPort;
 
-    @Option(names = "--web-port", paramLabel = "PORT", defaultValue = "8081", description = "Flink's web UI listens on 127.0.0.1:PORT. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--web-port",
+            paramLabel = "PORT",
+            defaultValue = "8081",
+            description = "Flink's web UI listens on 127.0.0.1:PORT. Default: ${DEFAULT-VALUE}.")
     int webPort;
 
-    @Option(names = "--no-sample-traffic", description = "Run the broker and the job only: produce your own events (e.g. with kcat).")
+    @Option(
+            names = "--no-sample-traffic",
+            description =
+                    "Run the broker and the job only: produce your own events (e.g. with kcat).")
     boolean noSampleTraffic;
 
-    @Option(names = "--no-live-traffic", description = "Produce the simulated past only, no live traffic after it.")
+    @Option(
+            names = "--no-live-traffic",
+            description = "Produce the simulated past only, no live traffic after it.")
     boolean noLiveTraffic;
 
-    @Option(names = "--history", paramLabel = "DURATION", defaultValue = "2h", converter = DurationConverter.class, description = "Simulated past produced at full speed at start. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--history",
+            paramLabel = "DURATION",
+            defaultValue = "2h",
+            converter = DurationConverter.class,
+            description =
+                    "Simulated past produced at full speed at start. Default: ${DEFAULT-VALUE}.")
     Duration history;
 
-    @Option(names = "--users", paramLabel = "N", defaultValue = "100", description = "Simulated users; each has a session about every half hour. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--users",
+            paramLabel = "N",
+            defaultValue = "100",
+            description =
+                    "Simulated users; each has a session about every half hour. Default:"
+                            + " ${DEFAULT-VALUE}.")
     int users;
 
-    @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "Seed of the sample traffic: the same seed gives the same traffic. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--seed",
+            paramLabel = "N",
+            defaultValue = "1",
+            description =
+                    "Seed of the sample traffic: the same seed gives the same traffic. Default:"
+                            + " ${DEFAULT-VALUE}.")
     long seed;
 
-    @Unmatched
-    List<String> jobArgs = new ArrayList<>();
+    @Unmatched List<String> jobArgs = new ArrayList<>();
 
     private final PrintStream out = System.out;
     private final CompletableFuture<String> stopRequested = new CompletableFuture<>();
 
     public static void main(String[] args) {
         CommandLine cl = new CommandLine(new Demo());
-        cl.getCommandSpec().usageMessage().footer("%nOptions of the job:%n" + JobOptions.usage().replace("%", "%%"));
+        cl.getCommandSpec()
+                .usageMessage()
+                .footer("%nOptions of the job:%n" + JobOptions.usage().replace("%", "%%"));
         System.exit(cl.execute(args));
     }
 
@@ -99,7 +138,8 @@ public final class Demo implements Callable<Integer> {
             return 2;
         }
         if (!portFree(kafkaPort, "--kafka-port") || !portFree(webPort, "--web-port")) return 1;
-        // Flink and the broker keep their files under java.io.tmpdir (the build folder, set by the pom)
+        // Flink and the broker keep their files under java.io.tmpdir (the build folder, set by the
+        // pom)
         Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir")));
         // signals end the demo cleanly instead of running shutdown hooks under the running job
         Signal.handle(new Signal("INT"), s -> stopRequested.complete("Ctrl-C"));
@@ -117,19 +157,40 @@ public final class Demo implements Callable<Integer> {
             TopicWatcher watcher = new TopicWatcher(kafka, out);
             Thread watching = daemon(watcher, "topic-watcher");
 
-            out.println("Starting the job on a local Flink (parallelism " + options.parallelism() + ") ...");
-            StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flinkConfig(options, flinkState));
+            out.println(
+                    "Starting the job on a local Flink (parallelism "
+                            + options.parallelism()
+                            + ") ...");
+            StreamExecutionEnvironment env =
+                    StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(
+                            flinkConfig(options, flinkState));
             SessionJob.build(env, options, null);
             JobClient job = env.executeAsync("sessionflow demo");
-            job.getJobExecutionResult().whenComplete((result, error) ->
-                    stopRequested.complete(error == null ? "the job ended" : "the job failed: " + rootMessage(error)));
+            job.getJobExecutionResult()
+                    .whenComplete(
+                            (result, error) ->
+                                    stopRequested.complete(
+                                            error == null
+                                                    ? "the job ended"
+                                                    : "the job failed: " + rootMessage(error)));
 
             SampleTraffic traffic = null;
             Thread producing = null;
             if (!noSampleTraffic) {
                 long start = System.currentTimeMillis() - history.toMillis();
-                TrafficGenerator generator = new TrafficGenerator(seed, start, users, Duration.ofMillis(options.definition().gapMs()));
-                traffic = new SampleTraffic(kafka.adminProperties(), kafka.inputTopics.get(0), generator, !noLiveTraffic, out);
+                TrafficGenerator generator =
+                        new TrafficGenerator(
+                                seed,
+                                start,
+                                users,
+                                Duration.ofMillis(options.definition().gapMs()));
+                traffic =
+                        new SampleTraffic(
+                                kafka.adminProperties(),
+                                kafka.inputTopics.get(0),
+                                generator,
+                                !noLiveTraffic,
+                                out);
             }
             printBanner(options, kafka);
             watching.start();
@@ -139,7 +200,8 @@ public final class Demo implements Callable<Integer> {
             String why = stopRequested.get();
             startWatchdog();
             out.println();
-            // under Maven the prompt comes back at once: Maven ends on Ctrl-C, the demo a few seconds later
+            // under Maven the prompt comes back at once: Maven ends on Ctrl-C, the demo a few
+            // seconds later
             out.println("Stopping (" + why + "); the summary follows in a few seconds ...");
             if (traffic != null) {
                 traffic.stop();
@@ -157,11 +219,14 @@ public final class Demo implements Callable<Integer> {
         }
     }
 
-    /** The demo's defaults for the job, unless the user gave them; the broker is always the demo's. */
+    /**
+     * The demo's defaults for the job, unless the user gave them; the broker is always the demo's.
+     */
     List<String> jobArguments() {
         if (given("--bootstrap-servers")) {
-            throw new InvalidOptionException("Invalid option '--bootstrap-servers': the demo runs its own broker "
-                    + "(choose its port with --kafka-port); to use another Kafka, run the job itself");
+            throw new InvalidOptionException(
+                    "Invalid option '--bootstrap-servers': the demo runs its own broker (choose its"
+                            + " port with --kafka-port); to use another Kafka, run the job itself");
         }
         List<String> args = new ArrayList<>(List.of("--bootstrap-servers", HOST + ":" + kafkaPort));
         if (!given("--parallelism")) args.addAll(List.of("--parallelism", "2"));
@@ -180,24 +245,36 @@ public final class Demo implements Callable<Integer> {
             socket.bind(new InetSocketAddress(HOST, port));
             return true;
         } catch (IOException e) {
-            System.err.println(HOST + ":" + port + " is in use (" + e.getMessage() + "); choose another port with "
-                    + option + " PORT");
+            System.err.println(
+                    HOST
+                            + ":"
+                            + port
+                            + " is in use ("
+                            + e.getMessage()
+                            + "); choose another port with "
+                            + option
+                            + " PORT");
             return false;
         }
     }
 
     private static void createTopics(KafkaSettings kafka) throws Exception {
         try (Admin admin = Admin.create(kafka.adminProperties())) {
-            admin.createTopics(kafka.inputTopics.stream()
-                            .map(t -> new NewTopic(t, INPUT_PARTITIONS, (short) 1)).toList())
-                    .all().get(30, TimeUnit.SECONDS);
+            admin.createTopics(
+                            kafka.inputTopics.stream()
+                                    .map(t -> new NewTopic(t, INPUT_PARTITIONS, (short) 1))
+                                    .toList())
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
         }
         Topics.prepare(kafka, true);
     }
 
     private Configuration flinkConfig(JobOptions options, Path flinkState) {
         Configuration conf = new Configuration();
-        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, flinkState.resolve("checkpoints").toUri().toString());
+        conf.set(
+                CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+                flinkState.resolve("checkpoints").toUri().toString());
         conf.set(RestOptions.ADDRESS, HOST);
         conf.set(RestOptions.BIND_ADDRESS, HOST);
         conf.set(RestOptions.PORT, webPort);
@@ -213,47 +290,105 @@ public final class Demo implements Callable<Integer> {
         String bootstrap = HOST + ":" + kafkaPort;
         out.println();
         out.println("sessionflow demo");
-        out.println("  Kafka        " + bootstrap + "   topics: " + String.join(",", kafka.inputTopics) + " (" + INPUT_PARTITIONS
-                + " partitions) -> " + kafka.sessionsTopic + " (compacted), " + kafka.deadLetterTopic + ", " + kafka.lateTopic
-                + ", " + kafka.metricsTopic);
+        out.println(
+                "  Kafka        "
+                        + bootstrap
+                        + "   topics: "
+                        + String.join(",", kafka.inputTopics)
+                        + " ("
+                        + INPUT_PARTITIONS
+                        + " partitions) -> "
+                        + kafka.sessionsTopic
+                        + " (compacted), "
+                        + kafka.deadLetterTopic
+                        + ", "
+                        + kafka.lateTopic
+                        + ", "
+                        + kafka.metricsTopic);
         out.println("  Flink web UI http://" + HOST + ":" + webPort);
-        out.println("  sessions     end after " + TopicWatcher.length(options.definition().gapMs()) + " without events; committed at "
-                + "each checkpoint, every " + TopicWatcher.length(options.checkpointInterval().toMillis()));
+        out.println(
+                "  sessions     end after "
+                        + TopicWatcher.length(options.definition().gapMs())
+                        + " without events; committed at "
+                        + "each checkpoint, every "
+                        + TopicWatcher.length(options.checkpointInterval().toMillis()));
         if (noSampleTraffic) {
             out.println("  traffic      none: produce your own, e.g.");
-            out.println("               echo '{\"user_id\":\"alice\",\"event_type\":\"open\",\"time\":'$(date +%s%3N)'}' | kcat -P -b "
-                    + bootstrap + " -t " + kafka.inputTopics.get(0));
+            out.println(
+                    "               echo"
+                            + " '{\"user_id\":\"alice\",\"event_type\":\"open\",\"time\":'$(date"
+                            + " +%s%3N)'}' | kcat -P -b "
+                            + bootstrap
+                            + " -t "
+                            + kafka.inputTopics.get(0));
         } else {
-            out.println("  traffic      " + users + " simulated users: the last " + TopicWatcher.length(history.toMillis())
-                    + " at full speed" + (noLiveTraffic ? "" : ", then live") + " (seed " + seed + ")");
+            out.println(
+                    "  traffic      "
+                            + users
+                            + " simulated users: the last "
+                            + TopicWatcher.length(history.toMillis())
+                            + " at full speed"
+                            + (noLiveTraffic ? "" : ", then live")
+                            + " (seed "
+                            + seed
+                            + ")");
         }
-        out.println("  read         kcat -C -b " + bootstrap + " -t " + kafka.sessionsTopic + " -f '%k %s\\n'");
-        out.println("Session records appear as checkpoints commit them (times UTC). Ctrl-C drains the job and stops.");
+        out.println(
+                "  read         kcat -C -b "
+                        + bootstrap
+                        + " -t "
+                        + kafka.sessionsTopic
+                        + " -f '%k %s\\n'");
+        out.println(
+                "Session records appear as checkpoints commit them (times UTC). Ctrl-C drains the"
+                        + " job and stops.");
         out.println();
-        out.println(String.format("%-10s %-36s %13s  %-8s  %8s  %10s  %-8s %s",
-                "record", "owner", "session_id", "start", "length", "events", "platform", "revision"));
+        out.println(
+                String.format(
+                        "%-10s %-36s %13s  %-8s  %8s  %10s  %-8s %s",
+                        "record",
+                        "owner",
+                        "session_id",
+                        "start",
+                        "length",
+                        "events",
+                        "platform",
+                        "revision"));
     }
 
     /** Ends the JVM if stopping hangs. */
     private static void startWatchdog() {
-        Thread watchdog = daemon(() -> {
-            try {
-                Thread.sleep(STOP_BUDGET.toMillis());
-            } catch (InterruptedException e) {
-                return;
-            }
-            System.err.println("The demo did not stop within " + STOP_BUDGET.toSeconds() + " s: quitting.");
-            Runtime.getRuntime().halt(1);
-        }, "stop-watchdog");
+        Thread watchdog =
+                daemon(
+                        () -> {
+                            try {
+                                Thread.sleep(STOP_BUDGET.toMillis());
+                            } catch (InterruptedException e) {
+                                return;
+                            }
+                            System.err.println(
+                                    "The demo did not stop within "
+                                            + STOP_BUDGET.toSeconds()
+                                            + " s: quitting.");
+                            Runtime.getRuntime().halt(1);
+                        },
+                        "stop-watchdog");
         watchdog.start();
     }
 
-    /** Stop-with-savepoint advancing to the end of event time: every open session closes and is committed. */
+    /**
+     * Stop-with-savepoint advancing to the end of event time: every open session closes and is
+     * committed.
+     */
     private void drain(JobClient job, Path savepoints) {
         try {
             if (job.getJobStatus().get(10, TimeUnit.SECONDS).isGloballyTerminalState()) return;
-            out.println("Draining the job: stop-with-savepoint to the end of event time, so open sessions close and are committed ...");
-            job.stopWithSavepoint(true, savepoints.toUri().toString(), SavepointFormatType.CANONICAL).get(60, TimeUnit.SECONDS);
+            out.println(
+                    "Draining the job: stop-with-savepoint to the end of event time, so open"
+                            + " sessions close and are committed ...");
+            job.stopWithSavepoint(
+                            true, savepoints.toUri().toString(), SavepointFormatType.CANONICAL)
+                    .get(60, TimeUnit.SECONDS);
             job.getJobExecutionResult().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             out.println("The drain failed (" + rootMessage(e) + "); cancelling the job.");
@@ -268,12 +403,28 @@ public final class Demo implements Callable<Integer> {
     private void printSummary(SampleTraffic traffic, TopicWatcher watcher) {
         out.println();
         out.println("Summary");
-        out.println("  produced      " + (traffic == null ? "no sample traffic" : traffic.summary()));
-        out.println("  sessions      " + watcher.sessions() + " (" + watcher.sessionRecords() + " records on the sessions topic: "
-                + watcher.revisions() + " revisions, " + watcher.tombstones() + " tombstones)");
+        out.println(
+                "  produced      " + (traffic == null ? "no sample traffic" : traffic.summary()));
+        out.println(
+                "  sessions      "
+                        + watcher.sessions()
+                        + " ("
+                        + watcher.sessionRecords()
+                        + " records on the sessions topic: "
+                        + watcher.revisions()
+                        + " revisions, "
+                        + watcher.tombstones()
+                        + " tombstones)");
         int deadLetters = watcher.deadLetters().values().stream().mapToInt(Integer::intValue).sum();
-        out.println("  dead letters  " + deadLetters + (deadLetters == 0 ? "" : ": " + watcher.deadLetters().entrySet().stream()
-                .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", "))));
+        out.println(
+                "  dead letters  "
+                        + deadLetters
+                        + (deadLetters == 0
+                                ? ""
+                                : ": "
+                                        + watcher.deadLetters().entrySet().stream()
+                                                .map(e -> e.getKey() + " " + e.getValue())
+                                                .collect(Collectors.joining(", "))));
         out.println("  late events   " + watcher.lateEvents() + " (beyond the allowed lateness)");
         if (!watcher.latestMetrics().isEmpty()) {
             out.println();
@@ -290,13 +441,16 @@ public final class Demo implements Callable<Integer> {
 
     private void closeWithin(EmbeddedKafka broker, Duration limit) throws InterruptedException {
         out.println("Stopping Kafka ...");
-        Thread closing = daemon(() -> {
-            try {
-                broker.close();
-            } catch (Exception e) {
-                System.err.println("Kafka did not close cleanly: " + e);
-            }
-        }, "kafka-close");
+        Thread closing =
+                daemon(
+                        () -> {
+                            try {
+                                broker.close();
+                            } catch (Exception e) {
+                                System.err.println("Kafka did not close cleanly: " + e);
+                            }
+                        },
+                        "kafka-close");
         closing.start();
         closing.join(limit.toMillis());
     }

@@ -19,6 +19,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     private static final String FIXED_LISTENER = "FIXED";
 
     private final KafkaClusterTestKit cluster;
+
     /** The fixed-port listener's address, or null when clients use the test kit's own listener. */
     private final String fixedBootstrap;
 
@@ -34,29 +35,44 @@ public final class EmbeddedKafka implements AutoCloseable {
      */
     public static EmbeddedKafka start(int port) throws Exception {
         Path dir = Files.createTempDirectory("sessionflow-kafka");
-        TestKitNodes.Builder nodeBuilder = new TestKitNodes.Builder()
-                .setCombined(true)
-                .setNumBrokerNodes(1)
-                .setNumControllerNodes(1)
-                .setBaseDirectory(dir);
+        TestKitNodes.Builder nodeBuilder =
+                new TestKitNodes.Builder()
+                        .setCombined(true)
+                        .setNumBrokerNodes(1)
+                        .setNumControllerNodes(1)
+                        .setBaseDirectory(dir);
         if (port != 0) {
             // The test kit binds its own listeners to pre-allocated random ports, whatever port the
             // config names; an extra listener of another name binds the port asked for.
-            nodeBuilder.setPerServerProperties(Map.of(0, Map.of(
-                    "listeners", "EXTERNAL://localhost:0,CONTROLLER://localhost:0," + FIXED_LISTENER + "://" + HOST + ":" + port,
-                    "listener.security.protocol.map", "EXTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT," + FIXED_LISTENER + ":PLAINTEXT")));
+            nodeBuilder.setPerServerProperties(
+                    Map.of(
+                            0,
+                            Map.of(
+                                    "listeners",
+                                            "EXTERNAL://localhost:0,CONTROLLER://localhost:0,"
+                                                    + FIXED_LISTENER
+                                                    + "://"
+                                                    + HOST
+                                                    + ":"
+                                                    + port,
+                                    "listener.security.protocol.map",
+                                            "EXTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT,"
+                                                    + FIXED_LISTENER
+                                                    + ":PLAINTEXT")));
         }
         TestKitNodes nodes = nodeBuilder.build();
-        KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(nodes)
-                .setConfigProp("offsets.topic.replication.factor", "1")
-                .setConfigProp("transaction.state.log.replication.factor", "1")
-                .setConfigProp("transaction.state.log.min.isr", "1")
-                .setConfigProp("group.initial.rebalance.delay.ms", "0")
-                // events are often old (replays, tests): never delete records for their timestamps
-                .setConfigProp("log.retention.ms", "-1")
-                .setConfigProp("auto.create.topics.enable", "false")
-                .setDeleteOnClose(true)
-                .build();
+        KafkaClusterTestKit cluster =
+                new KafkaClusterTestKit.Builder(nodes)
+                        .setConfigProp("offsets.topic.replication.factor", "1")
+                        .setConfigProp("transaction.state.log.replication.factor", "1")
+                        .setConfigProp("transaction.state.log.min.isr", "1")
+                        .setConfigProp("group.initial.rebalance.delay.ms", "0")
+                        // events are often old (replays, tests): never delete records for their
+                        // timestamps
+                        .setConfigProp("log.retention.ms", "-1")
+                        .setConfigProp("auto.create.topics.enable", "false")
+                        .setDeleteOnClose(true)
+                        .build();
         try {
             PrintStream stdout = System.out;
             // the test kit's storage formatter reports to stdout, which is the demo's output

@@ -30,7 +30,12 @@ final class SampleTraffic implements Runnable {
     private long records;
     private volatile boolean running = true;
 
-    SampleTraffic(Properties producerProperties, String topic, TrafficGenerator generator, boolean live, PrintStream out) {
+    SampleTraffic(
+            Properties producerProperties,
+            String topic,
+            TrafficGenerator generator,
+            boolean live,
+            PrintStream out) {
         this.producerProperties = producerProperties;
         this.topic = topic;
         this.generator = generator;
@@ -49,7 +54,8 @@ final class SampleTraffic implements Runnable {
         p.put("client.id", "sessionflow-demo-traffic");
         p.put("linger.ms", "5");
         long started = System.currentTimeMillis();
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
             boolean pastDone = false;
             while (running) {
                 long now = System.currentTimeMillis();
@@ -58,8 +64,13 @@ final class SampleTraffic implements Runnable {
                     if (!pastDone) {
                         producer.flush();
                         pastDone = true;
-                        say(String.format("sample traffic: %d records of the simulated past produced in %.1f s%s", records,
-                                (now - started) / 1000.0, live ? "; live traffic follows" : "; no live traffic"));
+                        say(
+                                String.format(
+                                        "sample traffic: %d records of the simulated past produced"
+                                                + " in %.1f s%s",
+                                        records,
+                                        (now - started) / 1000.0,
+                                        live ? "; live traffic follows" : "; no live traffic"));
                         if (!live) break;
                     }
                     Thread.sleep(Math.min(next - now, 200));
@@ -77,9 +88,12 @@ final class SampleTraffic implements Runnable {
 
     private void send(KafkaProducer<byte[], byte[]> producer, TrafficRecord r) {
         byte[] key = r.key() == null ? null : r.key().getBytes(StandardCharsets.UTF_8);
-        producer.send(new ProducerRecord<>(topic, null, r.timestamp(), key, r.value()), (metadata, error) -> {
-            if (error != null && failed.getAndIncrement() == 0) say("cannot produce sample traffic: " + error);
-        });
+        producer.send(
+                new ProducerRecord<>(topic, null, r.timestamp(), key, r.value()),
+                (metadata, error) -> {
+                    if (error != null && failed.getAndIncrement() == 0)
+                        say("cannot produce sample traffic: " + error);
+                });
         synchronized (produced) {
             records++;
             r.traits().forEach(t -> produced.merge(t, 1L, Long::sum));
@@ -95,11 +109,22 @@ final class SampleTraffic implements Runnable {
     /** E.g. "3247 records (73 duplicates, 12 offline batches, 25 bad)". */
     String summary() {
         synchronized (produced) {
-            long bad = produced.entrySet().stream().filter(e -> e.getKey().isBad()).mapToLong(Map.Entry::getValue).sum();
-            return String.format("%d records (%d v2 events, %d v2 request bodies, %d export lines; %d duplicates, "
-                            + "%d offline batches, %d bad)%s", records, count(Trait.V2_EVENT),
-                    count(Trait.V2_REQUEST_BODY), count(Trait.EXPORT_LINE), count(Trait.DUPLICATE),
-                    count(Trait.OFFLINE_BATCH), bad, failed.get() > 0 ? ", " + failed.get() + " failed" : "");
+            long bad =
+                    produced.entrySet().stream()
+                            .filter(e -> e.getKey().isBad())
+                            .mapToLong(Map.Entry::getValue)
+                            .sum();
+            return String.format(
+                    "%d records (%d v2 events, %d v2 request bodies, %d export lines; %d"
+                            + " duplicates, %d offline batches, %d bad)%s",
+                    records,
+                    count(Trait.V2_EVENT),
+                    count(Trait.V2_REQUEST_BODY),
+                    count(Trait.EXPORT_LINE),
+                    count(Trait.DUPLICATE),
+                    count(Trait.OFFLINE_BATCH),
+                    bad,
+                    failed.get() > 0 ? ", " + failed.get() + " failed" : "");
         }
     }
 

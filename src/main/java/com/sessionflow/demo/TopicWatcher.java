@@ -25,12 +25,14 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 /**
  * Reads the job's output topics as a consumer should (read_committed: only what a checkpoint
  * committed) and prints one line per record: session versions, tombstones, dead letters, late
- * events. Counts them for the summary, and keeps the latest metrics record per bucket for the chart.
+ * events. Counts them for the summary, and keeps the latest metrics record per bucket for the
+ * chart.
  */
 final class TopicWatcher implements Runnable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter CLOCK =
+            DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
 
     private final KafkaSettings kafka;
     private final PrintStream out;
@@ -52,7 +54,9 @@ final class TopicWatcher implements Runnable {
         this.out = out;
     }
 
-    /** Ends the watcher once no record came for {@code quiet}: everything committed has been read. */
+    /**
+     * Ends the watcher once no record came for {@code quiet}: everything committed has been read.
+     */
     void stopWhenQuiet(Duration quiet) {
         stopWhenQuietFor = quiet.toMillis();
     }
@@ -65,8 +69,14 @@ final class TopicWatcher implements Runnable {
         try (KafkaConsumer<String, byte[]> consumer =
                 new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = new ArrayList<>();
-            for (String topic : List.of(kafka.sessionsTopic, kafka.deadLetterTopic, kafka.lateTopic, kafka.metricsTopic)) {
-                consumer.partitionsFor(topic).forEach(i -> partitions.add(new TopicPartition(topic, i.partition())));
+            for (String topic :
+                    List.of(
+                            kafka.sessionsTopic,
+                            kafka.deadLetterTopic,
+                            kafka.lateTopic,
+                            kafka.metricsTopic)) {
+                consumer.partitionsFor(topic)
+                        .forEach(i -> partitions.add(new TopicPartition(topic, i.partition())));
             }
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
@@ -86,7 +96,8 @@ final class TopicWatcher implements Runnable {
             if (r.value() == null) {
                 tombstones++;
                 liveSessions.remove(r.key());
-                // the key is <owner>/<session_id>[/<group>] and an owner may hold '/': show it whole
+                // the key is <owner>/<session_id>[/<group>] and an owner may hold '/': show it
+                // whole
                 line(String.format("tombstone  %-50s (the session now has another key)", r.key()));
                 return;
             }
@@ -95,16 +106,29 @@ final class TopicWatcher implements Runnable {
             int revision = s.path("revision").asInt();
             // revision 1 is a session's first record
             if (revision > 1) revisions++;
-            line(String.format("session    %-36s %13d  %s  %8s  %3d events  %-8s rev %d%s",
-                    s.path("owner").asText(), s.path("session_id").asLong(), clock(s.path("start_time").asLong()),
-                    length(s.path("length_ms").asLong()), s.path("event_count").asLong(),
-                    s.path("platform").asText("-"), revision, flags(s)));
+            line(
+                    String.format(
+                            "session    %-36s %13d  %s  %8s  %3d events  %-8s rev %d%s",
+                            s.path("owner").asText(),
+                            s.path("session_id").asLong(),
+                            clock(s.path("start_time").asLong()),
+                            length(s.path("length_ms").asLong()),
+                            s.path("event_count").asLong(),
+                            s.path("platform").asText("-"),
+                            revision,
+                            flags(s)));
         } else if (topic.equals(kafka.deadLetterTopic)) {
             JsonNode d = parse(r.value());
             String reason = d.path("reason").asText();
             deadLetters.merge(reason, 1, Integer::sum);
-            line(String.format("dead letter %-12s %s/%d@%d: %s", reason, d.path("topic").asText(),
-                    d.path("partition").asInt(), d.path("offset").asLong(), abbreviate(d.path("detail").asText(), 90)));
+            line(
+                    String.format(
+                            "dead letter %-12s %s/%d@%d: %s",
+                            reason,
+                            d.path("topic").asText(),
+                            d.path("partition").asInt(),
+                            d.path("offset").asLong(),
+                            abbreviate(d.path("detail").asText(), 90)));
         } else if (topic.equals(kafka.metricsTopic)) {
             // too many to print one by one: the summary shows them as a chart
             latestMetrics.put(r.key(), parse(r.value()));
@@ -112,8 +136,13 @@ final class TopicWatcher implements Runnable {
             lateEvents++;
             JsonNode l = parse(r.value());
             JsonNode e = l.path("event");
-            line(String.format("late event %-36s %s at %s, arrived at watermark %s", r.key(),
-                    e.path("event_type").asText(), clock(e.path("time").asLong()), clock(l.path("watermark").asLong())));
+            line(
+                    String.format(
+                            "late event %-36s %s at %s, arrived at watermark %s",
+                            r.key(),
+                            e.path("event_type").asText(),
+                            clock(e.path("time").asLong()),
+                            clock(l.path("watermark").asLong())));
         }
     }
 
@@ -156,11 +185,31 @@ final class TopicWatcher implements Runnable {
         return s.length() <= max ? s : s.substring(0, max - 3) + "...";
     }
 
-    long sessionRecords() { return sessionRecords; }
-    long sessions() { return liveSessions.size(); }
-    long revisions() { return revisions; }
-    long tombstones() { return tombstones; }
-    long lateEvents() { return lateEvents; }
-    Map<String, Integer> deadLetters() { return deadLetters; }
-    Map<String, JsonNode> latestMetrics() { return latestMetrics; }
+    long sessionRecords() {
+        return sessionRecords;
+    }
+
+    long sessions() {
+        return liveSessions.size();
+    }
+
+    long revisions() {
+        return revisions;
+    }
+
+    long tombstones() {
+        return tombstones;
+    }
+
+    long lateEvents() {
+        return lateEvents;
+    }
+
+    Map<String, Integer> deadLetters() {
+        return deadLetters;
+    }
+
+    Map<String, JsonNode> latestMetrics() {
+        return latestMetrics;
+    }
 }

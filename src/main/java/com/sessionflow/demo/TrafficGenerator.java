@@ -20,30 +20,34 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * Endless, realistic Amplitude traffic, the same for the same seed: simulated users on iOS,
- * Android and the web, each living through sessions one after another. Records come out in the
- * order they reach Kafka (their timestamps never decrease), so a caller can produce the past at
- * full speed and pace the rest to the wall clock.
+ * Endless, realistic Amplitude traffic, the same for the same seed: simulated users on iOS, Android
+ * and the web, each living through sessions one after another. Records come out in the order they
+ * reach Kafka (their timestamps never decrease), so a caller can produce the past at full speed and
+ * pace the rest to the wall clock.
  *
  * <p>What the traffic holds:
+ *
  * <ul>
  *   <li>Mobile users' events carry the SDK's session_id (the session's start); their SDK uploads
  *       batches ({@code {"api_key":..,"events":[...]}}) every few seconds. Web users send single
- *       HTTP API v2 events without session_id. Some users come as Amplitude export lines.</li>
- *   <li>Session lengths and events per session are lognormal; gaps inside a session stay below
- *       the session gap, pauses between sessions above it.</li>
+ *       HTTP API v2 events without session_id. Some users come as Amplitude export lines.
+ *   <li>Session lengths and events per session are lognormal; gaps inside a session stay below the
+ *       session gap, pauses between sessions above it.
  *   <li>Session markers (iOS session_start/session_end, Android [Amplitude] Start/End Session),
- *       push notifications received in the background with session_id -1.</li>
- *   <li>Delivery out of order within seconds (always less than {@link #MAX_LAG_MS}), duplicates
- *       of retrying producers, and offline batches: a phone uploads a whole session, its tail, or
- *       the middle that joins two halves, {@code gap} + 2-40 minutes late, a few over an hour
- *       late (beyond the job's default allowed lateness).</li>
- *   <li>A few bad records: not JSON, no usable owner, a bad time, a device clock days ahead.</li>
+ *       push notifications received in the background with session_id -1.
+ *   <li>Delivery out of order within seconds (always less than {@link #MAX_LAG_MS}), duplicates of
+ *       retrying producers, and offline batches: a phone uploads a whole session, its tail, or the
+ *       middle that joins two halves, {@code gap} + 2-40 minutes late, a few over an hour late
+ *       (beyond the job's default allowed lateness).
+ *   <li>A few bad records: not JSON, no usable owner, a bad time, a device clock days ahead.
  * </ul>
  */
 public final class TrafficGenerator implements Iterator<TrafficRecord> {
 
-    /** Online events reach Kafka at most this long after they happened (the job's default bound is 30 s). */
+    /**
+     * Online events reach Kafka at most this long after they happened (the job's default bound is
+     * 30 s).
+     */
     public static final long MAX_LAG_MS = 25_000;
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -52,16 +56,33 @@ public final class TrafficGenerator implements Iterator<TrafficRecord> {
     private static final String API_KEY = "demo-api-key";
     private static final long SECOND = 1000;
     private static final long MINUTE = 60 * SECOND;
+
     /** Amplitude's SDKs flush their queue about this often while the app is open. */
     private static final long SDK_FLUSH_MS = 10 * SECOND;
+
     private static final int SDK_FLUSH_EVENTS = 30;
+
     /** Ids Amplitude rejects, as broken clients send them. */
-    private static final String[] INVALID_IDS = {"", "null", "undefined", "unknown", "anonymous", "0", "-1"};
-    private static final String[] MOBILE_EVENTS = {"screen_view", "screen_view", "button_tap", "search",
-            "add_to_cart", "purchase", "share", "settings_changed"};
-    private static final String[] WEB_EVENTS = {"page_view", "page_view", "click", "search", "sign_up",
-            "add_to_cart", "checkout"};
-    private static final String[] SCREENS = {"home", "feed", "search", "product", "cart", "profile"};
+    private static final String[] INVALID_IDS = {
+        "", "null", "undefined", "unknown", "anonymous", "0", "-1"
+    };
+
+    private static final String[] MOBILE_EVENTS = {
+        "screen_view",
+        "screen_view",
+        "button_tap",
+        "search",
+        "add_to_cart",
+        "purchase",
+        "share",
+        "settings_changed"
+    };
+    private static final String[] WEB_EVENTS = {
+        "page_view", "page_view", "click", "search", "sign_up", "add_to_cart", "checkout"
+    };
+    private static final String[] SCREENS = {
+        "home", "feed", "search", "product", "cart", "profile"
+    };
     private static final String[] PATHS = {"/", "/pricing", "/docs", "/blog", "/signup", "/cart"};
     private static final String[] BROWSERS = {"Chrome", "Safari", "Firefox", "Edge"};
 
@@ -86,14 +107,25 @@ public final class TrafficGenerator implements Iterator<TrafficRecord> {
     }
 
     /** How a user's events reach Kafka. */
-    private enum Format { SINGLE_EVENTS, SDK_UPLOADS, EXPORT_LINES }
+    private enum Format {
+        SINGLE_EVENTS,
+        SDK_UPLOADS,
+        EXPORT_LINES
+    }
 
-    private enum Offline { NONE, WHOLE, TAIL, BRIDGE }
+    private enum Offline {
+        NONE,
+        WHOLE,
+        TAIL,
+        BRIDGE
+    }
 
     private static final class User {
         final int index;
+
         /** The user_id as sent: null (not sent) and invalid ids mean an anonymous user. */
         final String userId;
+
         final String deviceId;
         final long amplitudeId;
         final Platform platform;
@@ -102,8 +134,15 @@ public final class TrafficGenerator implements Iterator<TrafficRecord> {
         final String appVersion;
         long nextSessionStart;
 
-        User(int index, String userId, String deviceId, long amplitudeId, Platform platform, Format format,
-                String osName, String appVersion) {
+        User(
+                int index,
+                String userId,
+                String deviceId,
+                long amplitudeId,
+                Platform platform,
+                Format format,
+                String osName,
+                String appVersion) {
             this.index = index;
             this.userId = userId;
             this.deviceId = deviceId;
@@ -118,14 +157,22 @@ public final class TrafficGenerator implements Iterator<TrafficRecord> {
     private static final class SimEvent {
         final long time;
         final String type;
+
         /** The session_id to send, or null to send none. */
         final Long sessionId;
+
         final String insertId;
         final String propertyName;
         final String propertyValue;
         final boolean marker;
 
-        SimEvent(long time, String type, Long sessionId, String insertId, String propertyName, String propertyValue,
+        SimEvent(
+                long time,
+                String type,
+                Long sessionId,
+                String insertId,
+                String propertyName,
+                String propertyValue,
                 boolean marker) {
             this.time = time;
             this.type = type;
@@ -141,19 +188,24 @@ public final class TrafficGenerator implements Iterator<TrafficRecord> {
 
     private final Random random;
     private final long gapMs;
-    private final PriorityQueue<User> users = new PriorityQueue<>(
-            Comparator.<User>comparingLong(u -> u.nextSessionStart).thenComparingInt(u -> u.index));
-    private final PriorityQueue<Pending> pending = new PriorityQueue<>(
-            Comparator.comparingLong(Pending::timestamp).thenComparingLong(Pending::seq));
+    private final PriorityQueue<User> users =
+            new PriorityQueue<>(
+                    Comparator.<User>comparingLong(u -> u.nextSessionStart)
+                            .thenComparingInt(u -> u.index));
+    private final PriorityQueue<Pending> pending =
+            new PriorityQueue<>(
+                    Comparator.comparingLong(Pending::timestamp).thenComparingLong(Pending::seq));
     private long seq;
 
     /**
      * @param startMillis simulated time starts here (the demo uses two hours ago)
      * @param userCount simulated users; each has a session about every half hour
-     * @param sessionGap the inactivity that ends a session, which shapes gaps inside and between sessions
+     * @param sessionGap the inactivity that ends a session, which shapes gaps inside and between
+     *     sessions
      */
     public TrafficGenerator(long seed, long startMillis, int userCount, Duration sessionGap) {
-        if (userCount < 1) throw new IllegalArgumentException("at least one user, not " + userCount);
+        if (userCount < 1)
+            throw new IllegalArgumentException("at least one user, not " + userCount);
         this.random = new Random(seed);
         this.gapMs = Math.max(sessionGap.toMillis(), 2 * SECOND);
         for (int i = 0; i < userCount; i++) {
@@ -203,22 +255,34 @@ public final class TrafficGenerator implements Iterator<TrafficRecord> {
         double p = random.nextDouble();
         Platform platform = p < 0.35 ? Platform.IOS : p < 0.7 ? Platform.ANDROID : Platform.WEB;
         double f = random.nextDouble();
-        Format format = platform.mobile()
-                ? (f < 0.6 ? Format.SDK_UPLOADS : f < 0.85 ? Format.SINGLE_EVENTS : Format.EXPORT_LINES)
-                : (f < 0.75 ? Format.SINGLE_EVENTS : Format.EXPORT_LINES);
+        Format format =
+                platform.mobile()
+                        ? (f < 0.6
+                                ? Format.SDK_UPLOADS
+                                : f < 0.85 ? Format.SINGLE_EVENTS : Format.EXPORT_LINES)
+                        : (f < 0.75 ? Format.SINGLE_EVENTS : Format.EXPORT_LINES);
         String userId;
         double id = random.nextDouble();
         if (id < 0.65) userId = "user-" + (1000 + index);
         else if (id < 0.9) userId = null;
         else userId = pick(new String[] {"", "null", "anonymous"});
-        String osName = switch (platform) {
-            case IOS -> "ios";
-            case ANDROID -> "android";
-            case WEB -> pick(BROWSERS);
-        };
-        String appVersion = platform.mobile() ? "5." + random.nextInt(4) + "." + random.nextInt(3) : null;
-        return new User(index, userId, uuid(), 100_000_000L + random.nextInt(900_000_000), platform, format,
-                osName, appVersion);
+        String osName =
+                switch (platform) {
+                    case IOS -> "ios";
+                    case ANDROID -> "android";
+                    case WEB -> pick(BROWSERS);
+                };
+        String appVersion =
+                platform.mobile() ? "5." + random.nextInt(4) + "." + random.nextInt(3) : null;
+        return new User(
+                index,
+                userId,
+                uuid(),
+                100_000_000L + random.nextInt(900_000_000),
+                platform,
+                format,
+                osName,
+                appVersion);
     }
 
     private void simulateSession(User u) {
@@ -240,15 +304,33 @@ public final class TrafficGenerator implements Iterator<TrafficRecord> {
         if (held[0] < held[1]) {
             // back online: every held event in one upload, after the session was closed
             boolean veryLate = random.nextDouble() < 0.25;
-            long delay = gapMs + (veryLate ? uniform(70 * MINUTE, 100 * MINUTE) : uniform(2 * MINUTE, 40 * MINUTE));
-            emit(requestBody(u, events.subList(held[0], held[1])), u.deviceId, last + delay,
-                    traitsOf(u, events.subList(held[0], held[1]), Trait.V2_REQUEST_BODY, Trait.OFFLINE_BATCH));
+            long delay =
+                    gapMs
+                            + (veryLate
+                                    ? uniform(70 * MINUTE, 100 * MINUTE)
+                                    : uniform(2 * MINUTE, 40 * MINUTE));
+            emit(
+                    requestBody(u, events.subList(held[0], held[1])),
+                    u.deviceId,
+                    last + delay,
+                    traitsOf(
+                            u,
+                            events.subList(held[0], held[1]),
+                            Trait.V2_REQUEST_BODY,
+                            Trait.OFFLINE_BATCH));
         }
 
         if (u.platform.mobile() && random.nextDouble() < 0.3) {
             long t = last + uniform(MINUTE, 20 * MINUTE);
-            SimEvent push = new SimEvent(t, "push_notification_received", -1L, uuid(), "campaign",
-                    "spring-" + random.nextInt(5), false);
+            SimEvent push =
+                    new SimEvent(
+                            t,
+                            "push_notification_received",
+                            -1L,
+                            uuid(),
+                            "campaign",
+                            "spring-" + random.nextInt(5),
+                            false);
             deliverOnline(u, List.of(push));
         }
         if (random.nextDouble() < 0.05) {
@@ -260,18 +342,26 @@ public final class TrafficGenerator implements Iterator<TrafficRecord> {
 
     private List<SimEvent> sessionEvents(User u, long start, boolean bridge) {
         boolean mobile = u.platform.mobile();
-        int n = bridge ? 8 + random.nextInt(5)
-                : (int) Math.max(1, Math.min(150, Math.round(lognormal(mobile ? 7 : 6, 0.8))));
+        int n =
+                bridge
+                        ? 8 + random.nextInt(5)
+                        : (int)
+                                Math.max(
+                                        1,
+                                        Math.min(150, Math.round(lognormal(mobile ? 7 : 6, 0.8))));
         long[] times = new long[n];
         times[0] = start;
         if (bridge) {
             // long steps, so that holding back the middle splits the rest into two sessions
-            for (int i = 1; i < n; i++) times[i] = times[i - 1] + uniform(gapMs / 4, gapMs * 8 / 10);
+            for (int i = 1; i < n; i++)
+                times[i] = times[i - 1] + uniform(gapMs / 4, gapMs * 8 / 10);
         } else if (n > 1) {
-            long length = Math.min(2 * 60 * MINUTE, lognormal(mobile ? 3 * MINUTE : 6 * MINUTE, 1.1));
+            long length =
+                    Math.min(2 * 60 * MINUTE, lognormal(mobile ? 3 * MINUTE : 6 * MINUTE, 1.1));
             double[] weights = new double[n - 1];
             double sum = 0;
-            for (int i = 0; i < weights.length; i++) sum += weights[i] = -Math.log(1 - random.nextDouble());
+            for (int i = 0; i < weights.length; i++)
+                sum += weights[i] = -Math.log(1 - random.nextDouble());
             for (int i = 1; i < n; i++) {
                 long step = (long) (length * weights[i - 1] / sum);
                 times[i] = times[i - 1] + Math.max(200, Math.min(gapMs * 9 / 10, step));
@@ -280,14 +370,44 @@ public final class TrafficGenerator implements Iterator<TrafficRecord> {
         Long sessionId = mobile || u.format == Format.EXPORT_LINES ? start : null;
         boolean markers = mobile && random.nextDouble() < 0.6;
         List<SimEvent> events = new ArrayList<>(n + 2);
-        if (markers) events.add(new SimEvent(start, u.platform.startMarker, sessionId, uuid(), "trigger", "app_open", true));
+        if (markers)
+            events.add(
+                    new SimEvent(
+                            start,
+                            u.platform.startMarker,
+                            sessionId,
+                            uuid(),
+                            "trigger",
+                            "app_open",
+                            true));
         for (int i = 0; i < n; i++) {
-            String type = i == 0 ? (mobile ? "app_open" : "page_view") : pick(mobile ? MOBILE_EVENTS : WEB_EVENTS);
-            events.add(mobile
-                    ? new SimEvent(times[i], type, sessionId, uuid(), "screen", pick(SCREENS), false)
-                    : new SimEvent(times[i], type, sessionId, uuid(), "path", pick(PATHS), false));
+            String type =
+                    i == 0
+                            ? (mobile ? "app_open" : "page_view")
+                            : pick(mobile ? MOBILE_EVENTS : WEB_EVENTS);
+            events.add(
+                    mobile
+                            ? new SimEvent(
+                                    times[i],
+                                    type,
+                                    sessionId,
+                                    uuid(),
+                                    "screen",
+                                    pick(SCREENS),
+                                    false)
+                            : new SimEvent(
+                                    times[i], type, sessionId, uuid(), "path", pick(PATHS), false));
         }
-        if (markers) events.add(new SimEvent(times[n - 1], u.platform.endMarker, sessionId, uuid(), "trigger", "background", true));
+        if (markers)
+            events.add(
+                    new SimEvent(
+                            times[n - 1],
+                            u.platform.endMarker,
+                            sessionId,
+                            uuid(),
+                            "trigger",
+                            "background",
+                            true));
         return events;
     }
 
@@ -316,12 +436,17 @@ public final class TrafficGenerator implements Iterator<TrafficRecord> {
         if (u.format == Format.SDK_UPLOADS) {
             int from = 0;
             for (int i = 1; i <= events.size(); i++) {
-                boolean flush = i == events.size() || i - from >= SDK_FLUSH_EVENTS
-                        || events.get(i).time - events.get(from).time >= SDK_FLUSH_MS;
+                boolean flush =
+                        i == events.size()
+                                || i - from >= SDK_FLUSH_EVENTS
+                                || events.get(i).time - events.get(from).time >= SDK_FLUSH_MS;
                 if (!flush) continue;
                 List<SimEvent> upload = events.subList(from, i);
                 Delay d = delay();
-                emit(requestBody(u, upload), u.deviceId, upload.get(upload.size() - 1).time + d.ms,
+                emit(
+                        requestBody(u, upload),
+                        u.deviceId,
+                        upload.get(upload.size() - 1).time + d.ms,
                         traitsOf(u, upload, Trait.V2_REQUEST_BODY, d.trait));
                 from = i;
             }
@@ -331,7 +456,10 @@ public final class TrafficGenerator implements Iterator<TrafficRecord> {
             Delay d = delay();
             long timestamp = e.time + d.ms;
             boolean export = u.format == Format.EXPORT_LINES;
-            emit(bytes(export ? exportLine(u, e, timestamp) : v2Event(u, e)), u.deviceId, timestamp,
+            emit(
+                    bytes(export ? exportLine(u, e, timestamp) : v2Event(u, e)),
+                    u.deviceId,
+                    timestamp,
                     traitsOf(u, List.of(e), export ? Trait.EXPORT_LINE : Trait.V2_EVENT, d.trait));
         }
     }
@@ -340,20 +468,39 @@ public final class TrafficGenerator implements Iterator<TrafficRecord> {
 
     /** Mostly well under a second; now and then seconds, so later events overtake it. */
     private Delay delay() {
-        if (random.nextDouble() < 0.05) return new Delay(uniform(3 * SECOND, 15 * SECOND), Trait.DELAYED);
+        if (random.nextDouble() < 0.05)
+            return new Delay(uniform(3 * SECOND, 15 * SECOND), Trait.DELAYED);
         return new Delay(Math.max(5, Math.min(2 * SECOND, lognormal(150, 1.0))), null);
     }
 
     private void emitBadRecord(User u, long time) {
         long timestamp = time + uniform(20, 2 * SECOND);
-        SimEvent e = new SimEvent(time, pick(u.platform.mobile() ? MOBILE_EVENTS : WEB_EVENTS), null, uuid(),
-                "screen", pick(SCREENS), false);
+        SimEvent e =
+                new SimEvent(
+                        time,
+                        pick(u.platform.mobile() ? MOBILE_EVENTS : WEB_EVENTS),
+                        null,
+                        uuid(),
+                        "screen",
+                        pick(SCREENS),
+                        false);
         switch (random.nextInt(4)) {
             case 0 -> {
-                String text = random.nextBoolean()
-                        ? new String(bytes(v2Event(u, e)), StandardCharsets.UTF_8).substring(0, 40)
-                        : "event_type=" + e.type + " device_id=" + u.deviceId + " time=" + time;
-                emit(text.getBytes(StandardCharsets.UTF_8), null, timestamp, EnumSet.of(Trait.NOT_JSON));
+                String text =
+                        random.nextBoolean()
+                                ? new String(bytes(v2Event(u, e)), StandardCharsets.UTF_8)
+                                        .substring(0, 40)
+                                : "event_type="
+                                        + e.type
+                                        + " device_id="
+                                        + u.deviceId
+                                        + " time="
+                                        + time;
+                emit(
+                        text.getBytes(StandardCharsets.UTF_8),
+                        null,
+                        timestamp,
+                        EnumSet.of(Trait.NOT_JSON));
             }
             case 1 -> {
                 ObjectNode n = v2Event(u, e);
@@ -367,15 +514,27 @@ public final class TrafficGenerator implements Iterator<TrafficRecord> {
                 emit(bytes(n), u.deviceId, timestamp, EnumSet.of(Trait.BAD_TIME));
             }
             default -> {
-                SimEvent ahead = new SimEvent(timestamp + uniform(24 * 60 * MINUTE, 3 * 24 * 60 * MINUTE), e.type,
-                        null, e.insertId, e.propertyName, e.propertyValue, false);
-                emit(bytes(v2Event(u, ahead)), u.deviceId, timestamp, EnumSet.of(Trait.CLOCK_AHEAD));
+                SimEvent ahead =
+                        new SimEvent(
+                                timestamp + uniform(24 * 60 * MINUTE, 3 * 24 * 60 * MINUTE),
+                                e.type,
+                                null,
+                                e.insertId,
+                                e.propertyName,
+                                e.propertyValue,
+                                false);
+                emit(
+                        bytes(v2Event(u, ahead)),
+                        u.deviceId,
+                        timestamp,
+                        EnumSet.of(Trait.CLOCK_AHEAD));
             }
         }
     }
 
     private void emit(byte[] value, String key, long timestamp, Set<Trait> traits) {
-        pending.add(new Pending(timestamp, seq++, new TrafficRecord(key, value, timestamp, traits)));
+        pending.add(
+                new Pending(timestamp, seq++, new TrafficRecord(key, value, timestamp, traits)));
         if (random.nextDouble() < 0.02) {
             // a producer that timed out waiting for the ack sends the same record again
             Set<Trait> again = EnumSet.copyOf(traits);

@@ -4,8 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Set;
 
 /**
- * One Kafka record of sample traffic: what to produce (key, value, the Kafka timestamp to
- * produce it with) and what kind of record it is.
+ * One Kafka record of sample traffic: what to produce (key, value, the Kafka timestamp to produce
+ * it with) and what kind of record it is.
  *
  * @param key the producer's key (the device id, as SDK pipelines key by device), or null
  * @param timestamp when the record reaches Kafka, epoch milliseconds
@@ -18,7 +18,10 @@ public record TrafficRecord(String key, byte[] value, long timestamp, Set<Trait>
         V2_EVENT,
         /** A v2 request body {@code {"api_key":..,"events":[...]}}, as an SDK uploads them. */
         V2_REQUEST_BODY,
-        /** An Amplitude export line ({@code client_event_time}, {@code $insert_id}, {@code amplitude_id}). */
+        /**
+         * An Amplitude export line ({@code client_event_time}, {@code $insert_id}, {@code
+         * amplitude_id}).
+         */
         EXPORT_LINE,
         /** Events of an iOS or Android app: they carry the SDK's session_id. */
         MOBILE,

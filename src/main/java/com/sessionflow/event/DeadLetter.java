@@ -4,13 +4,16 @@ package com.sessionflow.event;
 public class DeadLetter {
 
     public Rejection reason;
+
     /** What exactly was wrong, e.g. which field of which event of a batch. */
     public String detail;
+
     public byte[] originalKey;
     public byte[] originalValue;
     public String topic;
     public int partition;
     public long offset;
+
     /** The Kafka timestamp of the original record. */
     public long timestamp;
 
@@ -29,6 +32,16 @@ public class DeadLetter {
 
     @Override
     public String toString() {
-        return "DeadLetter{" + reason.code() + ": " + detail + " at " + topic + "/" + partition + "@" + offset + '}';
+        return "DeadLetter{"
+                + reason.code()
+                + ": "
+                + detail
+                + " at "
+                + topic
+                + "/"
+                + partition
+                + "@"
+                + offset
+                + '}';
     }
 }

@@ -20,8 +20,10 @@ import java.util.function.Consumer;
 public final class EventParser implements Serializable {
 
     private static final long serialVersionUID = 1L;
+
     /** Year 10000: anything later is not a plausible epoch-milliseconds time. */
     private static final long MAX_TIME = 253_402_300_800_000L;
+
     /** Event types and platforms repeat endlessly; one String instance each keeps state small. */
     private static final int MAX_INTERNED = 10_000;
 
@@ -34,10 +36,16 @@ public final class EventParser implements Serializable {
     private transient Map<String, String> interned;
 
     /**
-     * @param sessionPropertyName event or user property to copy into {@link Event#sessionProperty}, or null
-     * @param maxClockAheadMs how far an event time may be ahead of its record's Kafka timestamp; 0 = no check
+     * @param sessionPropertyName event or user property to copy into {@link Event#sessionProperty},
+     *     or null
+     * @param maxClockAheadMs how far an event time may be ahead of its record's Kafka timestamp; 0
+     *     = no check
      */
-    public EventParser(Identity identity, String sessionPropertyName, int maxRecordBytes, long maxClockAheadMs) {
+    public EventParser(
+            Identity identity,
+            String sessionPropertyName,
+            int maxRecordBytes,
+            long maxClockAheadMs) {
         this.identity = identity;
         this.sessionPropertyName = sessionPropertyName;
         this.maxRecordBytes = maxRecordBytes;
@@ -57,8 +65,11 @@ public final class EventParser implements Serializable {
             return;
         }
         if (value.length > maxRecordBytes) {
-            out.accept(reject(Rejection.TOO_LARGE,
-                    value.length + " bytes, the limit is " + maxRecordBytes, origin));
+            out.accept(
+                    reject(
+                            Rejection.TOO_LARGE,
+                            value.length + " bytes, the limit is " + maxRecordBytes,
+                            origin));
             return;
         }
         JsonNode root;
@@ -85,11 +96,16 @@ public final class EventParser implements Serializable {
         } else if (root.isObject()) {
             out.accept(parseEvent(root, "", origin));
         } else {
-            out.accept(reject(Rejection.NOT_AN_EVENT, "the value is a JSON " + root.getNodeType(), origin));
+            out.accept(
+                    reject(
+                            Rejection.NOT_AN_EVENT,
+                            "the value is a JSON " + root.getNodeType(),
+                            origin));
         }
     }
 
-    private void parseBatch(JsonNode events, String path, RecordOrigin origin, Consumer<ParsedRecord> out) {
+    private void parseBatch(
+            JsonNode events, String path, RecordOrigin origin, Consumer<ParsedRecord> out) {
         if (events.isEmpty()) {
             out.accept(reject(Rejection.NO_EVENTS, "the batch is empty", origin));
             return;
@@ -101,26 +117,49 @@ public final class EventParser implements Serializable {
 
     private ParsedRecord parseEvent(JsonNode node, String where, RecordOrigin origin) {
         if (!node.isObject()) {
-            return reject(Rejection.NOT_AN_EVENT, where + "not an object but a JSON " + node.getNodeType(), origin);
+            return reject(
+                    Rejection.NOT_AN_EVENT,
+                    where + "not an object but a JSON " + node.getNodeType(),
+                    origin);
         }
         try {
             Event e = new Event();
             e.userId = InvalidIds.clean(text(node, "user_id"));
             e.deviceId = InvalidIds.clean(text(node, "device_id"));
-            e.owner = identity == Identity.DEVICE ? e.deviceId : (e.userId != null ? e.userId : e.deviceId);
+            e.owner =
+                    identity == Identity.DEVICE
+                            ? e.deviceId
+                            : (e.userId != null ? e.userId : e.deviceId);
             if (e.owner == null) {
-                return reject(Rejection.NO_OWNER, where + (identity == Identity.DEVICE
-                        ? "device_id is missing or invalid" : "user_id and device_id are missing or invalid"), origin);
+                return reject(
+                        Rejection.NO_OWNER,
+                        where
+                                + (identity == Identity.DEVICE
+                                        ? "device_id is missing or invalid"
+                                        : "user_id and device_id are missing or invalid"),
+                        origin);
             }
             e.eventType = intern(text(node, "event_type"));
             if (e.eventType == null || e.eventType.isBlank()) {
                 throw new FieldException(Rejection.BAD_FIELD, "event_type is missing");
             }
             e.time = eventTime(node);
-            if (maxClockAheadMs > 0 && origin.timestamp >= 0 && e.time > origin.timestamp + maxClockAheadMs) {
-                return reject(Rejection.CLOCK_AHEAD, where + "time " + e.time + " is "
-                        + (e.time - origin.timestamp) + " ms after the Kafka timestamp " + origin.timestamp
-                        + ", the limit is " + maxClockAheadMs + " ms", origin);
+            if (maxClockAheadMs > 0
+                    && origin.timestamp >= 0
+                    && e.time > origin.timestamp + maxClockAheadMs) {
+                return reject(
+                        Rejection.CLOCK_AHEAD,
+                        where
+                                + "time "
+                                + e.time
+                                + " is "
+                                + (e.time - origin.timestamp)
+                                + " ms after the Kafka timestamp "
+                                + origin.timestamp
+                                + ", the limit is "
+                                + maxClockAheadMs
+                                + " ms",
+                        origin);
             }
             e.sdkSessionId = sessionId(node);
             e.insertId = text(node, "insert_id");
@@ -143,26 +182,34 @@ public final class EventParser implements Serializable {
         long t;
         if (time != null && !time.isNull()) {
             if (!time.isIntegralNumber() || !time.canConvertToLong()) {
-                throw new FieldException(Rejection.BAD_TIME, "time is not an integer: " + abbreviate(time));
+                throw new FieldException(
+                        Rejection.BAD_TIME, "time is not an integer: " + abbreviate(time));
             }
             t = time.longValue();
         } else {
             JsonNode clientTime = node.get("client_event_time");
             if (clientTime == null || clientTime.isNull()) {
-                throw new FieldException(Rejection.NO_TIME, "neither time nor client_event_time is present");
+                throw new FieldException(
+                        Rejection.NO_TIME, "neither time nor client_event_time is present");
             }
             if (!clientTime.isTextual()) {
-                throw new FieldException(Rejection.BAD_TIME, "client_event_time is not a string: " + abbreviate(clientTime));
+                throw new FieldException(
+                        Rejection.BAD_TIME,
+                        "client_event_time is not a string: " + abbreviate(clientTime));
             }
             try {
                 t = ExportTime.parse(clientTime.textValue());
             } catch (DateTimeParseException ex) {
-                throw new FieldException(Rejection.BAD_TIME,
-                        "client_event_time is not like 2019-11-12 14:43:48.924000: " + abbreviate(clientTime));
+                throw new FieldException(
+                        Rejection.BAD_TIME,
+                        "client_event_time is not like 2019-11-12 14:43:48.924000: "
+                                + abbreviate(clientTime));
             }
         }
         if (t <= 0 || t >= MAX_TIME) {
-            throw new FieldException(Rejection.BAD_TIME, "time " + t + " is not a plausible epoch-milliseconds value");
+            throw new FieldException(
+                    Rejection.BAD_TIME,
+                    "time " + t + " is not a plausible epoch-milliseconds value");
         }
         return t;
     }
@@ -171,7 +218,8 @@ public final class EventParser implements Serializable {
         JsonNode id = node.get("session_id");
         if (id == null || id.isNull()) return Event.NO_SESSION_ID;
         if (!id.isIntegralNumber() || !id.canConvertToLong()) {
-            throw new FieldException(Rejection.BAD_FIELD, "session_id is not an integer: " + abbreviate(id));
+            throw new FieldException(
+                    Rejection.BAD_FIELD, "session_id is not an integer: " + abbreviate(id));
         }
         return id.longValue();
     }
@@ -180,7 +228,8 @@ public final class EventParser implements Serializable {
         for (String holder : new String[] {"event_properties", "user_properties"}) {
             JsonNode props = node.get(holder);
             if (props == null || props.isNull()) continue;
-            if (!props.isObject()) throw new FieldException(Rejection.BAD_FIELD, holder + " is not an object");
+            if (!props.isObject())
+                throw new FieldException(Rejection.BAD_FIELD, holder + " is not an object");
             JsonNode v = props.get(sessionPropertyName);
             if (v != null && !v.isNull()) return v.isValueNode() ? v.asText() : v.toString();
         }
@@ -191,7 +240,8 @@ public final class EventParser implements Serializable {
         JsonNode v = node.get(field);
         if (v == null || v.isNull()) return null;
         if (!v.isTextual()) {
-            throw new FieldException(Rejection.BAD_FIELD, field + " is not a string: " + abbreviate(v));
+            throw new FieldException(
+                    Rejection.BAD_FIELD, field + " is not a string: " + abbreviate(v));
         }
         return v.textValue();
     }

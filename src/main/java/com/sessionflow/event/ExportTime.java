@@ -8,22 +8,34 @@ import java.time.format.DateTimeParseException;
 import java.time.format.ResolverStyle;
 import java.time.temporal.ChronoField;
 
-/** Amplitude export timestamps: {@code 2019-11-12 14:43:48.924000}, UTC, space or T, 0-6 fraction digits. */
+/**
+ * Amplitude export timestamps: {@code 2019-11-12 14:43:48.924000}, UTC, space or T, 0-6 fraction
+ * digits.
+ */
 public final class ExportTime {
 
-    private static final DateTimeFormatter FORMAT = new DateTimeFormatterBuilder()
-            .appendPattern("uuuu-MM-dd")
-            .optionalStart().appendLiteral(' ').optionalEnd()
-            .optionalStart().appendLiteral('T').optionalEnd()
-            .appendPattern("HH:mm:ss")
-            .optionalStart().appendFraction(ChronoField.NANO_OF_SECOND, 0, 6, true).optionalEnd()
-            .toFormatter()
-            // not SMART, which turns 2019-02-30 into 2019-02-28 instead of rejecting it
-            .withResolverStyle(ResolverStyle.STRICT);
+    private static final DateTimeFormatter FORMAT =
+            new DateTimeFormatterBuilder()
+                    .appendPattern("uuuu-MM-dd")
+                    .optionalStart()
+                    .appendLiteral(' ')
+                    .optionalEnd()
+                    .optionalStart()
+                    .appendLiteral('T')
+                    .optionalEnd()
+                    .appendPattern("HH:mm:ss")
+                    .optionalStart()
+                    .appendFraction(ChronoField.NANO_OF_SECOND, 0, 6, true)
+                    .optionalEnd()
+                    .toFormatter()
+                    // not SMART, which turns 2019-02-30 into 2019-02-28 instead of rejecting it
+                    .withResolverStyle(ResolverStyle.STRICT);
 
     private ExportTime() {}
 
-    /** Epoch milliseconds (sub-millisecond digits are dropped), or throws DateTimeParseException. */
+    /**
+     * Epoch milliseconds (sub-millisecond digits are dropped), or throws DateTimeParseException.
+     */
     public static long parse(String text) {
         String s = text.trim();
         // a trailing Z or +00:00 still means UTC; other offsets are not export timestamps

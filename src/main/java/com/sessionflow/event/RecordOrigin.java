@@ -9,7 +9,8 @@ public final class RecordOrigin {
     public final byte[] key;
     public final byte[] value;
 
-    public RecordOrigin(String topic, int partition, long offset, long timestamp, byte[] key, byte[] value) {
+    public RecordOrigin(
+            String topic, int partition, long offset, long timestamp, byte[] key, byte[] value) {
         this.topic = topic;
         this.partition = partition;
         this.offset = offset;

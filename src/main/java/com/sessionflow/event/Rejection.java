@@ -5,7 +5,9 @@ import java.util.Locale;
 /** Why an input record (or one event of a batch) went to the dead-letter topic. */
 public enum Rejection {
     NOT_JSON("the value is not valid UTF-8 JSON"),
-    NOT_AN_EVENT("the value is not an event object, a {\"events\":[...]} body or an array of event objects"),
+    NOT_AN_EVENT(
+            "the value is not an event object, a {\"events\":[...]} body or an array of event"
+                    + " objects"),
     NO_EVENTS("the batch holds no events"),
     NO_OWNER("neither user_id nor device_id is a usable id"),
     NO_TIME("neither time nor client_event_time is present"),

@@ -7,9 +7,9 @@ import org.apache.flink.api.common.functions.RichFilterFunction;
 import org.apache.flink.metrics.Counter;
 
 /**
- * Drops the event types a tracking plan blocked or deleted (--blocked-events) before anything
- * else sees them (deduplication, lateness, sessions, metrics), and counts them: the Flink
- * counter {@code blockedEvents}.
+ * Drops the event types a tracking plan blocked or deleted (--blocked-events) before anything else
+ * sees them (deduplication, lateness, sessions, metrics), and counts them: the Flink counter {@code
+ * blockedEvents}.
  */
 public class DropBlockedEvents extends RichFilterFunction<Event> {
 

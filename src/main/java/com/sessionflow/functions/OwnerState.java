@@ -7,9 +7,9 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Everything the sessionizer keeps for one owner, in one keyed value: on RocksDB every state
- * access is a JNI call with (de)serialization, so an event costs one read and one write instead of
- * one of each per kind of state. A Flink POJO.
+ * Everything the sessionizer keeps for one owner, in one keyed value: on RocksDB every state access
+ * is a JNI call with (de)serialization, so an event costs one read and one write instead of one of
+ * each per kind of state. A Flink POJO.
  */
 public class OwnerState {
 
@@ -18,8 +18,10 @@ public class OwnerState {
 
     /** The owner's sessions still held: open ones and closed ones kept for late events. */
     public Session[] sessions = new Session[0];
+
     /** Insert ids seen within the dedup horizon; null when there are none. */
     public DuplicateFilter seen;
+
     /** The owner's one pending event-time timer, or {@link #NO_TIMER}. */
     public long pendingTimer = NO_TIMER;
 
@@ -36,6 +38,8 @@ public class OwnerState {
 
     /** True when nothing is left to keep, so the owner's state can be cleared. */
     public boolean isEmpty() {
-        return sessions.length == 0 && (seen == null || seen.hashes.length == 0) && pendingTimer == NO_TIMER;
+        return sessions.length == 0
+                && (seen == null || seen.hashes.length == 0)
+                && pendingTimer == NO_TIMER;
     }
 }

@@ -22,13 +22,13 @@ import org.apache.flink.util.OutputTag;
 
 /**
  * Sessionizes one owner's events, keyed by owner. A thin shell around {@link OwnerTimeline}: it
- * keeps the owner's session summaries, seen insert ids and pending timer in one keyed value
- * ({@link OwnerState}) and turns the rules' times into event-time timers.
+ * keeps the owner's session summaries, seen insert ids and pending timer in one keyed value ({@link
+ * OwnerState}) and turns the rules' times into event-time timers.
  *
- * <p>Emission: a session is emitted when the watermark reaches its close time. A late event
- * (within the allowed lateness) that changes an emitted session marks it changed and is due at
- * the next watermark, so a whole offline batch arriving between two watermarks yields one
- * re-emission, with revision + 1, and tombstones for ids the session no longer has.
+ * <p>Emission: a session is emitted when the watermark reaches its close time. A late event (within
+ * the allowed lateness) that changes an emitted session marks it changed and is due at the next
+ * watermark, so a whole offline batch arriving between two watermarks yields one re-emission, with
+ * revision + 1, and tombstones for ids the session no longer has.
  *
  * <p>Timers: an owner has at most one pending event-time timer, at the earliest time one of its
  * sessions is due (close, re-emission or purge) or its insert ids expire. Every event moves its
@@ -40,11 +40,14 @@ public class SessionizeFunction extends KeyedProcessFunction<String, Event, Sess
     private static final long serialVersionUID = 1L;
 
     public static final OutputTag<LateEvent> LATE = new OutputTag<>("late-events") {};
-    public static final OutputTag<Event> OUT_OF_SESSION = new OutputTag<>("out-of-session-events") {};
+    public static final OutputTag<Event> OUT_OF_SESSION =
+            new OutputTag<>("out-of-session-events") {};
+
     /** The name of the owner's keyed state ({@link OwnerState}). */
     public static final String STATE_NAME = "owner";
 
     private final OwnerTimeline timeline;
+
     /** How long (event time) an insert id is remembered; 0 turns deduplication off. */
     private final long dedupHorizonMs;
 
@@ -56,21 +59,30 @@ public class SessionizeFunction extends KeyedProcessFunction<String, Event, Sess
     private transient Counter sessionRevisions;
     private transient Counter sessionRetractions;
     private transient Counter eventsIn;
-    /** Sessions of this subtask not emitted yet or changed since (counted since the subtask started). */
+
+    /**
+     * Sessions of this subtask not emitted yet or changed since (counted since the subtask
+     * started).
+     */
     private transient volatile long openSessions;
+
     /** The last watermark this subtask saw, for the watermark-lag gauge. */
     private transient volatile long lastWatermark;
+
     private transient Histogram sessionLengths;
 
     public SessionizeFunction(OwnerTimeline timeline, long dedupHorizonMs) {
         this.timeline = timeline;
         // an insert id must be remembered at least as long as its event can still be placed
-        this.dedupHorizonMs = dedupHorizonMs <= 0 ? 0 : Math.max(dedupHorizonMs, timeline.placementWindowMs());
+        this.dedupHorizonMs =
+                dedupHorizonMs <= 0 ? 0 : Math.max(dedupHorizonMs, timeline.placementWindowMs());
     }
 
     @Override
     public void open(OpenContext openContext) {
-        ownerState = getRuntimeContext().getState(new ValueStateDescriptor<>(STATE_NAME, OwnerState.class));
+        ownerState =
+                getRuntimeContext()
+                        .getState(new ValueStateDescriptor<>(STATE_NAME, OwnerState.class));
         MetricGroup metrics = getRuntimeContext().getMetricGroup();
         lateEvents = metrics.counter("lateEvents");
         duplicateEvents = metrics.counter("duplicateEvents");
@@ -83,17 +95,20 @@ public class SessionizeFunction extends KeyedProcessFunction<String, Event, Sess
         metrics.gauge("openSessions", (Gauge<Long>) () -> Math.max(0, openSessions));
         metrics.gauge("watermarkLagMs", (Gauge<Long>) this::watermarkLagMs);
         // length of every emitted session record (a revision counts again), last 10000
-        sessionLengths = metrics.histogram("sessionLengthMs", new DescriptiveStatisticsHistogram(10_000));
+        sessionLengths =
+                metrics.histogram("sessionLengthMs", new DescriptiveStatisticsHistogram(10_000));
     }
 
     @Override
-    public void processElement(Event event, Context ctx, Collector<SessionChange> out) throws Exception {
+    public void processElement(Event event, Context ctx, Collector<SessionChange> out)
+            throws Exception {
         long watermark = ctx.timerService().currentWatermark();
         eventsIn.inc();
         lastWatermark = watermark;
         if (timeline.isTooLate(event.time, watermark)) {
             lateEvents.inc();
-            ctx.output(LATE, new LateEvent(event, watermark, timeline.placementDeadline(event.time)));
+            ctx.output(
+                    LATE, new LateEvent(event, watermark, timeline.placementDeadline(event.time)));
             return;
         }
         OwnerState state = ownerState.value();
@@ -101,7 +116,10 @@ public class SessionizeFunction extends KeyedProcessFunction<String, Event, Sess
         boolean remembered = false;
         if (dedupHorizonMs > 0 && event.insertId != null) {
             if (state.seen == null) state.seen = new DuplicateFilter();
-            if (!state.seen.firstSighting(DuplicateFilter.hash(event.deviceId, event.insertId), event.time, forgetBefore(watermark))) {
+            if (!state.seen.firstSighting(
+                    DuplicateFilter.hash(event.deviceId, event.insertId),
+                    event.time,
+                    forgetBefore(watermark))) {
                 duplicateEvents.inc();
                 return;
             }
@@ -124,7 +142,8 @@ public class SessionizeFunction extends KeyedProcessFunction<String, Event, Sess
     }
 
     @Override
-    public void onTimer(long timestamp, OnTimerContext ctx, Collector<SessionChange> out) throws Exception {
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<SessionChange> out)
+            throws Exception {
         long watermark = ctx.timerService().currentWatermark();
         lastWatermark = watermark;
         OwnerState state = ownerState.value();
@@ -133,13 +152,17 @@ public class SessionizeFunction extends KeyedProcessFunction<String, Event, Sess
         if (state.sessions.length > 0) {
             List<Session> owned = state.sessionList();
             long pendingBefore = pending(owned);
-            timeline.advance(owned, watermark, change -> {
-                if (change.isRetraction()) sessionRetractions.inc();
-                else if (change.session.revision == 1) sessionsEmitted.inc();
-                else sessionRevisions.inc();
-                if (!change.isRetraction()) sessionLengths.update(change.session.lengthMs());
-                out.collect(change);
-            });
+            timeline.advance(
+                    owned,
+                    watermark,
+                    change -> {
+                        if (change.isRetraction()) sessionRetractions.inc();
+                        else if (change.session.revision == 1) sessionsEmitted.inc();
+                        else sessionRevisions.inc();
+                        if (!change.isRetraction())
+                            sessionLengths.update(change.session.lengthMs());
+                        out.collect(change);
+                    });
             openSessions += pending(owned) - pendingBefore;
             state.keep(owned);
         }
@@ -163,7 +186,8 @@ public class SessionizeFunction extends KeyedProcessFunction<String, Event, Sess
             }
             next = Math.min(next, timeline.purgeTime(s));
         }
-        if (state.seen != null && state.seen.hashes.length > 0) next = Math.min(next, state.seen.latest() + dedupHorizonMs + 1);
+        if (state.seen != null && state.seen.hashes.length > 0)
+            next = Math.min(next, state.seen.latest() + dedupHorizonMs + 1);
         long current = state.pendingTimer;
         // an earlier timer stays: firing early costs one look at the owner, which then sets the
         // next one, while moving the timer on every event (each moves its session's end) costs a

@@ -19,18 +19,27 @@ public final class DurationConverter implements ITypeConverter<Duration> {
         if (m.matches()) {
             long n = Long.parseLong(m.group(1));
             switch (m.group(2)) {
-                case "ms": return Duration.ofMillis(n);
-                case "s": return Duration.ofSeconds(n);
+                case "ms":
+                    return Duration.ofMillis(n);
+                case "s":
+                    return Duration.ofSeconds(n);
                 case "m":
-                case "min": return Duration.ofMinutes(n);
-                case "h": return Duration.ofHours(n);
-                default: return Duration.ofDays(n);
+                case "min":
+                    return Duration.ofMinutes(n);
+                case "h":
+                    return Duration.ofHours(n);
+                default:
+                    return Duration.ofDays(n);
             }
         }
         try {
             return Duration.parse(value.trim());
         } catch (RuntimeException e) {
-            throw new TypeConversionException("'" + value + "' is not a duration: write a whole number with ms, s, m, h or d (e.g. 30s, 5m, 1h)");
+            throw new TypeConversionException(
+                    "'"
+                            + value
+                            + "' is not a duration: write a whole number with ms, s, m, h or d"
+                            + " (e.g. 30s, 5m, 1h)");
         }
     }
 }

@@ -25,126 +25,303 @@ import picocli.CommandLine.PropertiesDefaultProvider;
 
 /**
  * Every option of the job, from the command line or a config file ({@code --config FILE}, a
- * properties file whose keys are the option names without dashes; the command line wins).
- * {@link #parse} stops start-up on any bad value with a message naming the option.
+ * properties file whose keys are the option names without dashes; the command line wins). {@link
+ * #parse} stops start-up on any bad value with a message naming the option.
  */
-@Command(name = "sessionflow", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+        name = "sessionflow",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
         description = "Turns Amplitude analytics events from Kafka into user sessions.")
 public final class JobOptions {
 
     private static final String DURATION = "a duration such as 300ms, 30s, 5m, 1h, 1d";
 
-    @Option(names = "--config", paramLabel = "FILE", description = "Properties file with any of these options (key = option name without dashes).")
+    @Option(
+            names = "--config",
+            paramLabel = "FILE",
+            description =
+                    "Properties file with any of these options (key = option name without dashes).")
     Path config;
 
-    @Option(names = "--bootstrap-servers", defaultValue = "localhost:9092", description = "Kafka brokers. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--bootstrap-servers",
+            defaultValue = "localhost:9092",
+            description = "Kafka brokers. Default: ${DEFAULT-VALUE}.")
     String bootstrapServers;
 
-    @Option(names = "--kafka-properties", paramLabel = "FILE", description = "Kafka client properties (SASL, SSL, ...) for every client of the job; never logged.")
+    @Option(
+            names = "--kafka-properties",
+            paramLabel = "FILE",
+            description =
+                    "Kafka client properties (SASL, SSL, ...) for every client of the job; never"
+                            + " logged.")
     Path kafkaProperties;
 
-    @Option(names = "--input-topics", defaultValue = "events", split = ",", description = "Topic(s) to read events from. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--input-topics",
+            defaultValue = "events",
+            split = ",",
+            description = "Topic(s) to read events from. Default: ${DEFAULT-VALUE}.")
     List<String> inputTopics;
 
-    @Option(names = "--sessions-topic", defaultValue = "sessions", description = "Session records (compacted). Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--sessions-topic",
+            defaultValue = "sessions",
+            description = "Session records (compacted). Default: ${DEFAULT-VALUE}.")
     String sessionsTopic;
 
-    @Option(names = "--dlq-topic", defaultValue = "events-dlq", description = "Dead letters: bad records with their reason. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--dlq-topic",
+            defaultValue = "events-dlq",
+            description = "Dead letters: bad records with their reason. Default: ${DEFAULT-VALUE}.")
     String deadLetterTopic;
 
-    @Option(names = "--late-topic", defaultValue = "events-late", description = "Events beyond the allowed lateness. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--late-topic",
+            defaultValue = "events-late",
+            description = "Events beyond the allowed lateness. Default: ${DEFAULT-VALUE}.")
     String lateTopic;
 
-    @Option(names = "--metrics-topic", defaultValue = "session-metrics", description = "Session-length metrics per time bucket and platform (compacted). Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--metrics-topic",
+            defaultValue = "session-metrics",
+            description =
+                    "Session-length metrics per time bucket and platform (compacted). Default:"
+                            + " ${DEFAULT-VALUE}.")
     String metricsTopic;
 
-    @Option(names = "--group-id", description = "Consumer group (offsets are committed on checkpoints, for lag monitoring). "
-            + "Default: sessionflow-<sessions-topic>, so a replay into another sessions topic never moves the live job's offsets.")
+    @Option(
+            names = "--group-id",
+            description =
+                    "Consumer group (offsets are committed on checkpoints, for lag monitoring)."
+                            + " Default: sessionflow-<sessions-topic>, so a replay into another"
+                            + " sessions topic never moves the live job's offsets.")
     String groupId;
 
-    @Option(names = "--transactional-id-prefix", description = "Prefix of the sinks' Kafka transactional ids; unique per job on a Kafka cluster. "
-            + "Default: sessionflow-<sessions-topic>, so a replay into another sessions topic never fences the live job's transactions.")
+    @Option(
+            names = "--transactional-id-prefix",
+            description =
+                    "Prefix of the sinks' Kafka transactional ids; unique per job on a Kafka"
+                            + " cluster. Default: sessionflow-<sessions-topic>, so a replay into"
+                            + " another sessions topic never fences the live job's transactions.")
     String transactionalIdPrefix;
 
-    @Option(names = "--starting-offsets", defaultValue = "committed", description = "Where a job without a checkpoint starts: " + StartingOffsets.ALLOWED + ". Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--starting-offsets",
+            defaultValue = "committed",
+            description =
+                    "Where a job without a checkpoint starts: "
+                            + StartingOffsets.ALLOWED
+                            + ". Default: ${DEFAULT-VALUE}.")
     String startingOffsets;
 
-    @Option(names = "--stop-at", paramLabel = "latest|TIME", description = "Makes the run a bounded replay that ends by itself: "
-            + "latest (each partition's end offset at start-up), or a Kafka record timestamp (epoch milliseconds or an ISO-8601 instant "
-            + "such as 2026-11-01T00:00:00Z; records from that time on are not read). At the end every open session is written "
-            + "(close_reason end_of_input) and a final checkpoint commits the output. Default: none (the job runs forever).")
+    @Option(
+            names = "--stop-at",
+            paramLabel = "latest|TIME",
+            description =
+                    "Makes the run a bounded replay that ends by itself: latest (each partition's"
+                        + " end offset at start-up), or a Kafka record timestamp (epoch"
+                        + " milliseconds or an ISO-8601 instant such as 2026-11-01T00:00:00Z;"
+                        + " records from that time on are not read). At the end every open session"
+                        + " is written (close_reason end_of_input) and a final checkpoint commits"
+                        + " the output. Default: none (the job runs forever).")
     String stopAt;
 
-    @Option(names = "--create-topics", defaultValue = "true", arity = "1", description = "Create missing output topics at start-up. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--create-topics",
+            defaultValue = "true",
+            arity = "1",
+            description = "Create missing output topics at start-up. Default: ${DEFAULT-VALUE}.")
     boolean createTopics;
 
-    @Option(names = "--gap", defaultValue = "5m", converter = DurationConverter.class, description = "Inactivity that ends a session. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--gap",
+            defaultValue = "5m",
+            converter = DurationConverter.class,
+            description = "Inactivity that ends a session. Default: ${DEFAULT-VALUE}.")
     Duration gap;
 
-    @Option(names = "--definition", defaultValue = "gap", description = "What a session is: gap (the gap rule), client (trust the SDK's session_id; "
-            + "events without one fall back to the gap rule) or property:NAME (events sharing the value of event or user property NAME, split by the gap). "
-            + "Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--definition",
+            defaultValue = "gap",
+            description =
+                    "What a session is: gap (the gap rule), client (trust the SDK's session_id;"
+                        + " events without one fall back to the gap rule) or property:NAME (events"
+                        + " sharing the value of event or user property NAME, split by the gap)."
+                        + " Default: ${DEFAULT-VALUE}.")
     String definitionKind;
 
-    @Option(names = "--platform-gaps", split = ",", paramLabel = "PLATFORM=DURATION", description = "Gaps per platform (matched on platform, else os_name, "
-            + "case-insensitive), e.g. Web=30m,iOS=5m; other events use --gap. Default: none.")
+    @Option(
+            names = "--platform-gaps",
+            split = ",",
+            paramLabel = "PLATFORM=DURATION",
+            description =
+                    "Gaps per platform (matched on platform, else os_name, case-insensitive), e.g."
+                            + " Web=30m,iOS=5m; other events use --gap. Default: none.")
     List<String> platformGaps = List.of();
 
-    @Option(names = "--start-events", split = ",", defaultValue = "", description = "Event types that always open a new session (e.g. app_open). Default: none.")
+    @Option(
+            names = "--start-events",
+            split = ",",
+            defaultValue = "",
+            description =
+                    "Event types that always open a new session (e.g. app_open). Default: none.")
     List<String> startEvents;
 
-    @Option(names = "--end-events", split = ",", defaultValue = "", description = "Event types that close their session at once; the next event opens a new one. Default: none.")
+    @Option(
+            names = "--end-events",
+            split = ",",
+            defaultValue = "",
+            description =
+                    "Event types that close their session at once; the next event opens a new one."
+                            + " Default: none.")
     List<String> endEvents;
 
-    @Option(names = "--blocked-events", split = ",", defaultValue = "", description = "Event types dropped before anything else and counted (a tracking plan's blocked or deleted events). Default: none.")
+    @Option(
+            names = "--blocked-events",
+            split = ",",
+            defaultValue = "",
+            description =
+                    "Event types dropped before anything else and counted (a tracking plan's"
+                            + " blocked or deleted events). Default: none.")
     List<String> blockedEvents;
 
-    @Option(names = "--max-session-length", defaultValue = "1d", converter = DurationConverter.class, description = "Longer sessions are flagged over_limit (or split, with --split-over-limit). Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--max-session-length",
+            defaultValue = "1d",
+            converter = DurationConverter.class,
+            description =
+                    "Longer sessions are flagged over_limit (or split, with --split-over-limit)."
+                            + " Default: ${DEFAULT-VALUE}.")
     Duration maxSessionLength;
 
-    @Option(names = "--split-over-limit", defaultValue = "false", arity = "0..1", description = "Split sessions at --max-session-length instead of only flagging them: an event that long or longer after its session's start opens a new one (close_reason max_length). Not SDK sessions of --definition client. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--split-over-limit",
+            defaultValue = "false",
+            arity = "0..1",
+            description =
+                    "Split sessions at --max-session-length instead of only flagging them: an event"
+                            + " that long or longer after its session's start opens a new one"
+                            + " (close_reason max_length). Not SDK sessions of --definition client."
+                            + " Default: ${DEFAULT-VALUE}.")
     boolean splitOverLimit;
 
-    @Option(names = "--marker-events", split = ",", defaultValue = "session_start,session_end,[Amplitude] Start Session,[Amplitude] End Session", description = "Session marker event types. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--marker-events",
+            split = ",",
+            defaultValue =
+                    "session_start,session_end,[Amplitude] Start Session,[Amplitude] End Session",
+            description = "Session marker event types. Default: ${DEFAULT-VALUE}.")
     List<String> markerEvents;
 
-    @Option(names = "--inactive-events", split = ",", defaultValue = "", description = "Event types that are out of session (e.g. push notifications). Default: none.")
+    @Option(
+            names = "--inactive-events",
+            split = ",",
+            defaultValue = "",
+            description =
+                    "Event types that are out of session (e.g. push notifications). Default: none.")
     List<String> inactiveEvents;
 
-    @Option(names = "--identity", defaultValue = "user", description = "Session owner: user (user_id, else device_id) or device (device_id). Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--identity",
+            defaultValue = "user",
+            description =
+                    "Session owner: user (user_id, else device_id) or device (device_id). Default:"
+                            + " ${DEFAULT-VALUE}.")
     Identity identity;
 
-    @Option(names = "--allowed-lateness", defaultValue = "1h", converter = DurationConverter.class, description = "How long after a session closed late events still update it. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--allowed-lateness",
+            defaultValue = "1h",
+            converter = DurationConverter.class,
+            description =
+                    "How long after a session closed late events still update it. Default:"
+                            + " ${DEFAULT-VALUE}.")
     Duration allowedLateness;
 
-    @Option(names = "--out-of-orderness", defaultValue = "30s", converter = DurationConverter.class, description = "How far events may arrive out of order before they count as late. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--out-of-orderness",
+            defaultValue = "30s",
+            converter = DurationConverter.class,
+            description =
+                    "How far events may arrive out of order before they count as late. Default:"
+                            + " ${DEFAULT-VALUE}.")
     Duration outOfOrderness;
 
-    @Option(names = "--idle-timeout", defaultValue = "30s", converter = DurationConverter.class, description = "After this long without events a partition is quiet: its event time follows the wall clock. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--idle-timeout",
+            defaultValue = "30s",
+            converter = DurationConverter.class,
+            description =
+                    "After this long without events a partition is quiet: its event time follows"
+                            + " the wall clock. Default: ${DEFAULT-VALUE}.")
     Duration idleTimeout;
 
-    @Option(names = "--dedup-horizon", defaultValue = "1h", converter = DurationConverter.class, description = "How long (event time) a (device_id, insert_id) is remembered; 0 turns deduplication off. Never shorter than gap + allowed lateness. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--dedup-horizon",
+            defaultValue = "1h",
+            converter = DurationConverter.class,
+            description =
+                    "How long (event time) a (device_id, insert_id) is remembered; 0 turns"
+                        + " deduplication off. Never shorter than gap + allowed lateness. Default:"
+                        + " ${DEFAULT-VALUE}.")
     Duration dedupHorizon;
 
-    @Option(names = "--max-clock-ahead", defaultValue = "10m", converter = DurationConverter.class, description = "Events whose time is further ahead of their Kafka timestamp go to the dead-letter topic; 0 turns the check off. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--max-clock-ahead",
+            defaultValue = "10m",
+            converter = DurationConverter.class,
+            description =
+                    "Events whose time is further ahead of their Kafka timestamp go to the"
+                        + " dead-letter topic; 0 turns the check off. Default: ${DEFAULT-VALUE}.")
     Duration maxClockAhead;
 
-    @Option(names = "--max-record-bytes", defaultValue = "262144", description = "Larger input records go to the dead-letter topic. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--max-record-bytes",
+            defaultValue = "262144",
+            description =
+                    "Larger input records go to the dead-letter topic. Default: ${DEFAULT-VALUE}.")
     int maxRecordBytes;
 
-    @Option(names = "--parallelism", description = "Parallelism of the job. Default: the cluster's.")
+    @Option(
+            names = "--parallelism",
+            description = "Parallelism of the job. Default: the cluster's.")
     Integer parallelism;
 
-    @Option(names = "--checkpoint-interval", defaultValue = "10s", converter = DurationConverter.class, description = "Checkpoint interval: sessions become visible to read_committed consumers at each checkpoint. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--checkpoint-interval",
+            defaultValue = "10s",
+            converter = DurationConverter.class,
+            description =
+                    "Checkpoint interval: sessions become visible to read_committed consumers at"
+                            + " each checkpoint. Default: ${DEFAULT-VALUE}.")
     Duration checkpointInterval;
 
-    @Option(names = "--bucket-size", defaultValue = "1h", converter = DurationConverter.class, description = "Time bucket of the metrics (a session counts in the bucket of its start): 1m to 1d, dividing a day. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--bucket-size",
+            defaultValue = "1h",
+            converter = DurationConverter.class,
+            description =
+                    "Time bucket of the metrics (a session counts in the bucket of its start): 1m"
+                            + " to 1d, dividing a day. Default: ${DEFAULT-VALUE}.")
     Duration bucketSize;
 
-    @Option(names = "--metrics-interval", defaultValue = "10s", converter = DurationConverter.class, description = "A changed metrics bucket is re-emitted at most this often (its final record comes at once). Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--metrics-interval",
+            defaultValue = "10s",
+            converter = DurationConverter.class,
+            description =
+                    "A changed metrics bucket is re-emitted at most this often (its final record"
+                            + " comes at once). Default: ${DEFAULT-VALUE}.")
     Duration metricsInterval;
 
-    @Option(names = "--length-bins", defaultValue = MetricsSettings.DEFAULT_BINS, description = "Edges of the session-length bins of the metrics (ms, or durations). Default: ${DEFAULT-VALUE} (Amplitude's).")
+    @Option(
+            names = "--length-bins",
+            defaultValue = MetricsSettings.DEFAULT_BINS,
+            description =
+                    "Edges of the session-length bins of the metrics (ms, or durations). Default:"
+                            + " ${DEFAULT-VALUE} (Amplitude's).")
     String lengthBins;
 
     private Properties clientProperties = new Properties();
@@ -156,7 +333,8 @@ public final class JobOptions {
         JobOptions options = new JobOptions();
         CommandLine cl = commandLine(options);
         Path config = configFile(args);
-        if (config != null) cl.setDefaultValueProvider(new PropertiesDefaultProvider(readConfig(config, cl)));
+        if (config != null)
+            cl.setDefaultValueProvider(new PropertiesDefaultProvider(readConfig(config, cl)));
         try {
             cl.parseArgs(args);
         } catch (ParameterException e) {
@@ -191,37 +369,65 @@ public final class JobOptions {
         atLeast("--max-clock-ahead", maxClockAhead, Duration.ZERO);
         atLeast("--checkpoint-interval", checkpointInterval, Duration.ofMillis(100));
         if (maxRecordBytes < 1 || maxRecordBytes > 16 * 1024 * 1024) {
-            throw new InvalidOptionException("Invalid value for option '--max-record-bytes': " + maxRecordBytes
-                    + " is not between 1 and 16777216");
+            throw new InvalidOptionException(
+                    "Invalid value for option '--max-record-bytes': "
+                            + maxRecordBytes
+                            + " is not between 1 and 16777216");
         }
         if (parallelism != null && parallelism < 1) {
-            throw new InvalidOptionException("Invalid value for option '--parallelism': " + parallelism + " is not 1 or more");
+            throw new InvalidOptionException(
+                    "Invalid value for option '--parallelism': "
+                            + parallelism
+                            + " is not 1 or more");
         }
         inputTopics = inputTopics.stream().map(String::trim).filter(t -> !t.isEmpty()).toList();
-        if (inputTopics.isEmpty()) throw new InvalidOptionException("Invalid value for option '--input-topics': name at least one topic");
-        for (String[] topic : new String[][] {{"--sessions-topic", sessionsTopic}, {"--dlq-topic", deadLetterTopic}, {"--late-topic", lateTopic}, {"--metrics-topic", metricsTopic}}) {
-            if (topic[1] == null || topic[1].isBlank()) throw new InvalidOptionException("Invalid value for option '" + topic[0] + "': the topic name is empty");
+        if (inputTopics.isEmpty())
+            throw new InvalidOptionException(
+                    "Invalid value for option '--input-topics': name at least one topic");
+        for (String[] topic :
+                new String[][] {
+                    {"--sessions-topic", sessionsTopic},
+                    {"--dlq-topic", deadLetterTopic},
+                    {"--late-topic", lateTopic},
+                    {"--metrics-topic", metricsTopic}
+                }) {
+            if (topic[1] == null || topic[1].isBlank())
+                throw new InvalidOptionException(
+                        "Invalid value for option '" + topic[0] + "': the topic name is empty");
             if (inputTopics.contains(topic[1])) {
-                throw new InvalidOptionException("Invalid value for option '" + topic[0] + "': " + topic[1] + " is also an input topic");
+                throw new InvalidOptionException(
+                        "Invalid value for option '"
+                                + topic[0]
+                                + "': "
+                                + topic[1]
+                                + " is also an input topic");
             }
         }
         validateMetrics();
         try {
             definition();
         } catch (IllegalArgumentException e) {
-            throw new InvalidOptionException("Invalid value for option '" + (e.getMessage().startsWith("platform") ? "--platform-gaps" : "--definition")
-                    + "': " + e.getMessage().replaceFirst("^platform ", ""));
+            throw new InvalidOptionException(
+                    "Invalid value for option '"
+                            + (e.getMessage().startsWith("platform")
+                                    ? "--platform-gaps"
+                                    : "--definition")
+                            + "': "
+                            + e.getMessage().replaceFirst("^platform ", ""));
         }
-        if (kafkaProperties != null) clientProperties = readProperties(kafkaProperties, "--kafka-properties");
+        if (kafkaProperties != null)
+            clientProperties = readProperties(kafkaProperties, "--kafka-properties");
         try {
             StartingOffsets.parse(startingOffsets);
         } catch (IllegalArgumentException e) {
-            throw new InvalidOptionException("Invalid value for option '--starting-offsets': " + e.getMessage());
+            throw new InvalidOptionException(
+                    "Invalid value for option '--starting-offsets': " + e.getMessage());
         }
         validateStopAt();
         // derived from the sessions topic: jobs writing different sessions topics never share them
         if (groupId == null || groupId.isBlank()) groupId = "sessionflow-" + sessionsTopic;
-        if (transactionalIdPrefix == null || transactionalIdPrefix.isBlank()) transactionalIdPrefix = "sessionflow-" + sessionsTopic;
+        if (transactionalIdPrefix == null || transactionalIdPrefix.isBlank())
+            transactionalIdPrefix = "sessionflow-" + sessionsTopic;
     }
 
     private void validateStopAt() {
@@ -231,14 +437,22 @@ public final class JobOptions {
         try {
             stop = StartingOffsets.epochMillis(stopAt);
         } catch (IllegalArgumentException e) {
-            throw new InvalidOptionException("Invalid value for option '--stop-at': '" + stopAt
-                    + "' is not latest, an epoch-milliseconds number, or an ISO-8601 instant such as 2026-11-01T00:00:00Z");
+            throw new InvalidOptionException(
+                    "Invalid value for option '--stop-at': '"
+                            + stopAt
+                            + "' is not latest, an epoch-milliseconds number, or an ISO-8601"
+                            + " instant such as 2026-11-01T00:00:00Z");
         }
         String start = startingOffsets.trim();
-        if (!start.equals("earliest") && !start.equals("latest") && !start.equals("committed")
+        if (!start.equals("earliest")
+                && !start.equals("latest")
+                && !start.equals("committed")
                 && StartingOffsets.epochMillis(start) >= stop) {
-            throw new InvalidOptionException("Invalid value for option '--stop-at': " + stopAt
-                    + " is not after --starting-offsets " + startingOffsets);
+            throw new InvalidOptionException(
+                    "Invalid value for option '--stop-at': "
+                            + stopAt
+                            + " is not after --starting-offsets "
+                            + startingOffsets);
         }
     }
 
@@ -246,31 +460,45 @@ public final class JobOptions {
         try {
             MetricsSettings.checkBucketSize(bucketSize.toMillis());
         } catch (IllegalArgumentException e) {
-            throw new InvalidOptionException("Invalid value for option '--bucket-size': " + e.getMessage());
+            throw new InvalidOptionException(
+                    "Invalid value for option '--bucket-size': " + e.getMessage());
         }
         atLeast("--metrics-interval", metricsInterval, Duration.ofMillis(100));
         try {
             lengthBinEdges = MetricsSettings.parseBins(lengthBins);
         } catch (IllegalArgumentException e) {
-            throw new InvalidOptionException("Invalid value for option '--length-bins': " + e.getMessage());
+            throw new InvalidOptionException(
+                    "Invalid value for option '--length-bins': " + e.getMessage());
         }
         Set<String> outputs = new TreeSet<>(List.of(sessionsTopic, deadLetterTopic, lateTopic));
         if (outputs.contains(metricsTopic)) {
-            throw new InvalidOptionException("Invalid value for option '--metrics-topic': " + metricsTopic + " is also another output topic");
+            throw new InvalidOptionException(
+                    "Invalid value for option '--metrics-topic': "
+                            + metricsTopic
+                            + " is also another output topic");
         }
     }
 
     private static void atLeast(String option, Duration value, Duration min) {
         if (value.compareTo(min) < 0) {
-            throw new InvalidOptionException("Invalid value for option '" + option + "': " + value.toMillis()
-                    + " ms is less than the minimum " + min.toMillis() + " ms (" + DURATION + ")");
+            throw new InvalidOptionException(
+                    "Invalid value for option '"
+                            + option
+                            + "': "
+                            + value.toMillis()
+                            + " ms is less than the minimum "
+                            + min.toMillis()
+                            + " ms ("
+                            + DURATION
+                            + ")");
         }
     }
 
     private static Path configFile(String[] args) {
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--config") && i + 1 < args.length) return Path.of(args[i + 1]);
-            if (args[i].startsWith("--config=")) return Path.of(args[i].substring("--config=".length()));
+            if (args[i].startsWith("--config="))
+                return Path.of(args[i].substring("--config=".length()));
         }
         return null;
     }
@@ -279,12 +507,19 @@ public final class JobOptions {
     private static Properties readConfig(Path file, CommandLine cl) {
         Properties p = readProperties(file, "--config");
         Set<String> known = new TreeSet<>();
-        cl.getCommandSpec().options().forEach(o -> known.add(o.longestName().replaceFirst("^--", "")));
+        cl.getCommandSpec()
+                .options()
+                .forEach(o -> known.add(o.longestName().replaceFirst("^--", "")));
         Set<String> unknown = new LinkedHashSet<>(p.stringPropertyNames());
         unknown.removeAll(known);
         if (!unknown.isEmpty()) {
-            throw new InvalidOptionException("Invalid value for option '--config': " + file + " has unknown key(s) "
-                    + unknown + "; allowed keys: " + known);
+            throw new InvalidOptionException(
+                    "Invalid value for option '--config': "
+                            + file
+                            + " has unknown key(s) "
+                            + unknown
+                            + "; allowed keys: "
+                            + known);
         }
         return p;
     }
@@ -294,22 +529,29 @@ public final class JobOptions {
         try (InputStream in = Files.newInputStream(file)) {
             p.load(in);
         } catch (IOException e) {
-            throw new InvalidOptionException("Invalid value for option '" + option + "': cannot read " + file + ": " + e.getMessage());
+            throw new InvalidOptionException(
+                    "Invalid value for option '"
+                            + option
+                            + "': cannot read "
+                            + file
+                            + ": "
+                            + e.getMessage());
         }
         return p;
     }
 
     public SessionDefinition definition() {
-        SessionDefinition.Builder b = SessionDefinition.builder()
-                .gap(gap)
-                .platformGaps(platformGaps())
-                .maxLength(maxSessionLength)
-                .splitOverLimit(splitOverLimit)
-                .markerTypes(nonBlank(markerEvents))
-                .inactiveTypes(nonBlank(inactiveEvents))
-                .startTypes(nonBlank(startEvents))
-                .endTypes(nonBlank(endEvents))
-                .blockedTypes(nonBlank(blockedEvents));
+        SessionDefinition.Builder b =
+                SessionDefinition.builder()
+                        .gap(gap)
+                        .platformGaps(platformGaps())
+                        .maxLength(maxSessionLength)
+                        .splitOverLimit(splitOverLimit)
+                        .markerTypes(nonBlank(markerEvents))
+                        .inactiveTypes(nonBlank(inactiveEvents))
+                        .startTypes(nonBlank(startEvents))
+                        .endTypes(nonBlank(endEvents))
+                        .blockedTypes(nonBlank(blockedEvents));
         try {
             b.kind(definitionKind);
         } catch (IllegalArgumentException e) {
@@ -318,22 +560,29 @@ public final class JobOptions {
         return b.build();
     }
 
-    /** --platform-gaps as PLATFORM=DURATION pairs; IllegalArgumentException("platform ...") when one is bad. */
+    /**
+     * --platform-gaps as PLATFORM=DURATION pairs; IllegalArgumentException("platform ...") when one
+     * is bad.
+     */
     private java.util.Map<String, Duration> platformGaps() {
         java.util.Map<String, Duration> gaps = new java.util.LinkedHashMap<>();
         for (String pair : platformGaps == null ? List.<String>of() : platformGaps) {
             if (pair.isBlank()) continue;
             int eq = pair.lastIndexOf('=');
             if (eq <= 0 || pair.substring(0, eq).isBlank()) {
-                throw new IllegalArgumentException("platform '" + pair.trim() + "' is not PLATFORM=DURATION, e.g. Web=30m");
+                throw new IllegalArgumentException(
+                        "platform '" + pair.trim() + "' is not PLATFORM=DURATION, e.g. Web=30m");
             }
             Duration d;
             try {
                 d = new DurationConverter().convert(pair.substring(eq + 1).trim());
             } catch (RuntimeException e) {
-                throw new IllegalArgumentException("platform '" + pair.trim() + "': the gap is not " + DURATION);
+                throw new IllegalArgumentException(
+                        "platform '" + pair.trim() + "': the gap is not " + DURATION);
             }
-            if (d.toMillis() < 1) throw new IllegalArgumentException("platform '" + pair.trim() + "': the gap must be at least 1 ms");
+            if (d.toMillis() < 1)
+                throw new IllegalArgumentException(
+                        "platform '" + pair.trim() + "': the gap must be at least 1 ms");
             gaps.put(pair.substring(0, eq).trim(), d);
         }
         return gaps;
@@ -343,19 +592,35 @@ public final class JobOptions {
         return new OwnerTimeline(definition(), allowedLateness.toMillis());
     }
 
-    /** How the session-length metrics are computed (--bucket-size, --metrics-interval, --length-bins). */
+    /**
+     * How the session-length metrics are computed (--bucket-size, --metrics-interval,
+     * --length-bins).
+     */
     public MetricsSettings metrics() {
-        return new MetricsSettings(definition(), allowedLateness.toMillis(), bucketSize.toMillis(), metricsInterval.toMillis(),
+        return new MetricsSettings(
+                definition(),
+                allowedLateness.toMillis(),
+                bucketSize.toMillis(),
+                metricsInterval.toMillis(),
                 lengthBinEdges == null ? MetricsSettings.parseBins(lengthBins) : lengthBinEdges);
     }
 
     public EventParser parser() {
-        return new EventParser(identity, definition().propertyName(), maxRecordBytes, maxClockAhead.toMillis());
+        return new EventParser(
+                identity, definition().propertyName(), maxRecordBytes, maxClockAhead.toMillis());
     }
 
     public KafkaSettings kafka() {
-        return new KafkaSettings(bootstrapServers, clientProperties, inputTopics, sessionsTopic, deadLetterTopic,
-                lateTopic, metricsTopic, groupId, transactionalIdPrefix);
+        return new KafkaSettings(
+                bootstrapServers,
+                clientProperties,
+                inputTopics,
+                sessionsTopic,
+                deadLetterTopic,
+                lateTopic,
+                metricsTopic,
+                groupId,
+                transactionalIdPrefix);
     }
 
     private static Set<String> nonBlank(List<String> values) {
@@ -366,20 +631,44 @@ public final class JobOptions {
         return s;
     }
 
-    public String startingOffsets() { return startingOffsets; }
+    public String startingOffsets() {
+        return startingOffsets;
+    }
+
     /** The option --stop-at as given, or null for a job that runs forever. */
-    public String stopAt() { return stopAt; }
+    public String stopAt() {
+        return stopAt;
+    }
 
     /** Where a bounded replay stops (--stop-at), or null for a job that runs forever. */
     public OffsetsInitializer stoppingOffsets() {
         if (stopAt == null) return null;
-        return stopAt.trim().equals("latest") ? OffsetsInitializer.latest() : OffsetsInitializer.timestamp(StartingOffsets.epochMillis(stopAt));
+        return stopAt.trim().equals("latest")
+                ? OffsetsInitializer.latest()
+                : OffsetsInitializer.timestamp(StartingOffsets.epochMillis(stopAt));
     }
 
-    public boolean createTopics() { return createTopics; }
-    public Duration outOfOrderness() { return outOfOrderness; }
-    public Duration idleTimeout() { return idleTimeout; }
-    public Duration dedupHorizon() { return dedupHorizon; }
-    public Duration checkpointInterval() { return checkpointInterval; }
-    public Integer parallelism() { return parallelism; }
+    public boolean createTopics() {
+        return createTopics;
+    }
+
+    public Duration outOfOrderness() {
+        return outOfOrderness;
+    }
+
+    public Duration idleTimeout() {
+        return idleTimeout;
+    }
+
+    public Duration dedupHorizon() {
+        return dedupHorizon;
+    }
+
+    public Duration checkpointInterval() {
+        return checkpointInterval;
+    }
+
+    public Integer parallelism() {
+        return parallelism;
+    }
 }

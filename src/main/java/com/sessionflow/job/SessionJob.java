@@ -49,15 +49,23 @@ public final class SessionJob {
         }
     }
 
-    /** Checks the topics, builds the job on {@code env} and runs it until it ends or is cancelled. */
-    public static JobExecutionResult run(StreamExecutionEnvironment env, JobOptions options) throws Exception {
+    /**
+     * Checks the topics, builds the job on {@code env} and runs it until it ends or is cancelled.
+     */
+    public static JobExecutionResult run(StreamExecutionEnvironment env, JobOptions options)
+            throws Exception {
         KafkaSettings kafka = options.kafka();
         LOG.info("Starting with {} and definition {}", kafka, options.definition());
         Topics.prepare(kafka, options.createTopics());
         // --stop-at makes it a bounded replay: it ends by itself once it has read up to there
         build(env, options, options.stoppingOffsets());
-        String name = (options.stopAt() == null ? "sessionflow: " : "sessionflow replay (stop at " + options.stopAt().trim() + "): ")
-                + String.join(",", kafka.inputTopics) + " -> " + kafka.sessionsTopic;
+        String name =
+                (options.stopAt() == null
+                                ? "sessionflow: "
+                                : "sessionflow replay (stop at " + options.stopAt().trim() + "): ")
+                        + String.join(",", kafka.inputTopics)
+                        + " -> "
+                        + kafka.sessionsTopic;
         return env.execute(name);
     }
 
@@ -66,32 +74,53 @@ public final class SessionJob {
      *
      * @param stoppingOffsets where a bounded replay stops, or null for a job that runs forever
      */
-    public static void build(StreamExecutionEnvironment env, JobOptions options, OffsetsInitializer stoppingOffsets) {
+    public static void build(
+            StreamExecutionEnvironment env,
+            JobOptions options,
+            OffsetsInitializer stoppingOffsets) {
         configure(env, options);
         KafkaSettings kafka = options.kafka();
-        DataStream<ParsedRecord> parsed = env.fromSource(
-                        KafkaIO.eventSource(kafka, options.parser(), StartingOffsets.parse(options.startingOffsets()), stoppingOffsets),
-                        EventTimes.strategy(options.outOfOrderness(), options.idleTimeout()),
-                        "kafka events")
-                .uid(SessionPipeline.UID_SOURCE);
-        SessionPipeline.Outputs out = SessionPipeline.sessionize(parsed, options.timeline(), options.dedupHorizon().toMillis());
-        out.sessions().sinkTo(KafkaIO.sessionsSink(kafka, options.definition()))
-                .uid(SessionPipeline.UID_SESSIONS_SINK).name("sessions topic");
-        out.deadLetters().sinkTo(KafkaIO.deadLetterSink(kafka))
-                .uid(SessionPipeline.UID_DLQ_SINK).name("dead-letter topic");
-        out.lateEvents().sinkTo(KafkaIO.lateSink(kafka))
-                .uid(SessionPipeline.UID_LATE_SINK).name("late topic");
+        DataStream<ParsedRecord> parsed =
+                env.fromSource(
+                                KafkaIO.eventSource(
+                                        kafka,
+                                        options.parser(),
+                                        StartingOffsets.parse(options.startingOffsets()),
+                                        stoppingOffsets),
+                                EventTimes.strategy(
+                                        options.outOfOrderness(), options.idleTimeout()),
+                                "kafka events")
+                        .uid(SessionPipeline.UID_SOURCE);
+        SessionPipeline.Outputs out =
+                SessionPipeline.sessionize(
+                        parsed, options.timeline(), options.dedupHorizon().toMillis());
+        out.sessions()
+                .sinkTo(KafkaIO.sessionsSink(kafka, options.definition()))
+                .uid(SessionPipeline.UID_SESSIONS_SINK)
+                .name("sessions topic");
+        out.deadLetters()
+                .sinkTo(KafkaIO.deadLetterSink(kafka))
+                .uid(SessionPipeline.UID_DLQ_SINK)
+                .name("dead-letter topic");
+        out.lateEvents()
+                .sinkTo(KafkaIO.lateSink(kafka))
+                .uid(SessionPipeline.UID_LATE_SINK)
+                .name("late topic");
         MetricsPipeline.build(out.sessions(), out.outOfSessionEvents(), options.metrics())
-                .sinkTo(KafkaIO.metricsSink(kafka)).uid(MetricsPipeline.UID_SINK).name("metrics topic");
+                .sinkTo(KafkaIO.metricsSink(kafka))
+                .uid(MetricsPipeline.UID_SINK)
+                .name("metrics topic");
     }
 
     private static void configure(StreamExecutionEnvironment env, JobOptions options) {
         requireDurableCheckpoints(env.getConfiguration());
         Configuration conf = new Configuration();
-        // every record type has an explicit POJO serializer; a silent Kryo fallback would break savepoints
+        // every record type has an explicit POJO serializer; a silent Kryo fallback would break
+        // savepoints
         conf.set(PipelineOptions.GENERIC_TYPES, false);
         env.configure(conf);
-        env.enableCheckpointing(options.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
+        env.enableCheckpointing(
+                options.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
         if (options.parallelism() != null) env.setParallelism(options.parallelism());
     }
 
@@ -102,15 +131,27 @@ public final class SessionJob {
      */
     static void requireDurableCheckpoints(ReadableConfig config) {
         String storage = config.getOptional(CheckpointingOptions.CHECKPOINT_STORAGE).orElse("");
-        boolean inJobManager = storage.equalsIgnoreCase("jobmanager")
-                || (storage.isEmpty() && config.getOptional(CheckpointingOptions.CHECKPOINTS_DIRECTORY).isEmpty());
+        boolean inJobManager =
+                storage.equalsIgnoreCase("jobmanager")
+                        || (storage.isEmpty()
+                                && config.getOptional(CheckpointingOptions.CHECKPOINTS_DIRECTORY)
+                                        .isEmpty());
         if (inJobManager) {
-            throw new InvalidOptionException(CheckpointingOptions.CHECKPOINTS_DIRECTORY.key() + " is not set"
-                    + (storage.isEmpty() ? "" : " (or " + CheckpointingOptions.CHECKPOINT_STORAGE.key() + " is jobmanager)")
-                    + ": Flink would keep checkpoints in the JobManager's memory, which holds at most 5 MB of state, and the"
-                    + " job's state outgrows it. Set it to a durable location (s3://, hdfs://, or file:// on a shared volume)"
-                    + " in the cluster's config.yaml (flink-conf/config.yaml does) or with -D"
-                    + CheckpointingOptions.CHECKPOINTS_DIRECTORY.key() + "=<uri>.");
+            throw new InvalidOptionException(
+                    CheckpointingOptions.CHECKPOINTS_DIRECTORY.key()
+                            + " is not set"
+                            + (storage.isEmpty()
+                                    ? ""
+                                    : " (or "
+                                            + CheckpointingOptions.CHECKPOINT_STORAGE.key()
+                                            + " is jobmanager)")
+                            + ": Flink would keep checkpoints in the JobManager's memory, which"
+                            + " holds at most 5 MB of state, and the job's state outgrows it. Set"
+                            + " it to a durable location (s3://, hdfs://, or file:// on a shared"
+                            + " volume) in the cluster's config.yaml (flink-conf/config.yaml does)"
+                            + " or with -D"
+                            + CheckpointingOptions.CHECKPOINTS_DIRECTORY.key()
+                            + "=<uri>.");
         }
     }
 }

@@ -24,7 +24,11 @@ public final class SessionPipeline {
     public static final String UID_SESSIONS_SINK = "sessions-sink";
     public static final String UID_DLQ_SINK = "dead-letter-sink";
     public static final String UID_LATE_SINK = "late-events-sink";
-    /** Only in jobs with --blocked-events; stateless, so adding or removing it keeps savepoints valid. */
+
+    /**
+     * Only in jobs with --blocked-events; stateless, so adding or removing it keeps savepoints
+     * valid.
+     */
     public static final String UID_DROP_BLOCKED = "drop-blocked-events";
 
     private SessionPipeline() {}
@@ -39,17 +43,22 @@ public final class SessionPipeline {
     /**
      * @param parsed records with event-time timestamps and watermarks already assigned
      */
-    public static Outputs sessionize(DataStream<ParsedRecord> parsed, OwnerTimeline timeline, long dedupHorizonMs) {
-        SingleOutputStreamOperator<Event> events = parsed
-                .process(new SplitDeadLetters()).uid(UID_SPLIT).name("split dead letters");
+    public static Outputs sessionize(
+            DataStream<ParsedRecord> parsed, OwnerTimeline timeline, long dedupHorizonMs) {
+        SingleOutputStreamOperator<Event> events =
+                parsed.process(new SplitDeadLetters()).uid(UID_SPLIT).name("split dead letters");
         DataStream<Event> kept = events;
         if (!timeline.definition().blockedTypes().isEmpty()) {
-            kept = events.filter(new DropBlockedEvents(timeline.definition().blockedTypes()))
-                    .uid(UID_DROP_BLOCKED).name("drop blocked events");
+            kept =
+                    events.filter(new DropBlockedEvents(timeline.definition().blockedTypes()))
+                            .uid(UID_DROP_BLOCKED)
+                            .name("drop blocked events");
         }
-        SingleOutputStreamOperator<SessionChange> sessions = kept
-                .keyBy(e -> e.owner)
-                .process(new SessionizeFunction(timeline, dedupHorizonMs)).uid(UID_SESSIONIZE).name("sessionize");
+        SingleOutputStreamOperator<SessionChange> sessions =
+                kept.keyBy(e -> e.owner)
+                        .process(new SessionizeFunction(timeline, dedupHorizonMs))
+                        .uid(UID_SESSIONIZE)
+                        .name("sessionize");
         return new Outputs(
                 sessions,
                 events.getSideOutput(SplitDeadLetters.DEAD_LETTERS),

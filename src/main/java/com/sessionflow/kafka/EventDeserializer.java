@@ -15,8 +15,8 @@ import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
- * Parses Kafka records in the source, so that each event carries its time from the first
- * operator on (watermarks per partition) and a bad record never throws: it becomes a dead letter.
+ * Parses Kafka records in the source, so that each event carries its time from the first operator
+ * on (watermarks per partition) and a bad record never throws: it becomes a dead letter.
  */
 public class EventDeserializer implements KafkaRecordDeserializationSchema<ParsedRecord> {
 
@@ -43,13 +43,21 @@ public class EventDeserializer implements KafkaRecordDeserializationSchema<Parse
 
     @Override
     public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<ParsedRecord> out) {
-        RecordOrigin origin = new RecordOrigin(record.topic(), record.partition(), record.offset(),
-                record.timestamp(), record.key(), record.value());
-        parser.parse(origin, parsed -> {
-            if (parsed.isEvent()) eventsIn.inc();
-            else deadLetters.get(parsed.deadLetter.reason).inc();
-            out.collect(parsed);
-        });
+        RecordOrigin origin =
+                new RecordOrigin(
+                        record.topic(),
+                        record.partition(),
+                        record.offset(),
+                        record.timestamp(),
+                        record.key(),
+                        record.value());
+        parser.parse(
+                origin,
+                parsed -> {
+                    if (parsed.isEvent()) eventsIn.inc();
+                    else deadLetters.get(parsed.deadLetter.reason).inc();
+                    out.collect(parsed);
+                });
     }
 
     @Override

@@ -13,7 +13,9 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
-/** The JSON the job writes: session records, dead letters and late events (formats in the README). */
+/**
+ * The JSON the job writes: session records, dead letters and late events (formats in the README).
+ */
 public final class JsonRecords {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -105,10 +107,12 @@ public final class JsonRecords {
     /** The bytes as text when they are valid UTF-8, else null. */
     private static String utf8(byte[] bytes) {
         try {
-            return StandardCharsets.UTF_8.newDecoder()
+            return StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes)).toString();
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
         } catch (CharacterCodingException e) {
             return null;
         }

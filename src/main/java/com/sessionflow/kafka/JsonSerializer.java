@@ -14,7 +14,10 @@ public final class JsonSerializer<T> implements KafkaRecordSerializationSchema<T
     private final SerializableFunction<T, byte[]> key;
     private final SerializableFunction<T, byte[]> value;
 
-    public JsonSerializer(String topic, SerializableFunction<T, byte[]> key, SerializableFunction<T, byte[]> value) {
+    public JsonSerializer(
+            String topic,
+            SerializableFunction<T, byte[]> key,
+            SerializableFunction<T, byte[]> value) {
         this.topic = topic;
         this.key = key;
         this.value = value;
@@ -25,7 +28,8 @@ public final class JsonSerializer<T> implements KafkaRecordSerializationSchema<T
      * otherwise write records that time-based retention deletes at once.
      */
     @Override
-    public ProducerRecord<byte[], byte[]> serialize(T element, KafkaSinkContext context, Long timestamp) {
+    public ProducerRecord<byte[], byte[]> serialize(
+            T element, KafkaSinkContext context, Long timestamp) {
         return new ProducerRecord<>(topic, key.apply(element), value.apply(element));
     }
 

@@ -22,47 +22,79 @@ public final class KafkaIO {
     /**
      * @param stoppingOffsets where a bounded run (replay) stops, or null to run forever
      */
-    public static KafkaSource<ParsedRecord> eventSource(KafkaSettings kafka, EventParser parser,
-            OffsetsInitializer startingOffsets, OffsetsInitializer stoppingOffsets) {
-        KafkaSourceBuilder<ParsedRecord> builder = KafkaSource.<ParsedRecord>builder()
-                .setProperties(kafka.clientProperties)
-                .setBootstrapServers(kafka.bootstrapServers)
-                .setTopics(kafka.inputTopics)
-                .setGroupId(kafka.groupId)
-                .setStartingOffsets(startingOffsets)
-                .setDeserializer(new EventDeserializer(parser))
-                // progress is committed back to Kafka on checkpoints, for lag monitoring only:
-                // the checkpoint itself holds the offsets the job restarts from
-                .setProperty("commit.offsets.on.checkpoint", "true")
-                .setProperty("isolation.level", "read_committed");
+    public static KafkaSource<ParsedRecord> eventSource(
+            KafkaSettings kafka,
+            EventParser parser,
+            OffsetsInitializer startingOffsets,
+            OffsetsInitializer stoppingOffsets) {
+        KafkaSourceBuilder<ParsedRecord> builder =
+                KafkaSource.<ParsedRecord>builder()
+                        .setProperties(kafka.clientProperties)
+                        .setBootstrapServers(kafka.bootstrapServers)
+                        .setTopics(kafka.inputTopics)
+                        .setGroupId(kafka.groupId)
+                        .setStartingOffsets(startingOffsets)
+                        .setDeserializer(new EventDeserializer(parser))
+                        // progress is committed back to Kafka on checkpoints, for lag monitoring
+                        // only:
+                        // the checkpoint itself holds the offsets the job restarts from
+                        .setProperty("commit.offsets.on.checkpoint", "true")
+                        .setProperty("isolation.level", "read_committed");
         if (stoppingOffsets != null) builder.setBounded(stoppingOffsets);
         return builder.build();
     }
 
-    public static KafkaSink<SessionChange> sessionsSink(KafkaSettings kafka, SessionDefinition definition) {
-        return sink(kafka, "sessions", new JsonSerializer<>(kafka.sessionsTopic,
-                change -> JsonSerializer.utf8(change.key()),
-                change -> change.isRetraction() ? null
-                        : JsonRecords.bytes(JsonRecords.session(change.session, definition))));
+    public static KafkaSink<SessionChange> sessionsSink(
+            KafkaSettings kafka, SessionDefinition definition) {
+        return sink(
+                kafka,
+                "sessions",
+                new JsonSerializer<>(
+                        kafka.sessionsTopic,
+                        change -> JsonSerializer.utf8(change.key()),
+                        change ->
+                                change.isRetraction()
+                                        ? null
+                                        : JsonRecords.bytes(
+                                                JsonRecords.session(change.session, definition))));
     }
 
     public static KafkaSink<DeadLetter> deadLetterSink(KafkaSettings kafka) {
-        return sink(kafka, "dlq", new JsonSerializer<>(kafka.deadLetterTopic,
-                d -> d.originalKey, d -> JsonRecords.bytes(JsonRecords.deadLetter(d))));
+        return sink(
+                kafka,
+                "dlq",
+                new JsonSerializer<>(
+                        kafka.deadLetterTopic,
+                        d -> d.originalKey,
+                        d -> JsonRecords.bytes(JsonRecords.deadLetter(d))));
     }
 
     public static KafkaSink<LateEvent> lateSink(KafkaSettings kafka) {
-        return sink(kafka, "late", new JsonSerializer<>(kafka.lateTopic,
-                late -> JsonSerializer.utf8(late.event.owner), late -> JsonRecords.bytes(JsonRecords.lateEvent(late))));
+        return sink(
+                kafka,
+                "late",
+                new JsonSerializer<>(
+                        kafka.lateTopic,
+                        late -> JsonSerializer.utf8(late.event.owner),
+                        late -> JsonRecords.bytes(JsonRecords.lateEvent(late))));
     }
 
-    /** Metrics records, key {@code <bucket_start>/<platform>}; the topic is compacted (latest record per key). */
+    /**
+     * Metrics records, key {@code <bucket_start>/<platform>}; the topic is compacted (latest record
+     * per key).
+     */
     public static KafkaSink<MetricsRecord> metricsSink(KafkaSettings kafka) {
-        return sink(kafka, "metrics", new JsonSerializer<>(kafka.metricsTopic,
-                r -> JsonSerializer.utf8(r.key()), MetricsRecord::toJsonBytes));
+        return sink(
+                kafka,
+                "metrics",
+                new JsonSerializer<>(
+                        kafka.metricsTopic,
+                        r -> JsonSerializer.utf8(r.key()),
+                        MetricsRecord::toJsonBytes));
     }
 
-    private static <T> KafkaSink<T> sink(KafkaSettings kafka, String name, KafkaRecordSerializationSchema<T> serializer) {
+    private static <T> KafkaSink<T> sink(
+            KafkaSettings kafka, String name, KafkaRecordSerializationSchema<T> serializer) {
         return KafkaSink.<T>builder()
                 .setKafkaProducerConfig(kafka.clientProperties)
                 .setBootstrapServers(kafka.bootstrapServers)
@@ -70,7 +102,8 @@ public final class KafkaIO {
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .setTransactionalIdPrefix(kafka.transactionalIdPrefix + "-" + name)
                 .setProperty("transaction.timeout.ms", KafkaSettings.TRANSACTION_TIMEOUT_MS)
-                // dead letters carry the original record, which may be close to the input's size limit
+                // dead letters carry the original record, which may be close to the input's size
+                // limit
                 .setProperty("max.request.size", String.valueOf(8 * 1024 * 1024))
                 .build();
     }

@@ -13,7 +13,8 @@ import org.apache.kafka.clients.admin.NewTopic;
 
 /**
  * Checks the topics before the job starts: a missing input topic would make the job fail over
- * forever, so it stops start-up instead; missing output topics are created (sessions and metrics compacted).
+ * forever, so it stops start-up instead; missing output topics are created (sessions and metrics
+ * compacted).
  */
 public final class Topics {
 
@@ -27,32 +28,89 @@ public final class Topics {
             List<String> missingInputs = new ArrayList<>(kafka.inputTopics);
             missingInputs.removeAll(existing);
             if (!missingInputs.isEmpty()) {
-                throw new TopicsException("input topic(s) " + missingInputs + " do not exist on "
-                        + kafka.bootstrapServers + " (option --input-topics); create them first", null);
+                throw new TopicsException(
+                        "input topic(s) "
+                                + missingInputs
+                                + " do not exist on "
+                                + kafka.bootstrapServers
+                                + " (option --input-topics); create them first",
+                        null);
             }
-            int partitions = admin.describeTopics(kafka.inputTopics).allTopicNames().get(TIMEOUT_S, TimeUnit.SECONDS)
-                    .values().stream().mapToInt(d -> d.partitions().size()).max().orElse(1);
+            int partitions =
+                    admin
+                            .describeTopics(kafka.inputTopics)
+                            .allTopicNames()
+                            .get(TIMEOUT_S, TimeUnit.SECONDS)
+                            .values()
+                            .stream()
+                            .mapToInt(d -> d.partitions().size())
+                            .max()
+                            .orElse(1);
             List<NewTopic> create = new ArrayList<>();
-            addIfMissing(create, existing, kafka.sessionsTopic, partitions, true, "--sessions-topic", createOutputs);
-            addIfMissing(create, existing, kafka.deadLetterTopic, partitions, false, "--dlq-topic", createOutputs);
-            addIfMissing(create, existing, kafka.lateTopic, partitions, false, "--late-topic", createOutputs);
-            addIfMissing(create, existing, kafka.metricsTopic, partitions, true, "--metrics-topic", createOutputs);
-            if (!create.isEmpty()) admin.createTopics(create).all().get(TIMEOUT_S, TimeUnit.SECONDS);
+            addIfMissing(
+                    create,
+                    existing,
+                    kafka.sessionsTopic,
+                    partitions,
+                    true,
+                    "--sessions-topic",
+                    createOutputs);
+            addIfMissing(
+                    create,
+                    existing,
+                    kafka.deadLetterTopic,
+                    partitions,
+                    false,
+                    "--dlq-topic",
+                    createOutputs);
+            addIfMissing(
+                    create,
+                    existing,
+                    kafka.lateTopic,
+                    partitions,
+                    false,
+                    "--late-topic",
+                    createOutputs);
+            addIfMissing(
+                    create,
+                    existing,
+                    kafka.metricsTopic,
+                    partitions,
+                    true,
+                    "--metrics-topic",
+                    createOutputs);
+            if (!create.isEmpty())
+                admin.createTopics(create).all().get(TIMEOUT_S, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new TopicsException("interrupted while checking topics", e);
         } catch (ExecutionException | TimeoutException e) {
-            throw new TopicsException("cannot reach Kafka at " + kafka.bootstrapServers
-                    + " (option --bootstrap-servers): " + e.getMessage(), e);
+            throw new TopicsException(
+                    "cannot reach Kafka at "
+                            + kafka.bootstrapServers
+                            + " (option --bootstrap-servers): "
+                            + e.getMessage(),
+                    e);
         }
     }
 
-    private static void addIfMissing(List<NewTopic> create, Set<String> existing, String topic, int partitions,
-            boolean compacted, String option, boolean createOutputs) {
+    private static void addIfMissing(
+            List<NewTopic> create,
+            Set<String> existing,
+            String topic,
+            int partitions,
+            boolean compacted,
+            String option,
+            boolean createOutputs) {
         if (existing.contains(topic)) return;
         if (!createOutputs) {
-            throw new TopicsException("output topic " + topic + " does not exist (option " + option
-                    + "); create it or run with --create-topics=true", null);
+            throw new TopicsException(
+                    "output topic "
+                            + topic
+                            + " does not exist (option "
+                            + option
+                            + "); create it or run with --create-topics=true",
+                    null);
         }
         NewTopic t = new NewTopic(topic, Optional.of(partitions), Optional.empty());
         if (compacted) t.configs(Map.of("cleanup.policy", "compact"));

@@ -17,10 +17,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Sums the deltas of one bucket and platform (key {@code <bucket_start>/<platform>}) into exact
- * counters, and emits the bucket's {@link MetricsRecord}: when it changed, at most once per
- * metrics interval (processing time), and once with {@code final: true} when the watermark has
- * passed both the bucket's {@link MetricsSettings#finalBound final bound} and the latest purge
- * time of its sessions. Then its state is cleared.
+ * counters, and emits the bucket's {@link MetricsRecord}: when it changed, at most once per metrics
+ * interval (processing time), and once with {@code final: true} when the watermark has passed both
+ * the bucket's {@link MetricsSettings#finalBound final bound} and the latest purge time of its
+ * sessions. Then its state is cleared.
  *
  * <p>State per key: {@link BucketTotals} (counters and one count per length bin), a map owner ->
  * number of sessions (exact distinct users that can subtract) and a map length index -> number of
@@ -46,23 +46,37 @@ public class BucketMetrics extends KeyedProcessFunction<String, MetricsDelta, Me
 
     @Override
     public void open(OpenContext openContext) {
-        totals = getRuntimeContext().getState(new ValueStateDescriptor<>("bucket-totals", BucketTotals.class));
-        users = getRuntimeContext().getMapState(new MapStateDescriptor<>("bucket-users", Types.STRING, Types.LONG));
-        lengths = getRuntimeContext().getMapState(new MapStateDescriptor<>("bucket-lengths", Types.INT, Types.LONG));
+        totals =
+                getRuntimeContext()
+                        .getState(new ValueStateDescriptor<>("bucket-totals", BucketTotals.class));
+        users =
+                getRuntimeContext()
+                        .getMapState(
+                                new MapStateDescriptor<>("bucket-users", Types.STRING, Types.LONG));
+        lengths =
+                getRuntimeContext()
+                        .getMapState(
+                                new MapStateDescriptor<>("bucket-lengths", Types.INT, Types.LONG));
         recordsEmitted = getRuntimeContext().getMetricGroup().counter("metricsRecordsEmitted");
         finalRecords = getRuntimeContext().getMetricGroup().counter("metricsFinalRecords");
-        changesAfterFinal = getRuntimeContext().getMetricGroup().counter("metricsChangesAfterFinal");
+        changesAfterFinal =
+                getRuntimeContext().getMetricGroup().counter("metricsChangesAfterFinal");
     }
 
     @Override
-    public void processElement(MetricsDelta delta, Context ctx, Collector<MetricsRecord> out) throws Exception {
+    public void processElement(MetricsDelta delta, Context ctx, Collector<MetricsRecord> out)
+            throws Exception {
         BucketTotals t = totals.value();
         long watermark = ctx.timerService().currentWatermark();
         if (t == null) {
             if (watermark >= settings.finalBound(delta.bucketStart)) {
-                // only a session over the length limit, still open when the bucket became final, gets here
+                // only a session over the length limit, still open when the bucket became final,
+                // gets here
                 changesAfterFinal.inc();
-                LOG.warn("Change for metrics bucket {} after its final record, not counted: {}", delta.key(), delta);
+                LOG.warn(
+                        "Change for metrics bucket {} after its final record, not counted: {}",
+                        delta.key(),
+                        delta);
                 return;
             }
             t = new BucketTotals();
@@ -106,7 +120,11 @@ public class BucketMetrics extends KeyedProcessFunction<String, MetricsDelta, Me
         if (sign > 0) t.latestPurge = Math.max(t.latestPurge, s.purgeTime);
     }
 
-    private enum AddResult { ADDED, CHANGED, REMOVED }
+    private enum AddResult {
+        ADDED,
+        CHANGED,
+        REMOVED
+    }
 
     private static <K> AddResult add(MapState<K, Long> map, K key, long delta) throws Exception {
         Long old = map.get(key);
@@ -116,8 +134,12 @@ public class BucketMetrics extends KeyedProcessFunction<String, MetricsDelta, Me
             return AddResult.REMOVED;
         }
         if (now < 0) {
-            // cannot happen (a session's subtraction follows its addition on one channel); never stop the job for it
-            LOG.error("Negative count for {} in metrics state: a subtraction without its addition; treated as 0", key);
+            // cannot happen (a session's subtraction follows its addition on one channel); never
+            // stop the job for it
+            LOG.error(
+                    "Negative count for {} in metrics state: a subtraction without its addition;"
+                            + " treated as 0",
+                    key);
             map.remove(key);
             return old == null ? AddResult.CHANGED : AddResult.REMOVED;
         }
@@ -126,7 +148,8 @@ public class BucketMetrics extends KeyedProcessFunction<String, MetricsDelta, Me
     }
 
     @Override
-    public void onTimer(long timestamp, OnTimerContext ctx, Collector<MetricsRecord> out) throws Exception {
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<MetricsRecord> out)
+            throws Exception {
         BucketTotals t = totals.value();
         if (t == null) return;
         if (ctx.timeDomain() == TimeDomain.EVENT_TIME) {
@@ -171,7 +194,8 @@ public class BucketMetrics extends KeyedProcessFunction<String, MetricsDelta, Me
         r.binEdges = settings.binEdges();
         r.binCounts = t.bins.clone();
         TreeMap<Integer, Long> histogram = new TreeMap<>();
-        for (Map.Entry<Integer, Long> e : lengths.entries()) histogram.put(e.getKey(), e.getValue());
+        for (Map.Entry<Integer, Long> e : lengths.entries())
+            histogram.put(e.getKey(), e.getValue());
         r.p50LengthMs = LengthHistogram.quantile(histogram, 0.50);
         r.p90LengthMs = LengthHistogram.quantile(histogram, 0.90);
         r.p99LengthMs = LengthHistogram.quantile(histogram, 0.99);

@@ -9,26 +9,35 @@ public class BucketTotals {
     public long bucketStart;
     public String platform;
     public long sessions;
+
     /** Sessions in the length measures: neither empty nor over the limit. */
     public long lengthSessions;
+
     public long timeSpentMs;
     public long events;
     public long zeroLengthSessions;
     public long emptySessions;
     public long overLimitSessions;
     public long outOfSessionEvents;
+
     /** Owners with at least one session here (number of entries of the users map state). */
     public long distinctUsers;
+
     /** Sessions per length bin. */
     public long[] bins;
+
     /** The latest purge time of any session version added here. */
     public long latestPurge = Long.MIN_VALUE;
+
     /** The event-time timer registered for finality (0 = none yet). */
     public long finalTimer;
+
     /** The processing-time timer registered for the next emission (0 = none). */
     public long emitTimer;
+
     /** Changed since the last emitted record. */
     public boolean changed;
+
     /** A record of this bucket has been emitted. */
     public boolean emitted;
 

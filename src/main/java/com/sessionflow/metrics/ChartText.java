@@ -11,11 +11,11 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Amplitude's User Sessions chart as text, from the latest metrics record of each key
- * ({@code <bucket_start>/<platform>}) of the metrics topic. Per platform ({@code all} first):
- * the length distribution as bars (bins summed over the buckets: exact), average length over all
- * buckets (time spent / sessions with a length), sessions per user (sessions / users, users counted
- * per bucket as the chart does per interval), then one line per bucket.
+ * Amplitude's User Sessions chart as text, from the latest metrics record of each key ({@code
+ * <bucket_start>/<platform>}) of the metrics topic. Per platform ({@code all} first): the length
+ * distribution as bars (bins summed over the buckets: exact), average length over all buckets (time
+ * spent / sessions with a length), sessions per user (sessions / users, users counted per bucket as
+ * the chart does per interval), then one line per bucket.
  *
  * <pre>{@code String chart = ChartText.render(latestRecordPerKey.values());}</pre>
  */
@@ -27,12 +27,14 @@ public final class ChartText {
     private ChartText() {}
 
     public static String render(Collection<? extends JsonNode> latestRecords) {
-        Map<String, List<JsonNode>> byPlatform = new TreeMap<>((a, b) -> {
-            if (a.equals(b)) return 0;
-            if (a.equals(MetricsDelta.ALL)) return -1;
-            if (b.equals(MetricsDelta.ALL)) return 1;
-            return a.compareTo(b);
-        });
+        Map<String, List<JsonNode>> byPlatform =
+                new TreeMap<>(
+                        (a, b) -> {
+                            if (a.equals(b)) return 0;
+                            if (a.equals(MetricsDelta.ALL)) return -1;
+                            if (b.equals(MetricsDelta.ALL)) return 1;
+                            return a.compareTo(b);
+                        });
         for (JsonNode r : latestRecords) {
             if (r == null || r.isNull() || !r.has("platform")) continue;
             byPlatform.computeIfAbsent(r.get("platform").asText(), k -> new ArrayList<>()).add(r);
@@ -46,8 +48,16 @@ public final class ChartText {
     }
 
     private static void renderPlatform(StringBuilder out, String platform, List<JsonNode> records) {
-        records.sort((a, b) -> Long.compare(a.path("bucket_start").asLong(), b.path("bucket_start").asLong()));
-        long sessions = 0, lengthSessions = 0, timeSpent = 0, userBuckets = 0, events = 0, finals = 0;
+        records.sort(
+                (a, b) ->
+                        Long.compare(
+                                a.path("bucket_start").asLong(), b.path("bucket_start").asLong()));
+        long sessions = 0,
+                lengthSessions = 0,
+                timeSpent = 0,
+                userBuckets = 0,
+                events = 0,
+                finals = 0;
         Map<String, Long> bins = new LinkedHashMap<>();
         for (JsonNode r : records) {
             sessions += r.path("sessions").asLong();
@@ -57,41 +67,85 @@ public final class ChartText {
             events += r.path("events").asLong();
             if (r.path("final").asBoolean()) finals++;
             for (JsonNode b : r.path("length_distribution")) {
-                String label = "[" + duration(b.path("from_ms").asLong()) + ", " + duration(b.path("to_ms").asLong()) + ")";
+                String label =
+                        "["
+                                + duration(b.path("from_ms").asLong())
+                                + ", "
+                                + duration(b.path("to_ms").asLong())
+                                + ")";
                 bins.merge(label, b.path("sessions").asLong(), Long::sum);
             }
         }
-        out.append(String.format(Locale.ROOT, "User Sessions: %s (%d bucket%s, %d final)%n", platform, records.size(),
-                records.size() == 1 ? "" : "s", finals));
-        out.append(String.format(Locale.ROOT, "  sessions %d, average length %s, sessions per user %s, events per session %s%n",
-                sessions, lengthSessions == 0 ? "-" : duration(timeSpent / (double) lengthSessions),
-                userBuckets == 0 ? "-" : String.format(Locale.ROOT, "%.2f", sessions / (double) userBuckets),
-                sessions == 0 ? "-" : String.format(Locale.ROOT, "%.2f", events / (double) sessions)));
+        out.append(
+                String.format(
+                        Locale.ROOT,
+                        "User Sessions: %s (%d bucket%s, %d final)%n",
+                        platform,
+                        records.size(),
+                        records.size() == 1 ? "" : "s",
+                        finals));
+        out.append(
+                String.format(
+                        Locale.ROOT,
+                        "  sessions %d, average length %s, sessions per user %s, events per session"
+                                + " %s%n",
+                        sessions,
+                        lengthSessions == 0 ? "-" : duration(timeSpent / (double) lengthSessions),
+                        userBuckets == 0
+                                ? "-"
+                                : String.format(
+                                        Locale.ROOT, "%.2f", sessions / (double) userBuckets),
+                        sessions == 0
+                                ? "-"
+                                : String.format(Locale.ROOT, "%.2f", events / (double) sessions)));
         long most = bins.values().stream().mapToLong(Long::longValue).max().orElse(0);
         int labelWidth = bins.keySet().stream().mapToInt(String::length).max().orElse(0);
         for (Map.Entry<String, Long> b : bins.entrySet()) {
             int width = most == 0 ? 0 : (int) Math.round(BAR_WIDTH * b.getValue() / (double) most);
             if (width == 0 && b.getValue() > 0) width = 1;
-            out.append(String.format(Locale.ROOT, "  %-" + labelWidth + "s %s %d%n", b.getKey(), "#".repeat(width), b.getValue()));
+            out.append(
+                    String.format(
+                            Locale.ROOT,
+                            "  %-" + labelWidth + "s %s %d%n",
+                            b.getKey(),
+                            "#".repeat(width),
+                            b.getValue()));
         }
         int from = Math.max(0, records.size() - MAX_BUCKET_LINES);
         if (from > 0) out.append("  ... ").append(from).append(" earlier buckets\n");
         for (JsonNode r : records.subList(from, records.size())) {
-            out.append(String.format(Locale.ROOT, "  %s  sessions %d  avg %s  p50 %s  p90 %s  per user %s%s%n",
-                    Instant.ofEpochMilli(r.path("bucket_start").asLong()),
-                    r.path("sessions").asLong(),
-                    r.path("average_length_ms").isNumber() ? duration(r.path("average_length_ms").asDouble()) : "-",
-                    r.path("p50_length_ms").isNumber() ? duration(r.path("p50_length_ms").asDouble()) : "-",
-                    r.path("p90_length_ms").isNumber() ? duration(r.path("p90_length_ms").asDouble()) : "-",
-                    r.path("sessions_per_user").isNumber() ? String.format(Locale.ROOT, "%.2f", r.path("sessions_per_user").asDouble()) : "-",
-                    r.path("final").asBoolean() ? "  final" : ""));
+            out.append(
+                    String.format(
+                            Locale.ROOT,
+                            "  %s  sessions %d  avg %s  p50 %s  p90 %s  per user %s%s%n",
+                            Instant.ofEpochMilli(r.path("bucket_start").asLong()),
+                            r.path("sessions").asLong(),
+                            r.path("average_length_ms").isNumber()
+                                    ? duration(r.path("average_length_ms").asDouble())
+                                    : "-",
+                            r.path("p50_length_ms").isNumber()
+                                    ? duration(r.path("p50_length_ms").asDouble())
+                                    : "-",
+                            r.path("p90_length_ms").isNumber()
+                                    ? duration(r.path("p90_length_ms").asDouble())
+                                    : "-",
+                            r.path("sessions_per_user").isNumber()
+                                    ? String.format(
+                                            Locale.ROOT,
+                                            "%.2f",
+                                            r.path("sessions_per_user").asDouble())
+                                    : "-",
+                            r.path("final").asBoolean() ? "  final" : ""));
         }
         out.append('\n');
     }
 
     /** 0s, 3s, 1m, 1h, 1d; with fractions: 2m05s, 1.5s. */
     static String duration(double ms) {
-        if (ms < 1_000) return ms == Math.rint(ms) ? (long) ms + "ms" : String.format(Locale.ROOT, "%.1fms", ms);
+        if (ms < 1_000)
+            return ms == Math.rint(ms)
+                    ? (long) ms + "ms"
+                    : String.format(Locale.ROOT, "%.1fms", ms);
         if (ms < 60_000) return trim(String.format(Locale.ROOT, "%.1f", ms / 1_000)) + "s";
         long s = Math.round(ms / 1_000);
         if (s % 86_400 == 0) return s / 86_400 + "d";

@@ -12,16 +12,17 @@ import java.util.SortedMap;
  * cannot do.
  *
  * <p>Error bound: every length in index i lies in [lowerBound(i), upperBound(i)), and the index's
- * representative value is within {@link MetricsSettings#RELATIVE_ACCURACY} (1%) of each of them,
- * so a quantile is within 1% of the exact quantile of the same rank. Length 0 has its own index
- * and is exact. With lengths up to 1 day there are at most ~920 indices.
+ * representative value is within {@link MetricsSettings#RELATIVE_ACCURACY} (1%) of each of them, so
+ * a quantile is within 1% of the exact quantile of the same rank. Length 0 has its own index and is
+ * exact. With lengths up to 1 day there are at most ~920 indices.
  */
 public final class LengthHistogram {
 
     /** The index of length 0 (a logarithm has no index for 0). */
     public static final int ZERO_INDEX = Integer.MIN_VALUE;
 
-    private static final IndexMapping MAPPING = new LogarithmicMapping(MetricsSettings.RELATIVE_ACCURACY);
+    private static final IndexMapping MAPPING =
+            new LogarithmicMapping(MetricsSettings.RELATIVE_ACCURACY);
 
     private LengthHistogram() {}
 

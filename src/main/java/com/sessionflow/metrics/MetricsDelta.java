@@ -1,8 +1,8 @@
 package com.sessionflow.metrics;
 
 /**
- * One change to a bucket's measures, routed by {@link #key()}: a session version added
- * ({@code sign} +1) or subtracted (-1), or out-of-session events (never subtracted).
+ * One change to a bucket's measures, routed by {@link #key()}: a session version added ({@code
+ * sign} +1) or subtracted (-1), or out-of-session events (never subtracted).
  */
 public class MetricsDelta {
 
@@ -10,11 +10,15 @@ public class MetricsDelta {
     public static final String ALL = "all";
 
     public long bucketStart;
+
     /** The record this delta goes to: a platform or {@link #ALL}. */
     public String platform;
+
     public int sign;
+
     /** The session version, or null for out-of-session events. */
     public SessionFacts session;
+
     public long outOfSessionEvents;
 
     public MetricsDelta() {}
@@ -48,6 +52,12 @@ public class MetricsDelta {
 
     @Override
     public String toString() {
-        return "Delta{" + key() + " " + (session == null ? "out_of_session=" + outOfSessionEvents : (sign > 0 ? "+" : "-") + session) + "}";
+        return "Delta{"
+                + key()
+                + " "
+                + (session == null
+                        ? "out_of_session=" + outOfSessionEvents
+                        : (sign > 0 ? "+" : "-") + session)
+                + "}";
     }
 }

@@ -5,8 +5,8 @@ import com.sessionflow.session.SessionChange;
 import org.apache.flink.streaming.api.datastream.DataStream;
 
 /**
- * The metrics branch: sessions changelog (and out-of-session events) -> per-session deltas ->
- * per bucket and platform records. Operator uids are part of the savepoint format: never change them.
+ * The metrics branch: sessions changelog (and out-of-session events) -> per-session deltas -> per
+ * bucket and platform records. Operator uids are part of the savepoint format: never change them.
  */
 public final class MetricsPipeline {
 
@@ -17,15 +17,25 @@ public final class MetricsPipeline {
 
     private MetricsPipeline() {}
 
-    public static DataStream<MetricsRecord> build(DataStream<SessionChange> sessions, DataStream<Event> outOfSessionEvents,
+    public static DataStream<MetricsRecord> build(
+            DataStream<SessionChange> sessions,
+            DataStream<Event> outOfSessionEvents,
             MetricsSettings settings) {
-        DataStream<MetricsDelta> contributions = sessions
-                .keyBy(SessionChange::key)
-                .process(new SessionContributions(settings)).uid(UID_CONTRIBUTIONS).name("metrics: session contributions");
-        DataStream<MetricsDelta> outOfSession = outOfSessionEvents
-                .flatMap(new OutOfSessionDeltas(settings)).uid(UID_OUT_OF_SESSION).name("metrics: out-of-session events");
-        return contributions.union(outOfSession)
+        DataStream<MetricsDelta> contributions =
+                sessions.keyBy(SessionChange::key)
+                        .process(new SessionContributions(settings))
+                        .uid(UID_CONTRIBUTIONS)
+                        .name("metrics: session contributions");
+        DataStream<MetricsDelta> outOfSession =
+                outOfSessionEvents
+                        .flatMap(new OutOfSessionDeltas(settings))
+                        .uid(UID_OUT_OF_SESSION)
+                        .name("metrics: out-of-session events");
+        return contributions
+                .union(outOfSession)
                 .keyBy(MetricsDelta::key)
-                .process(new BucketMetrics(settings)).uid(UID_BUCKETS).name("metrics: buckets");
+                .process(new BucketMetrics(settings))
+                .uid(UID_BUCKETS)
+                .name("metrics: buckets");
     }
 }

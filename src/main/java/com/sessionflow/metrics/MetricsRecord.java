@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
- * One record of the metrics topic: the User Sessions measures of one bucket and platform
- * (a POJO on the wire; {@link #toJson()} gives the topic's JSON, fields in the README).
+ * One record of the metrics topic: the User Sessions measures of one bucket and platform (a POJO on
+ * the wire; {@link #toJson()} gives the topic's JSON, fields in the README).
  */
 public class MetricsRecord {
 

@@ -24,6 +24,7 @@ public final class MetricsSettings implements Serializable {
     public static final long MIN_BUCKET_MS = 60_000;
     public static final long DAY_MS = 86_400_000;
     public static final String DEFAULT_BINS = "0,3s,10s,30s,1m,3m,10m,30m,1h,1d";
+
     /** Relative accuracy of the percentiles (DDSketch's logarithmic mapping). */
     public static final double RELATIVE_ACCURACY = 0.01;
 
@@ -33,10 +34,15 @@ public final class MetricsSettings implements Serializable {
     private final long intervalMs;
     private final long[] binEdges;
 
-    public MetricsSettings(SessionDefinition definition, long allowedLatenessMs, long bucketSizeMs, long intervalMs,
+    public MetricsSettings(
+            SessionDefinition definition,
+            long allowedLatenessMs,
+            long bucketSizeMs,
+            long intervalMs,
             long[] binEdges) {
         checkBucketSize(bucketSizeMs);
-        if (intervalMs < 1) throw new IllegalArgumentException("the metrics interval must be at least 1 ms");
+        if (intervalMs < 1)
+            throw new IllegalArgumentException("the metrics interval must be at least 1 ms");
         checkBins(binEdges);
         this.definition = definition;
         this.allowedLatenessMs = allowedLatenessMs;
@@ -51,7 +57,8 @@ public final class MetricsSettings implements Serializable {
             throw new IllegalArgumentException(sizeMs + " ms is not between 1 minute and 1 day");
         }
         if (DAY_MS % sizeMs != 0) {
-            throw new IllegalArgumentException(sizeMs + " ms does not divide a day evenly (buckets must line up with days)");
+            throw new IllegalArgumentException(
+                    sizeMs + " ms does not divide a day evenly (buckets must line up with days)");
         }
     }
 
@@ -71,7 +78,11 @@ public final class MetricsSettings implements Serializable {
                 try {
                     ms = new DurationConverter().convert(t).toMillis();
                 } catch (RuntimeException e) {
-                    throw new IllegalArgumentException("'" + t + "' is neither milliseconds nor a duration such as 3s, 1m, 1h");
+                    throw new IllegalArgumentException(
+                            "'"
+                                    + t
+                                    + "' is neither milliseconds nor a duration such as 3s, 1m,"
+                                    + " 1h");
                 }
             }
             edges.add(ms);
@@ -82,27 +93,53 @@ public final class MetricsSettings implements Serializable {
     }
 
     private static void checkBins(long[] edges) {
-        if (edges.length < 2) throw new IllegalArgumentException("give at least two bin edges, e.g. 0,3s,10s");
+        if (edges.length < 2)
+            throw new IllegalArgumentException("give at least two bin edges, e.g. 0,3s,10s");
         if (edges[0] < 0) throw new IllegalArgumentException("bin edges cannot be negative");
         for (int i = 1; i < edges.length; i++) {
             if (edges[i] <= edges[i - 1]) {
-                throw new IllegalArgumentException("bin edges must increase: " + Arrays.toString(edges));
+                throw new IllegalArgumentException(
+                        "bin edges must increase: " + Arrays.toString(edges));
             }
         }
     }
 
     public static MetricsSettings defaults(SessionDefinition definition, long allowedLatenessMs) {
-        return new MetricsSettings(definition, allowedLatenessMs, Duration.ofHours(1).toMillis(), 10_000,
+        return new MetricsSettings(
+                definition,
+                allowedLatenessMs,
+                Duration.ofHours(1).toMillis(),
+                10_000,
                 parseBins(DEFAULT_BINS));
     }
 
-    public SessionDefinition definition() { return definition; }
-    public long allowedLatenessMs() { return allowedLatenessMs; }
-    public long bucketSizeMs() { return bucketSizeMs; }
-    public long intervalMs() { return intervalMs; }
-    public long[] binEdges() { return binEdges.clone(); }
-    int binCount() { return binEdges.length - 1; }
-    long binEdge(int i) { return binEdges[i]; }
+    public SessionDefinition definition() {
+        return definition;
+    }
+
+    public long allowedLatenessMs() {
+        return allowedLatenessMs;
+    }
+
+    public long bucketSizeMs() {
+        return bucketSizeMs;
+    }
+
+    public long intervalMs() {
+        return intervalMs;
+    }
+
+    public long[] binEdges() {
+        return binEdges.clone();
+    }
+
+    int binCount() {
+        return binEdges.length - 1;
+    }
+
+    long binEdge(int i) {
+        return binEdges[i];
+    }
 
     public long bucketStart(long time) {
         return Math.floorDiv(time, bucketSizeMs) * bucketSizeMs;
@@ -123,18 +160,21 @@ public final class MetricsSettings implements Serializable {
         return new OwnerTimeline(definition, allowedLatenessMs);
     }
 
-    /** When the sessionizer forgets this version of the session: it cannot change after that (see OwnerTimeline). */
+    /**
+     * When the sessionizer forgets this version of the session: it cannot change after that (see
+     * OwnerTimeline).
+     */
     public long purgeTime(Session s) {
         return timeline().purgeTime(s);
     }
 
     /**
      * The watermark from which no session within the length limit that starts in the bucket can
-     * still appear or change: the purge time of a session starting at the bucket's last
-     * millisecond with the maximum length. This also covers new sessions (an event in the bucket
-     * is too late from {@code bucket_end - 1 + gap - 1 + allowed_lateness}). Waiting for the
-     * maximum length matters: the sessionizer emits a session only at its close, so a session
-     * that started in the bucket may still be open long after the bucket ended.
+     * still appear or change: the purge time of a session starting at the bucket's last millisecond
+     * with the maximum length. This also covers new sessions (an event in the bucket is too late
+     * from {@code bucket_end - 1 + gap - 1 + allowed_lateness}). Waiting for the maximum length
+     * matters: the sessionizer emits a session only at its close, so a session that started in the
+     * bucket may still be open long after the bucket ended.
      */
     public long finalBound(long bucketStart) {
         Session longest = new Session();
@@ -173,6 +213,12 @@ public final class MetricsSettings implements Serializable {
 
     @Override
     public String toString() {
-        return "metrics(bucket=" + bucketSizeMs + "ms, interval=" + intervalMs + "ms, bins=" + Arrays.toString(binEdges) + ")";
+        return "metrics(bucket="
+                + bucketSizeMs
+                + "ms, interval="
+                + intervalMs
+                + "ms, bins="
+                + Arrays.toString(binEdges)
+                + ")";
     }
 }

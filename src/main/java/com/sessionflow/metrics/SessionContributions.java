@@ -10,15 +10,16 @@ import org.apache.flink.util.Collector;
 /**
  * Turns the sessions changelog into metric deltas, keyed by session key ({@code owner/session_id}).
  * It keeps the last version of each session it passed on, so an update becomes "subtract the old
- * version, add the new one" and a retraction "subtract the old version": no session is ever
- * counted twice. Each delta goes to the session's platform and to {@value MetricsDelta#ALL}.
+ * version, add the new one" and a retraction "subtract the old version": no session is ever counted
+ * twice. Each delta goes to the session's platform and to {@value MetricsDelta#ALL}.
  *
- * <p>State per key: one {@link SessionFacts}, kept until the key can no longer change anything:
- * the later of the version's purge time and its bucket's final bound (a session can be revised
- * after its own purge time when a late event merges it into a longer, still open session, whose
- * update or retraction of this key comes when that session closes).
+ * <p>State per key: one {@link SessionFacts}, kept until the key can no longer change anything: the
+ * later of the version's purge time and its bucket's final bound (a session can be revised after
+ * its own purge time when a late event merges it into a longer, still open session, whose update or
+ * retraction of this key comes when that session closes).
  */
-public class SessionContributions extends KeyedProcessFunction<String, SessionChange, MetricsDelta> {
+public class SessionContributions
+        extends KeyedProcessFunction<String, SessionChange, MetricsDelta> {
 
     private static final long serialVersionUID = 1L;
 
@@ -31,11 +32,14 @@ public class SessionContributions extends KeyedProcessFunction<String, SessionCh
 
     @Override
     public void open(OpenContext openContext) {
-        last = getRuntimeContext().getState(new ValueStateDescriptor<>("last-version", SessionFacts.class));
+        last =
+                getRuntimeContext()
+                        .getState(new ValueStateDescriptor<>("last-version", SessionFacts.class));
     }
 
     @Override
-    public void processElement(SessionChange change, Context ctx, Collector<MetricsDelta> out) throws Exception {
+    public void processElement(SessionChange change, Context ctx, Collector<MetricsDelta> out)
+            throws Exception {
         SessionFacts old = last.value();
         if (old != null) emit(-1, old, out);
         if (change.isRetraction()) {
@@ -49,7 +53,8 @@ public class SessionContributions extends KeyedProcessFunction<String, SessionCh
     }
 
     @Override
-    public void onTimer(long timestamp, OnTimerContext ctx, Collector<MetricsDelta> out) throws Exception {
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<MetricsDelta> out)
+            throws Exception {
         SessionFacts facts = last.value();
         // timers of earlier versions are ignored: only the current version's expiry clears
         if (facts != null && timestamp >= expiry(facts)) last.clear();

@@ -6,15 +6,19 @@ import java.util.Objects;
 public class SessionFacts {
 
     public String owner;
+
     /** Never null: a missing platform is "unknown". */
     public String platform;
+
     /** Start of the bucket of the session's start (session_id). */
     public long bucketStart;
+
     public long lengthMs;
     public long eventCount;
     public boolean empty;
     public boolean zeroLength;
     public boolean overLimit;
+
     /** When the sessionizer forgets this version. */
     public long purgeTime;
 
@@ -29,9 +33,15 @@ public class SessionFacts {
     public boolean equals(Object o) {
         if (!(o instanceof SessionFacts)) return false;
         SessionFacts f = (SessionFacts) o;
-        return bucketStart == f.bucketStart && lengthMs == f.lengthMs && eventCount == f.eventCount
-                && empty == f.empty && zeroLength == f.zeroLength && overLimit == f.overLimit
-                && purgeTime == f.purgeTime && Objects.equals(owner, f.owner) && Objects.equals(platform, f.platform);
+        return bucketStart == f.bucketStart
+                && lengthMs == f.lengthMs
+                && eventCount == f.eventCount
+                && empty == f.empty
+                && zeroLength == f.zeroLength
+                && overLimit == f.overLimit
+                && purgeTime == f.purgeTime
+                && Objects.equals(owner, f.owner)
+                && Objects.equals(platform, f.platform);
     }
 
     @Override
@@ -41,7 +51,18 @@ public class SessionFacts {
 
     @Override
     public String toString() {
-        return "Facts{" + owner + " " + platform + " bucket=" + bucketStart + " len=" + lengthMs + " events=" + eventCount
-                + (empty ? " empty" : "") + (overLimit ? " over" : "") + "}";
+        return "Facts{"
+                + owner
+                + " "
+                + platform
+                + " bucket="
+                + bucketStart
+                + " len="
+                + lengthMs
+                + " events="
+                + eventCount
+                + (empty ? " empty" : "")
+                + (overLimit ? " over" : "")
+                + "}";
     }
 }

@@ -19,15 +19,18 @@ import org.apache.flink.core.fs.Path;
 
 /**
  * Finds the export files to replay, in the client, before the job is built: directories are
- * searched recursively for {@code .json.gz} / {@code .json} files (names starting with {@code .}
- * or {@code _} are skipped); an Export API {@code .zip} (a zip of folders of {@code .json.gz}
- * files) is extracted into a work folder first. Any Flink file system works for files and
- * folders (e.g. {@code s3://} with its plugin); a zip must be on the client's local disk.
+ * searched recursively for {@code .json.gz} / {@code .json} files (names starting with {@code .} or
+ * {@code _} are skipped); an Export API {@code .zip} (a zip of folders of {@code .json.gz} files)
+ * is extracted into a work folder first. Any Flink file system works for files and folders (e.g.
+ * {@code s3://} with its plugin); a zip must be on the client's local disk.
  */
 public final class ExportInputs implements AutoCloseable {
 
     private final List<Path> files;
-    /** The folder zips were extracted into when this class created it (deleted on close), or null. */
+
+    /**
+     * The folder zips were extracted into when this class created it (deleted on close), or null.
+     */
     private final java.nio.file.Path createdWorkDir;
 
     private ExportInputs(List<Path> files, java.nio.file.Path createdWorkDir) {
@@ -37,10 +40,12 @@ public final class ExportInputs implements AutoCloseable {
 
     /**
      * @param inputs folders, files or zips
-     * @param workDir where zips are extracted; null for a new temporary folder, deleted on {@link #close}
+     * @param workDir where zips are extracted; null for a new temporary folder, deleted on {@link
+     *     #close}
      * @throws IllegalArgumentException when an input is missing or no export file is found
      */
-    public static ExportInputs resolve(List<String> inputs, java.nio.file.Path workDir) throws IOException {
+    public static ExportInputs resolve(List<String> inputs, java.nio.file.Path workDir)
+            throws IOException {
         List<Path> files = new ArrayList<>();
         java.nio.file.Path[] created = {null};
         java.nio.file.Path[] work = {workDir};
@@ -52,13 +57,17 @@ public final class ExportInputs implements AutoCloseable {
                 try {
                     status = fs.getFileStatus(path);
                 } catch (FileNotFoundException e) {
-                    throw new IllegalArgumentException("Invalid value for option '--input': " + input + " does not exist");
+                    throw new IllegalArgumentException(
+                            "Invalid value for option '--input': " + input + " does not exist");
                 }
                 int before = files.size();
                 collect(fs, status, true, files, created, work);
                 if (files.size() == before) {
-                    throw new IllegalArgumentException("Invalid value for option '--input': " + input
-                            + " holds no export file (.json.gz, .json, .jsonl, .jsonl.gz or an Export API .zip of them)");
+                    throw new IllegalArgumentException(
+                            "Invalid value for option '--input': "
+                                    + input
+                                    + " holds no export file (.json.gz, .json, .jsonl, .jsonl.gz or"
+                                    + " an Export API .zip of them)");
                 }
             }
         } catch (IOException | RuntimeException e) {
@@ -73,8 +82,14 @@ public final class ExportInputs implements AutoCloseable {
         return files;
     }
 
-    private static void collect(FileSystem fs, FileStatus status, boolean explicit, List<Path> out,
-            java.nio.file.Path[] created, java.nio.file.Path[] work) throws IOException {
+    private static void collect(
+            FileSystem fs,
+            FileStatus status,
+            boolean explicit,
+            List<Path> out,
+            java.nio.file.Path[] created,
+            java.nio.file.Path[] work)
+            throws IOException {
         Path path = status.getPath();
         String name = path.getName();
         if (!explicit && (name.startsWith(".") || name.startsWith("_"))) return;
@@ -84,18 +99,25 @@ public final class ExportInputs implements AutoCloseable {
             for (FileStatus child : children) collect(fs, child, false, out, created, work);
         } else if (name.toLowerCase(Locale.ROOT).endsWith(".zip")) {
             if (fs.isDistributedFS()) {
-                throw new IllegalArgumentException("Invalid value for option '--input': " + path
-                        + " is a zip on a remote file system; copy it to the local disk (it is extracted before the job starts)");
+                throw new IllegalArgumentException(
+                        "Invalid value for option '--input': "
+                                + path
+                                + " is a zip on a remote file system; copy it to the local disk (it"
+                                + " is extracted before the job starts)");
             }
             if (work[0] == null) {
                 work[0] = Files.createTempDirectory("sessionflow-export-");
                 created[0] = work[0];
             }
-            java.nio.file.Path target = Files.createDirectories(work[0].resolve(stripZip(name) + "-" + out.size()));
+            java.nio.file.Path target =
+                    Files.createDirectories(work[0].resolve(stripZip(name) + "-" + out.size()));
             unzip(new java.io.File(path.toUri().getPath()).toPath(), target);
             try (Stream<java.nio.file.Path> walk = Files.walk(target)) {
                 walk.filter(Files::isRegularFile)
-                        .filter(f -> !f.getFileName().toString().startsWith(".") && !f.getFileName().toString().startsWith("_"))
+                        .filter(
+                                f ->
+                                        !f.getFileName().toString().startsWith(".")
+                                                && !f.getFileName().toString().startsWith("_"))
                         .filter(f -> ExportLineFormat.isExportFile(f.getFileName().toString()))
                         .forEach(f -> out.add(new Path(f.toUri())));
             }
@@ -108,15 +130,20 @@ public final class ExportInputs implements AutoCloseable {
         return name.substring(0, name.length() - ".zip".length());
     }
 
-    /** Extracts every file of the zip below {@code target}; an entry that would land outside it is an error. */
+    /**
+     * Extracts every file of the zip below {@code target}; an entry that would land outside it is
+     * an error.
+     */
     static void unzip(java.nio.file.Path zip, java.nio.file.Path target) throws IOException {
         java.nio.file.Path root = target.toAbsolutePath().normalize();
-        try (InputStream in = Files.newInputStream(zip); ZipInputStream entries = new ZipInputStream(in)) {
+        try (InputStream in = Files.newInputStream(zip);
+                ZipInputStream entries = new ZipInputStream(in)) {
             ZipEntry entry;
             while ((entry = entries.getNextEntry()) != null) {
                 java.nio.file.Path dest = root.resolve(entry.getName()).normalize();
                 if (!dest.startsWith(root)) {
-                    throw new IOException("zip " + zip + " has an entry outside its folder: " + entry.getName());
+                    throw new IOException(
+                            "zip " + zip + " has an entry outside its folder: " + entry.getName());
                 }
                 if (entry.isDirectory()) {
                     Files.createDirectories(dest);
@@ -137,13 +164,15 @@ public final class ExportInputs implements AutoCloseable {
     private static void delete(java.nio.file.Path dir) {
         if (dir == null) return;
         try (Stream<java.nio.file.Path> walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
+            walk.sorted(Comparator.reverseOrder())
+                    .forEach(
+                            p -> {
+                                try {
+                                    Files.deleteIfExists(p);
+                                } catch (IOException e) {
+                                    throw new UncheckedIOException(e);
+                                }
+                            });
         } catch (IOException | UncheckedIOException e) {
             // a temp folder left behind is harmless
         }

@@ -21,18 +21,20 @@ import org.apache.flink.core.fs.FSDataInputStream;
 import org.apache.flink.core.fs.Path;
 
 /**
- * Reads Amplitude export files ({@code .json.gz}, or plain {@code .json}: one export line per
- * line) and parses each line with the job's {@link EventParser}, as the Kafka source parses each
- * record. A line's position goes into its {@link RecordOrigin}, so a bad line's dead letter says
- * where it is: {@code topic} = the file's name, {@code partition} = -1, {@code offset} = the line
- * number (1-based), {@code timestamp} = -1 (a file line has no Kafka timestamp, so the clock-ahead
- * check does not apply). Blank lines are skipped. Files are read whole (gzip cannot be split).
+ * Reads Amplitude export files ({@code .json.gz}, or plain {@code .json}: one export line per line)
+ * and parses each line with the job's {@link EventParser}, as the Kafka source parses each record.
+ * A line's position goes into its {@link RecordOrigin}, so a bad line's dead letter says where it
+ * is: {@code topic} = the file's name, {@code partition} = -1, {@code offset} = the line number
+ * (1-based), {@code timestamp} = -1 (a file line has no Kafka timestamp, so the clock-ahead check
+ * does not apply). Blank lines are skipped. Files are read whole (gzip cannot be split).
  */
 public final class ExportLineFormat implements BulkFormat<ParsedRecord, FileSourceSplit> {
 
     private static final long serialVersionUID = 1L;
+
     /** A file line is not a Kafka partition. */
     public static final int NO_PARTITION = -1;
+
     private static final int LINES_PER_BATCH = 500;
 
     private final EventParser parser;
@@ -42,13 +44,18 @@ public final class ExportLineFormat implements BulkFormat<ParsedRecord, FileSour
     }
 
     @Override
-    public Reader<ParsedRecord> createReader(Configuration config, FileSourceSplit split) throws IOException {
+    public Reader<ParsedRecord> createReader(Configuration config, FileSourceSplit split)
+            throws IOException {
         return new LineReader(parser, split.path(), 0);
     }
 
     @Override
-    public Reader<ParsedRecord> restoreReader(Configuration config, FileSourceSplit split) throws IOException {
-        long skip = split.getReaderPosition().map(CheckpointedPosition::getRecordsAfterOffset).orElse(0L);
+    public Reader<ParsedRecord> restoreReader(Configuration config, FileSourceSplit split)
+            throws IOException {
+        long skip =
+                split.getReaderPosition()
+                        .map(CheckpointedPosition::getRecordsAfterOffset)
+                        .orElse(0L);
         return new LineReader(parser, split.path(), skip);
     }
 
@@ -62,16 +69,23 @@ public final class ExportLineFormat implements BulkFormat<ParsedRecord, FileSour
         return TypeInformation.of(ParsedRecord.class);
     }
 
-    /** True for the names of files this format reads: {@code .json}, {@code .json.gz}, {@code .jsonl}, {@code .jsonl.gz}. */
+    /**
+     * True for the names of files this format reads: {@code .json}, {@code .json.gz}, {@code
+     * .jsonl}, {@code .jsonl.gz}.
+     */
     public static boolean isExportFile(String name) {
         String n = name.toLowerCase(java.util.Locale.ROOT);
-        return n.endsWith(".json.gz") || n.endsWith(".json") || n.endsWith(".jsonl") || n.endsWith(".jsonl.gz");
+        return n.endsWith(".json.gz")
+                || n.endsWith(".json")
+                || n.endsWith(".jsonl")
+                || n.endsWith(".jsonl.gz");
     }
 
     private static final class LineReader implements Reader<ParsedRecord> {
         private final EventParser parser;
         private final String fileName;
         private final BufferedReader lines;
+
         /** Lines read so far: the number of the last line read. */
         private long lineNumber;
 
@@ -79,8 +93,13 @@ public final class ExportLineFormat implements BulkFormat<ParsedRecord, FileSour
             this.parser = parser;
             this.fileName = path.getName();
             FSDataInputStream raw = path.getFileSystem().open(path);
-            InputStream in = path.getName().toLowerCase(java.util.Locale.ROOT).endsWith(".gz") ? new GZIPInputStream(raw, 64 * 1024) : raw;
-            this.lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 64 * 1024);
+            InputStream in =
+                    path.getName().toLowerCase(java.util.Locale.ROOT).endsWith(".gz")
+                            ? new GZIPInputStream(raw, 64 * 1024)
+                            : raw;
+            this.lines =
+                    new BufferedReader(
+                            new InputStreamReader(in, StandardCharsets.UTF_8), 64 * 1024);
             while (lineNumber < skipLines && lines.readLine() != null) lineNumber++;
         }
 
@@ -93,14 +112,23 @@ public final class ExportLineFormat implements BulkFormat<ParsedRecord, FileSour
                 if (line == null) break;
                 long number = ++lineNumber;
                 if (line.isBlank()) continue;
-                RecordOrigin origin = new RecordOrigin(fileName, NO_PARTITION, number, -1L, null,
-                        line.getBytes(StandardCharsets.UTF_8));
+                RecordOrigin origin =
+                        new RecordOrigin(
+                                fileName,
+                                NO_PARTITION,
+                                number,
+                                -1L,
+                                null,
+                                line.getBytes(StandardCharsets.UTF_8));
                 List<ParsedRecord> parsed = new ArrayList<>(1);
                 parser.parse(origin, parsed::add);
-                // a restore skips whole lines: every record of a line but its last restarts at the line
+                // a restore skips whole lines: every record of a line but its last restarts at the
+                // line
                 for (int i = 0; i < parsed.size(); i++) {
                     long skip = i == parsed.size() - 1 ? number : number - 1;
-                    batch.add(new RecordAndPosition<>(parsed.get(i), CheckpointedPosition.NO_OFFSET, skip));
+                    batch.add(
+                            new RecordAndPosition<>(
+                                    parsed.get(i), CheckpointedPosition.NO_OFFSET, skip));
                 }
             }
             if (batch.isEmpty()) return null;

@@ -48,8 +48,8 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Unmatched;
 
 /**
- * Replays Amplitude export files through the job's session logic ({@link SessionPipeline}, with
- * the definition and time settings of {@link JobOptions}) in Flink's BATCH runtime mode.
+ * Replays Amplitude export files through the job's session logic ({@link SessionPipeline}, with the
+ * definition and time settings of {@link JobOptions}) in Flink's BATCH runtime mode.
  *
  * <p>In BATCH mode Flink sorts each owner's events by time and fires an owner's event-time timers
  * at the end of its input with watermark {@code Long.MAX_VALUE}: the sessionizer places every event
@@ -57,15 +57,22 @@ import picocli.CommandLine.Unmatched;
  * end_of_input), with no late events and no retractions. The sessions equal what the streaming job
  * holds in its compacted topic for the same events.
  *
- * <p>Options of its own are listed below; every other option is the job's ({@code --gap},
- * {@code --identity}, {@code --config}, and for {@code --output kafka} {@code --bootstrap-servers},
- * {@code --sessions-topic}, ...).
+ * <p>Options of its own are listed below; every other option is the job's ({@code --gap}, {@code
+ * --identity}, {@code --config}, and for {@code --output kafka} {@code --bootstrap-servers}, {@code
+ * --sessions-topic}, ...).
  */
-@Command(name = "sessionflow-export-replay", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Replays Amplitude export files (.json.gz or .json, one export line per line, or the Export API's .zip of them) "
-                + "through the session logic in Flink's batch mode, into NDJSON files or a Kafka topic.",
-                "Every other option is the job's (listed after these): --gap, --identity, --marker-events, --config, ...; "
-                + "with --output kafka also --bootstrap-servers, --sessions-topic, --kafka-properties, --transactional-id-prefix."})
+@Command(
+        name = "sessionflow-export-replay",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Replays Amplitude export files (.json.gz or .json, one export line per line, or the"
+                    + " Export API's .zip of them) through the session logic in Flink's batch mode,"
+                    + " into NDJSON files or a Kafka topic.",
+            "Every other option is the job's (listed after these): --gap, --identity,"
+                + " --marker-events, --config, ...; with --output kafka also --bootstrap-servers,"
+                + " --sessions-topic, --kafka-properties, --transactional-id-prefix."
+        })
 public final class ExportReplay {
 
     private static final Logger LOG = LoggerFactory.getLogger(ExportReplay.class);
@@ -73,34 +80,60 @@ public final class ExportReplay {
     public static final String UID_SOURCE = "export-files-source";
 
     /** Where the sessions go. */
-    public enum Output { FILES, KAFKA }
+    public enum Output {
+        FILES,
+        KAFKA
+    }
 
-    @Option(names = "--input", required = true, split = ",", paramLabel = "PATH",
-            description = "Export files, folders of them (searched recursively; names starting with . or _ are skipped) "
-                    + "or Export API .zip files (extracted before the job starts). Repeat the option or separate with commas.")
+    @Option(
+            names = "--input",
+            required = true,
+            split = ",",
+            paramLabel = "PATH",
+            description =
+                    "Export files, folders of them (searched recursively; names starting with . or"
+                            + " _ are skipped) or Export API .zip files (extracted before the job"
+                            + " starts). Repeat the option or separate with commas.")
     List<String> inputs;
 
-    @Option(names = "--output", defaultValue = "files", paramLabel = "files|kafka",
-            description = "files: session records as NDJSON (one JSON object per line) under --output-dir/sessions; "
-                    + "kafka: session records to --sessions-topic (created compacted if missing), committed at the end. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--output",
+            defaultValue = "files",
+            paramLabel = "files|kafka",
+            description =
+                    "files: session records as NDJSON (one JSON object per line) under"
+                            + " --output-dir/sessions; kafka: session records to --sessions-topic"
+                            + " (created compacted if missing), committed at the end. Default:"
+                            + " ${DEFAULT-VALUE}.")
     Output output;
 
-    @Option(names = "--output-dir", paramLabel = "DIR",
-            description = "Folder for --output files: sessions go to DIR/sessions, dead letters to DIR/dead-letters. Must not exist or be empty.")
+    @Option(
+            names = "--output-dir",
+            paramLabel = "DIR",
+            description =
+                    "Folder for --output files: sessions go to DIR/sessions, dead letters to"
+                            + " DIR/dead-letters. Must not exist or be empty.")
     String outputDir;
 
-    @Option(names = "--dead-letter-dir", paramLabel = "DIR",
-            description = "Folder for bad lines, as NDJSON dead letters with reason, file and line number (also in topic = file name, "
-                    + "partition = -1, offset = line number). Default: --output-dir/dead-letters; required with --output kafka.")
+    @Option(
+            names = "--dead-letter-dir",
+            paramLabel = "DIR",
+            description =
+                    "Folder for bad lines, as NDJSON dead letters with reason, file and line number"
+                            + " (also in topic = file name, partition = -1, offset = line number)."
+                            + " Default: --output-dir/dead-letters; required with --output kafka.")
     String deadLetterDir;
 
-    @Option(names = "--work-dir", paramLabel = "DIR",
-            description = "Where .zip inputs are extracted (the TaskManagers must see it: a shared folder on a multi-host cluster). "
-                    + "Default: a temporary folder, deleted after the run.")
+    @Option(
+            names = "--work-dir",
+            paramLabel = "DIR",
+            description =
+                    "Where .zip inputs are extracted (the TaskManagers must see it: a shared folder"
+                        + " on a multi-host cluster). Default: a temporary folder, deleted after"
+                        + " the run.")
     java.nio.file.Path workDir;
 
-    @Unmatched
-    List<String> jobArgs = new ArrayList<>();
+    @Unmatched List<String> jobArgs = new ArrayList<>();
 
     private JobOptions job;
     private boolean helpRequested;
@@ -126,29 +159,43 @@ public final class ExportReplay {
     }
 
     public static String usage() {
-        return new CommandLine(new ExportReplay()).getUsageMessage() + System.lineSeparator()
-                + "Options of the job that apply:" + System.lineSeparator() + JobOptions.usage();
+        return new CommandLine(new ExportReplay()).getUsageMessage()
+                + System.lineSeparator()
+                + "Options of the job that apply:"
+                + System.lineSeparator()
+                + JobOptions.usage();
     }
 
     private void validate() {
         if (output == Output.FILES) {
             if (outputDir == null || outputDir.isBlank()) {
-                throw new InvalidOptionException("Missing option '--output-dir': --output files writes NDJSON there (or use --output kafka)");
+                throw new InvalidOptionException(
+                        "Missing option '--output-dir': --output files writes NDJSON there (or use"
+                                + " --output kafka)");
             }
-            if (deadLetterDir == null) deadLetterDir = new Path(outputDir, "dead-letters").toString();
+            if (deadLetterDir == null)
+                deadLetterDir = new Path(outputDir, "dead-letters").toString();
         } else {
             if (outputDir != null) {
-                throw new InvalidOptionException("Invalid value for option '--output-dir': it is for --output files; "
-                        + "--output kafka writes to --sessions-topic " + job.kafka().sessionsTopic);
+                throw new InvalidOptionException(
+                        "Invalid value for option '--output-dir': it is for --output files; "
+                                + "--output kafka writes to --sessions-topic "
+                                + job.kafka().sessionsTopic);
             }
             if (deadLetterDir == null || deadLetterDir.isBlank()) {
-                throw new InvalidOptionException("Missing option '--dead-letter-dir': with --output kafka bad lines are written there");
+                throw new InvalidOptionException(
+                        "Missing option '--dead-letter-dir': with --output kafka bad lines are"
+                                + " written there");
             }
         }
-        for (String dir : outputDir == null ? List.of(deadLetterDir) : List.of(outputDir, deadLetterDir)) {
+        for (String dir :
+                outputDir == null ? List.of(deadLetterDir) : List.of(outputDir, deadLetterDir)) {
             if (!isEmptyOrMissing(dir)) {
-                throw new InvalidOptionException("Invalid value for output folder " + dir
-                        + ": it holds files; give a new or empty folder so old output is not mixed with the replay's");
+                throw new InvalidOptionException(
+                        "Invalid value for output folder "
+                                + dir
+                                + ": it holds files; give a new or empty folder so old output is"
+                                + " not mixed with the replay's");
             }
         }
     }
@@ -161,7 +208,8 @@ public final class ExportReplay {
             var children = fs.listStatus(p);
             return children == null || children.length == 0;
         } catch (java.io.IOException e) {
-            throw new InvalidOptionException("Invalid value for output folder " + dir + ": " + e.getMessage());
+            throw new InvalidOptionException(
+                    "Invalid value for output folder " + dir + ": " + e.getMessage());
         }
     }
 
@@ -209,7 +257,8 @@ public final class ExportReplay {
     }
 
     /** Finds the files, builds the batch job on {@code env}, runs it to its end. */
-    public static JobExecutionResult run(StreamExecutionEnvironment env, ExportReplay replay) throws Exception {
+    public static JobExecutionResult run(StreamExecutionEnvironment env, ExportReplay replay)
+            throws Exception {
         ExportInputs inputs;
         try {
             inputs = ExportInputs.resolve(replay.inputs, replay.workDir);
@@ -218,12 +267,22 @@ public final class ExportReplay {
         }
         boolean attached = false;
         try {
-            LOG.info("Replaying {} export file(s) with definition {} to {}", inputs.files().size(),
-                    replay.job.definition(), replay.output == Output.FILES ? replay.sessionsDir() : replay.job.kafka());
-            if (replay.output == Output.KAFKA) ensureSessionsTopic(replay.job.kafka(), replay.job.createTopics());
+            LOG.info(
+                    "Replaying {} export file(s) with definition {} to {}",
+                    inputs.files().size(),
+                    replay.job.definition(),
+                    replay.output == Output.FILES ? replay.sessionsDir() : replay.job.kafka());
+            if (replay.output == Output.KAFKA)
+                ensureSessionsTopic(replay.job.kafka(), replay.job.createTopics());
             build(env, replay, inputs.files());
-            JobExecutionResult result = env.execute("sessionflow export replay: " + inputs.files().size() + " file(s) -> "
-                    + (replay.output == Output.FILES ? replay.sessionsDir() : replay.job.kafka().sessionsTopic));
+            JobExecutionResult result =
+                    env.execute(
+                            "sessionflow export replay: "
+                                    + inputs.files().size()
+                                    + " file(s) -> "
+                                    + (replay.output == Output.FILES
+                                            ? replay.sessionsDir()
+                                            : replay.job.kafka().sessionsTopic));
             attached = result.isJobExecutionResult();
             return result;
         } finally {
@@ -233,7 +292,8 @@ public final class ExportReplay {
     }
 
     /** Adds the batch job reading {@code files} to {@code env}. */
-    public static void build(StreamExecutionEnvironment env, ExportReplay replay, List<Path> files) {
+    public static void build(
+            StreamExecutionEnvironment env, ExportReplay replay, List<Path> files) {
         JobOptions job = replay.job;
         env.setRuntimeMode(RuntimeExecutionMode.BATCH);
         Configuration conf = new Configuration();
@@ -241,53 +301,92 @@ public final class ExportReplay {
         env.configure(conf);
         if (job.parallelism() != null) env.setParallelism(job.parallelism());
 
-        FileSource<ParsedRecord> source = FileSource
-                .forBulkFileFormat(new ExportLineFormat(job.parser()), files.toArray(Path[]::new))
-                .build();
-        DataStream<ParsedRecord> parsed = env.fromSource(source,
-                        EventTimes.strategy(job.outOfOrderness(), job.idleTimeout()), "export files")
-                .uid(UID_SOURCE);
-        SessionPipeline.Outputs out = SessionPipeline.sessionize(parsed, job.timeline(), job.dedupHorizon().toMillis());
+        FileSource<ParsedRecord> source =
+                FileSource.forBulkFileFormat(
+                                new ExportLineFormat(job.parser()), files.toArray(Path[]::new))
+                        .build();
+        DataStream<ParsedRecord> parsed =
+                env.fromSource(
+                                source,
+                                EventTimes.strategy(job.outOfOrderness(), job.idleTimeout()),
+                                "export files")
+                        .uid(UID_SOURCE);
+        SessionPipeline.Outputs out =
+                SessionPipeline.sessionize(parsed, job.timeline(), job.dedupHorizon().toMillis());
         SessionDefinition definition = job.definition();
         if (replay.output == Output.KAFKA) {
-            out.sessions().sinkTo(KafkaIO.sessionsSink(job.kafka(), definition))
-                    .uid(SessionPipeline.UID_SESSIONS_SINK).name("sessions topic");
+            out.sessions()
+                    .sinkTo(KafkaIO.sessionsSink(job.kafka(), definition))
+                    .uid(SessionPipeline.UID_SESSIONS_SINK)
+                    .name("sessions topic");
         } else {
             out.sessions()
                     // BATCH mode emits each session once, complete: there is nothing to retract
-                    .filter(change -> !change.isRetraction()).name("sessions only")
-                    .map(new SessionJson(definition)).returns(Types.STRING).name("session records")
-                    .sinkTo(ndjson(replay.sessionsDir(), "sessions")).uid("sessions-files").name("sessions files");
+                    .filter(change -> !change.isRetraction())
+                    .name("sessions only")
+                    .map(new SessionJson(definition))
+                    .returns(Types.STRING)
+                    .name("session records")
+                    .sinkTo(ndjson(replay.sessionsDir(), "sessions"))
+                    .uid("sessions-files")
+                    .name("sessions files");
         }
-        out.deadLetters().map(new DeadLetterJson()).returns(Types.STRING).name("dead-letter records")
-                .sinkTo(ndjson(replay.deadLetterDir, "dead-letters")).uid("dead-letter-files").name("dead-letter files");
-        // BATCH mode has no late events (the watermark only moves at the end of each owner); written if ever
-        out.lateEvents().map(new LateJson()).returns(Types.STRING).name("late-event records")
-                .sinkTo(ndjson(replay.deadLetterDir, "late-events")).uid("late-event-files").name("late-event files");
+        out.deadLetters()
+                .map(new DeadLetterJson())
+                .returns(Types.STRING)
+                .name("dead-letter records")
+                .sinkTo(ndjson(replay.deadLetterDir, "dead-letters"))
+                .uid("dead-letter-files")
+                .name("dead-letter files");
+        // BATCH mode has no late events (the watermark only moves at the end of each owner);
+        // written if ever
+        out.lateEvents()
+                .map(new LateJson())
+                .returns(Types.STRING)
+                .name("late-event records")
+                .sinkTo(ndjson(replay.deadLetterDir, "late-events"))
+                .uid("late-event-files")
+                .name("late-event files");
     }
 
     private static FileSink<String> ndjson(String dir, String prefix) {
-        return FileSink.forRowFormat(new Path(dir), new SimpleStringEncoder<String>(StandardCharsets.UTF_8.name()))
+        return FileSink.forRowFormat(
+                        new Path(dir),
+                        new SimpleStringEncoder<String>(StandardCharsets.UTF_8.name()))
                 .withBucketAssigner(new BasePathBucketAssigner<>())
-                .withOutputFileConfig(OutputFileConfig.builder().withPartPrefix(prefix).withPartSuffix(".json").build())
+                .withOutputFileConfig(
+                        OutputFileConfig.builder()
+                                .withPartPrefix(prefix)
+                                .withPartSuffix(".json")
+                                .build())
                 .build();
     }
 
-    /** Creates the sessions topic (compacted, the broker's default partition count) when missing. */
+    /**
+     * Creates the sessions topic (compacted, the broker's default partition count) when missing.
+     */
     static void ensureSessionsTopic(KafkaSettings kafka, boolean create) throws Exception {
         try (Admin admin = Admin.create(kafka.adminProperties())) {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             if (existing.contains(kafka.sessionsTopic)) return;
             if (!create) {
-                throw new IllegalStateException("output topic " + kafka.sessionsTopic
-                        + " does not exist (option --sessions-topic); create it or run with --create-topics=true");
+                throw new IllegalStateException(
+                        "output topic "
+                                + kafka.sessionsTopic
+                                + " does not exist (option --sessions-topic); create it or run with"
+                                + " --create-topics=true");
             }
-            NewTopic topic = new NewTopic(kafka.sessionsTopic, Optional.empty(), Optional.empty())
-                    .configs(Map.of("cleanup.policy", "compact"));
+            NewTopic topic =
+                    new NewTopic(kafka.sessionsTopic, Optional.empty(), Optional.empty())
+                            .configs(Map.of("cleanup.policy", "compact"));
             admin.createTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("cannot reach Kafka at " + kafka.bootstrapServers
-                    + " (option --bootstrap-servers): " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot reach Kafka at "
+                            + kafka.bootstrapServers
+                            + " (option --bootstrap-servers): "
+                            + e.getMessage(),
+                    e);
         }
     }
 
@@ -302,11 +401,16 @@ public final class ExportReplay {
 
         @Override
         public String map(SessionChange change) {
-            return new String(JsonRecords.bytes(JsonRecords.session(change.session, definition)), StandardCharsets.UTF_8);
+            return new String(
+                    JsonRecords.bytes(JsonRecords.session(change.session, definition)),
+                    StandardCharsets.UTF_8);
         }
     }
 
-    /** The job's dead-letter JSON, plus {@code file} and {@code line} (the same as topic and offset). */
+    /**
+     * The job's dead-letter JSON, plus {@code file} and {@code line} (the same as topic and
+     * offset).
+     */
     static final class DeadLetterJson implements MapFunction<DeadLetter, String> {
         private static final long serialVersionUID = 1L;
 
@@ -324,12 +428,17 @@ public final class ExportReplay {
 
         @Override
         public String map(LateEvent late) {
-            return new String(JsonRecords.bytes(JsonRecords.lateEvent(late)), StandardCharsets.UTF_8);
+            return new String(
+                    JsonRecords.bytes(JsonRecords.lateEvent(late)), StandardCharsets.UTF_8);
         }
     }
 
     @Override
     public String toString() {
-        return "ExportReplay(inputs=" + inputs + ", output=" + output.name().toLowerCase(Locale.ROOT) + ")";
+        return "ExportReplay(inputs="
+                + inputs
+                + ", output="
+                + output.name().toLowerCase(Locale.ROOT)
+                + ")";
     }
 }

@@ -10,7 +10,10 @@ public enum CloseReason {
     END_EVENT,
     /** The input ended (a bounded replay, or a drained stop) while the session was open. */
     END_OF_INPUT,
-    /** The next event of its group came the maximum session length or more after its start (--split-over-limit). Last: ordinals of stored states stay. */
+    /**
+     * The next event of its group came the maximum session length or more after its start
+     * (--split-over-limit). Last: ordinals of stored states stay.
+     */
     MAX_LENGTH;
 
     public String code() {

@@ -4,9 +4,9 @@ import java.util.Arrays;
 import org.apache.datasketches.hash.MurmurHash3;
 
 /**
- * The (device_id, insert_id) pairs one owner sent within the dedup horizon, as 64-bit hashes
- * with their event times: 16 bytes an event. Amplitude counts a retried event once; so do we.
- * A Flink POJO, kept in keyed state.
+ * The (device_id, insert_id) pairs one owner sent within the dedup horizon, as 64-bit hashes with
+ * their event times: 16 bytes an event. Amplitude counts a retried event once; so do we. A Flink
+ * POJO, kept in keyed state.
  */
 public class DuplicateFilter {
 

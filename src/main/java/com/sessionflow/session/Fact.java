@@ -3,18 +3,22 @@ package com.sessionflow.session;
 import com.sessionflow.event.Event;
 
 /**
- * What a session keeps of one of its events when it may have to be re-split (per-platform gaps
- * or start/end events): enough to sort and cut the events again and to fill the record's
- * first-event fields. A Flink POJO; the strings are the parser's interned instances in memory.
+ * What a session keeps of one of its events when it may have to be re-split (per-platform gaps or
+ * start/end events): enough to sort and cut the events again and to fill the record's first-event
+ * fields. A Flink POJO; the strings are the parser's interned instances in memory.
  */
 public class Fact {
 
     public long time;
+
     /** {@link SessionDefinition#RANK_START}, {@code RANK_OTHER} or {@code RANK_END}. */
     public int rank;
+
     public String eventType;
+
     /** The gap that decides whether this event starts a new session (its platform's). */
     public long gapMs;
+
     public boolean marker;
     public String userId;
     public String deviceId;

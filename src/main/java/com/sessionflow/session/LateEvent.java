@@ -6,8 +6,10 @@ import com.sessionflow.event.Event;
 public class LateEvent {
 
     public Event event;
+
     /** The watermark when it arrived. */
     public long watermark;
+
     /** The latest watermark at which it could still have been placed. */
     public long deadline;
 
@@ -24,8 +26,12 @@ public class LateEvent {
     }
 
     public String detail() {
-        return "event time " + event.time + " arrived at watermark " + watermark
-                + "; events of this time are placed up to watermark " + deadline
+        return "event time "
+                + event.time
+                + " arrived at watermark "
+                + watermark
+                + "; events of this time are placed up to watermark "
+                + deadline
                 + " (time + gap - 1 ms + allowed lateness)";
     }
 }

@@ -11,35 +11,39 @@ import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
- * The session rules for one owner's timeline, in plain Java: where an event goes, when a session
- * is complete, when it may be forgotten. The Flink operator only stores the list and sets timers.
+ * The session rules for one owner's timeline, in plain Java: where an event goes, when a session is
+ * complete, when it may be forgotten. The Flink operator only stores the list and sets timers.
  *
  * <p>Times, with {@code G} the largest configured gap ({@link SessionDefinition#maxGapMs()}: the
  * platform of the next event is unknown), for a session whose latest event is at {@code end}:
+ *
  * <ul>
  *   <li>close time {@code end + G - 1}: once the watermark reaches it no event can extend the
  *       session (an event {@code G} or more later starts a new one), so it is emitted. A session
- *       whose last event is an end event is complete at once: its close time is {@code end};</li>
+ *       whose last event is an end event is complete at once: its close time is {@code end};
  *   <li>purge time {@code end + G - 1 + G + allowedLateness}: until then a late event can still
  *       change it. The extra gap matters: an event accepted as not too late (below) may touch any
- *       session still held, so no accepted event can need a session that was already forgotten.</li>
+ *       session still held, so no accepted event can need a session that was already forgotten.
  * </ul>
+ *
  * An event at {@code t} is too late when even a session of its own would be past its lateness:
- * {@code t + G - 1 + allowedLateness < watermark}. With per-platform gaps, sessions of
- * short-gap platforms are therefore emitted, and forgotten, as late as those of the longest gap:
- * that is the cost of being exact.
+ * {@code t + G - 1 + allowedLateness < watermark}. With per-platform gaps, sessions of short-gap
+ * platforms are therefore emitted, and forgotten, as late as those of the longest gap: that is the
+ * cost of being exact.
  *
  * <p>Two ways to keep sessions:
+ *
  * <ul>
  *   <li>Summaries (default {@code gap}, {@code client}, {@code property:NAME}): a session is
- *       summarized, summaries merge, state per session is constant. An event joins every session
- *       of its group less than a gap away (or, under {@code client}, the session of its SDK id).</li>
- *   <li>Facts (per-platform gaps or start/end events configured): an event can split a session
- *       (a late start event, or an event whose short platform gap separates it from the events
- *       before it), which a summary cannot do. Each session then keeps a few facts of each event
- *       ({@link Fact}) and the sessions an event can touch are recomputed from their facts by the
- *       batch rule: sort, walk, cut. State per session grows with its events.</li>
+ *       summarized, summaries merge, state per session is constant. An event joins every session of
+ *       its group less than a gap away (or, under {@code client}, the session of its SDK id).
+ *   <li>Facts (per-platform gaps or start/end events configured): an event can split a session (a
+ *       late start event, or an event whose short platform gap separates it from the events before
+ *       it), which a summary cannot do. Each session then keeps a few facts of each event ({@link
+ *       Fact}) and the sessions an event can touch are recomputed from their facts by the batch
+ *       rule: sort, walk, cut. State per session grows with its events.
  * </ul>
+ *
  * Split at the maximum length ({@link SessionDefinition#splitOverLimit()}, facts): a late event
  * before a chain of sessions cut by the maximum length moves every later cut of the chain, so the
  * sessions recomputed for an event are the whole chain of its group's sessions linked by distances
@@ -53,8 +57,10 @@ public final class OwnerTimeline implements Serializable {
 
     private final SessionDefinition definition;
     private final long allowedLatenessMs;
+
     /** The largest gap. */
     private final long gapMs;
+
     private final boolean plainGap;
 
     public OwnerTimeline(SessionDefinition definition, long allowedLatenessMs) {
@@ -101,7 +107,10 @@ public final class OwnerTimeline implements Serializable {
         return placeInGroup(sessions, event);
     }
 
-    /** The default definition: it joins, extends or bridges every session less than a gap away, or starts a new one. */
+    /**
+     * The default definition: it joins, extends or bridges every session less than a gap away, or
+     * starts a new one.
+     */
     private Session placeByGap(List<Session> sessions, Event event) {
         Session placed = Session.of(event, definition.isMarker(event));
         long gap = gapMs;
@@ -121,7 +130,10 @@ public final class OwnerTimeline implements Serializable {
         return placed;
     }
 
-    /** Summaries with groups: the session of its SDK id ({@code client}), else those of its group less than a gap away. */
+    /**
+     * Summaries with groups: the session of its SDK id ({@code client}), else those of its group
+     * less than a gap away.
+     */
     private Session placeInGroup(List<Session> sessions, Event event) {
         Session placed = Session.of(event, definition);
         // judged by the event itself, not by what it has absorbed so far (that would miss a bridge)
@@ -130,7 +142,10 @@ public final class OwnerTimeline implements Serializable {
         return placed;
     }
 
-    /** Takes out of {@code sessions}, in order, those the event at {@code t} (as {@code placed}) joins. */
+    /**
+     * Takes out of {@code sessions}, in order, those the event at {@code t} (as {@code placed})
+     * joins.
+     */
     private List<Session> removeJoining(List<Session> sessions, Session placed, long t) {
         List<Session> joined = new ArrayList<>(2);
         for (int i = 0; i < sessions.size(); ) {
@@ -148,13 +163,15 @@ public final class OwnerTimeline implements Serializable {
     private boolean joins(Session s, Session placed, long t) {
         if (s.sdkSessionId != placed.sdkSessionId) return false;
         if (placed.sdkSessionId != Event.NO_SESSION_ID) return true;
-        return Objects.equals(s.group, placed.group) && t > s.startTime - gapMs && t < s.endTime + gapMs;
+        return Objects.equals(s.group, placed.group)
+                && t > s.startTime - gapMs
+                && t < s.endTime + gapMs;
     }
 
     /**
-     * Recomputes the sessions the event can touch (those of its group within the largest gap, or
-     * of its SDK id) from their facts and the event's, by the batch rule, and hands the results
-     * the old sessions' revisions and emitted keys.
+     * Recomputes the sessions the event can touch (those of its group within the largest gap, or of
+     * its SDK id) from their facts and the event's, by the batch rule, and hands the results the
+     * old sessions' revisions and emitted keys.
      */
     private Session placeByFacts(List<Session> sessions, Event event) {
         Session single = Session.of(event, definition);
@@ -183,10 +200,17 @@ public final class OwnerTimeline implements Serializable {
         int from = 0;
         for (int i = 1; i <= all.size(); i++) {
             boolean byRule = i < all.size() && split && cutsBefore(all.get(i - 1), all.get(i));
-            boolean byLength = i < all.size() && maxLength && all.get(i).time - all.get(from).time >= maxLengthMs;
+            boolean byLength =
+                    i < all.size()
+                            && maxLength
+                            && all.get(i).time - all.get(from).time >= maxLengthMs;
             if (i == all.size() || byRule || byLength) {
-                Session n = Session.ofFacts(single.owner, single.group, single.sdkSessionId,
-                        all.subList(from, i).toArray(new Fact[0]));
+                Session n =
+                        Session.ofFacts(
+                                single.owner,
+                                single.group,
+                                single.sdkSessionId,
+                                all.subList(from, i).toArray(new Fact[0]));
                 n.cutByMaxLength = byLength && !byRule;
                 rebuilt.add(n);
                 from = i;
@@ -205,7 +229,10 @@ public final class OwnerTimeline implements Serializable {
                     n.revision = Math.max(n.revision, o.revision);
                 }
             }
-            if (!changed && only != null && only.facts.length == n.facts.length && only.cutByMaxLength == n.cutByMaxLength) {
+            if (!changed
+                    && only != null
+                    && only.facts.length == n.facts.length
+                    && only.cutByMaxLength == n.cutByMaxLength) {
                 rebuilt.set(k, only); // untouched: keeps its revision, emitted keys and clean state
                 n = only;
             }
@@ -242,7 +269,8 @@ public final class OwnerTimeline implements Serializable {
         long end = Long.MIN_VALUE; // the latest end of the chain so far
         boolean hasEvent = false;
         for (Session s : sessions) {
-            if (s.sdkSessionId != single.sdkSessionId || !Objects.equals(s.group, single.group)) continue;
+            if (s.sdkSessionId != single.sdkSessionId || !Objects.equals(s.group, single.group))
+                continue;
             if (!hasEvent && t <= s.startTime) {
                 // the event in its place, as a session of its own at t
                 if (!chain.isEmpty() && t - end >= gapMs) chain.clear();
@@ -285,15 +313,21 @@ public final class OwnerTimeline implements Serializable {
     }
 
     /**
-     * Emits every changed session whose close time the watermark has reached (retracting the
-     * ids it no longer has) and forgets the sessions past their purge time.
+     * Emits every changed session whose close time the watermark has reached (retracting the ids it
+     * no longer has) and forgets the sessions past their purge time.
      */
     public void advance(List<Session> sessions, long watermark, Consumer<SessionChange> out) {
-        CloseReason reason = watermark == Long.MAX_VALUE ? CloseReason.END_OF_INPUT : CloseReason.GAP;
+        CloseReason reason =
+                watermark == Long.MAX_VALUE ? CloseReason.END_OF_INPUT : CloseReason.GAP;
         for (int i = 0; i < sessions.size(); ) {
             Session s = sessions.get(i);
             if (s.dirty && closeTime(s) <= watermark) {
-                emit(s, s.endsWithEndEvent ? CloseReason.END_EVENT : s.cutByMaxLength ? CloseReason.MAX_LENGTH : reason, out);
+                emit(
+                        s,
+                        s.endsWithEndEvent
+                                ? CloseReason.END_EVENT
+                                : s.cutByMaxLength ? CloseReason.MAX_LENGTH : reason,
+                        out);
             }
             if (purgeTime(s) <= watermark) {
                 sessions.remove(i);

@@ -5,53 +5,83 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * The running summary of one session: what its record needs, never the events themselves, so
- * state per session is constant whatever the number of events. Summaries merge (a late event can
- * bridge two sessions) and merging is order-free: ties on time are broken by event type name.
+ * The running summary of one session: what its record needs, never the events themselves, so state
+ * per session is constant whatever the number of events. Summaries merge (a late event can bridge
+ * two sessions) and merging is order-free: ties on time are broken by event type name.
  */
 public class Session {
 
     public String owner;
     public String userId;
     public String deviceId;
+
     /** Platform, OS and app version of the session's first event. */
     public String platform;
+
     public String osName;
     public String appVersion;
-    /** Epoch ms of the session start; for an inferred session its first event's time, else the SDK's session_id. */
+
+    /**
+     * Epoch ms of the session start; for an inferred session its first event's time, else the SDK's
+     * session_id.
+     */
     public long sessionId;
-    /** The SDK's session_id this session takes as its id ({@code client}), else {@link Event#NO_SESSION_ID}. */
+
+    /**
+     * The SDK's session_id this session takes as its id ({@code client}), else {@link
+     * Event#NO_SESSION_ID}.
+     */
     public long sdkSessionId = Event.NO_SESSION_ID;
-    /** Sessions of different groups never merge; a non-null group is part of the key (see {@link SessionDefinition#groupOf}). */
+
+    /**
+     * Sessions of different groups never merge; a non-null group is part of the key (see {@link
+     * SessionDefinition#groupOf}).
+     */
     public String group;
+
     /** Its last event is an end event: it is complete at once. */
     public boolean endsWithEndEvent;
-    /** The next session of its group starts because this one reached the maximum length (split over the limit). */
+
+    /**
+     * The next session of its group starts because this one reached the maximum length (split over
+     * the limit).
+     */
     public boolean cutByMaxLength;
+
     /**
      * The facts of its events, sorted ({@link Fact#compare}), when the definition may re-split
      * sessions (per-platform gaps, start/end events); null otherwise. Never in emitted copies.
      */
     public Fact[] facts;
+
     public long startTime;
     public long endTime;
     public long eventCount;
+
     /** Events that are not session markers. */
     public long activeEventCount;
+
     public String firstEventType;
     public String lastEventType;
+
     /** How many times this session has been emitted: its last record's revision. */
     public int revision;
+
     /** Changed since it was last emitted (or never emitted). */
     public boolean dirty;
+
     /** Session ids this session was emitted under and that are still visible downstream. */
     public long[] emittedIds = new long[0];
+
     /** Why the session was last emitted as closed. */
     public CloseReason closeReason;
 
     public Session() {}
 
-    /** A session of one event under the definition: its session-id rule and group, and its facts if it keeps them. */
+    /**
+     * A session of one event under the definition: its session-id rule and group, and its facts if
+     * it keeps them.
+     */
     public static Session of(Event e, SessionDefinition d) {
         Session s = of(e, d.isMarker(e));
         s.sdkSessionId = d.sdkSessionIdOf(e);
@@ -65,8 +95,8 @@ public class Session {
     }
 
     /**
-     * The session of some events, from their facts sorted by {@link Fact#compare}: its first
-     * event gives the ids, platform and first type, its last the last type.
+     * The session of some events, from their facts sorted by {@link Fact#compare}: its first event
+     * gives the ids, platform and first type, its last the last type.
      */
     public static Session ofFacts(String owner, String group, long sdkSessionId, Fact[] sorted) {
         Session s = new Session();
@@ -115,10 +145,14 @@ public class Session {
         return s;
     }
 
-    /** Folds {@code other} into this session. Commutative: the result does not depend on arrival order. */
+    /**
+     * Folds {@code other} into this session. Commutative: the result does not depend on arrival
+     * order.
+     */
     public void absorb(Session other) {
         if (other.startTime < startTime
-                || (other.startTime == startTime && compare(other.firstEventType, firstEventType) < 0)) {
+                || (other.startTime == startTime
+                        && compare(other.firstEventType, firstEventType) < 0)) {
             startTime = other.startTime;
             firstEventType = other.firstEventType;
             userId = other.userId;
@@ -132,7 +166,8 @@ public class Session {
             endTime = other.endTime;
             lastEventType = other.lastEventType;
         }
-        // the session-id rule: the SDK's id when the definition trusts it, else the first event's time
+        // the session-id rule: the SDK's id when the definition trusts it, else the first event's
+        // time
         sessionId = sdkSessionId != Event.NO_SESSION_ID ? sdkSessionId : startTime;
         eventCount += other.eventCount;
         activeEventCount += other.activeEventCount;
@@ -154,7 +189,10 @@ public class Session {
         return lengthMs() == 0;
     }
 
-    /** The Kafka key of its record: {@code <owner>/<session_id>}, plus {@code /<group>} when it has one. */
+    /**
+     * The Kafka key of its record: {@code <owner>/<session_id>}, plus {@code /<group>} when it has
+     * one.
+     */
     public String key() {
         return SessionChange.key(owner, sessionId, group);
     }
@@ -204,18 +242,27 @@ public class Session {
         if (this == o) return true;
         if (!(o instanceof Session)) return false;
         Session s = (Session) o;
-        return sessionId == s.sessionId && startTime == s.startTime && endTime == s.endTime
-                && eventCount == s.eventCount && activeEventCount == s.activeEventCount
-                && revision == s.revision && dirty == s.dirty
-                && sdkSessionId == s.sdkSessionId && endsWithEndEvent == s.endsWithEndEvent
+        return sessionId == s.sessionId
+                && startTime == s.startTime
+                && endTime == s.endTime
+                && eventCount == s.eventCount
+                && activeEventCount == s.activeEventCount
+                && revision == s.revision
+                && dirty == s.dirty
+                && sdkSessionId == s.sdkSessionId
+                && endsWithEndEvent == s.endsWithEndEvent
                 && cutByMaxLength == s.cutByMaxLength
                 && Objects.equals(group, s.group)
-                && Objects.equals(owner, s.owner) && Objects.equals(userId, s.userId)
-                && Objects.equals(deviceId, s.deviceId) && Objects.equals(platform, s.platform)
-                && Objects.equals(osName, s.osName) && Objects.equals(appVersion, s.appVersion)
+                && Objects.equals(owner, s.owner)
+                && Objects.equals(userId, s.userId)
+                && Objects.equals(deviceId, s.deviceId)
+                && Objects.equals(platform, s.platform)
+                && Objects.equals(osName, s.osName)
+                && Objects.equals(appVersion, s.appVersion)
                 && Objects.equals(firstEventType, s.firstEventType)
                 && Objects.equals(lastEventType, s.lastEventType)
-                && Arrays.equals(emittedIds, s.emittedIds) && Objects.equals(closeReason, s.closeReason);
+                && Arrays.equals(emittedIds, s.emittedIds)
+                && Objects.equals(closeReason, s.closeReason);
     }
 
     @Override
@@ -225,7 +272,16 @@ public class Session {
 
     @Override
     public String toString() {
-        return "Session{" + key() + ", end=" + endTime + ", events=" + eventCount
-                + ", active=" + activeEventCount + ", rev=" + revision + '}';
+        return "Session{"
+                + key()
+                + ", end="
+                + endTime
+                + ", events="
+                + eventCount
+                + ", active="
+                + activeEventCount
+                + ", rev="
+                + revision
+                + '}';
     }
 }

@@ -13,33 +13,35 @@ import java.util.Set;
  * replaying the input rebuilds every session under the new definition (SPEC §2, §3).
  *
  * <p>The kinds ({@link Kind}), each AND-combined with the optional start/end events:
+ *
  * <ul>
- *   <li>{@code gap}: per owner, an in-session event {@link #gapMs(Event) its gap} or more after
- *       the previous in-session event starts a new session. With per-platform gaps the gap between
- *       two consecutive in-session events is the one of the <b>later</b> event (its SDK decides
- *       whether it starts a new session): its {@code platform}, else its {@code os_name}
- *       (case-insensitive), else the default gap.</li>
- *   <li>{@code client}: events carrying an SDK {@code session_id} form one session per id
- *       (session id = the SDK's, never split by the gap); events without one fall back to the
- *       gap rule among themselves ({@link #groupOf} {@value #INFERRED}).</li>
- *   <li>{@code property:NAME}: events sharing the value of property NAME form sessions split by
- *       the gap; events without the property are out of session.</li>
+ *   <li>{@code gap}: per owner, an in-session event {@link #gapMs(Event) its gap} or more after the
+ *       previous in-session event starts a new session. With per-platform gaps the gap between two
+ *       consecutive in-session events is the one of the <b>later</b> event (its SDK decides whether
+ *       it starts a new session): its {@code platform}, else its {@code os_name}
+ *       (case-insensitive), else the default gap.
+ *   <li>{@code client}: events carrying an SDK {@code session_id} form one session per id (session
+ *       id = the SDK's, never split by the gap); events without one fall back to the gap rule among
+ *       themselves ({@link #groupOf} {@value #INFERRED}).
+ *   <li>{@code property:NAME}: events sharing the value of property NAME form sessions split by the
+ *       gap; events without the property are out of session.
  * </ul>
- * Start/end events: a start event always opens a new session, an end event closes its session
- * (the next event opens a new one). Between events of the same millisecond no session is ever
- * cut (a session id is a millisecond, so two sessions of one owner and group never share one);
- * events of one millisecond are ordered start events first, end events last, then by type name.
+ *
+ * Start/end events: a start event always opens a new session, an end event closes its session (the
+ * next event opens a new one). Between events of the same millisecond no session is ever cut (a
+ * session id is a millisecond, so two sessions of one owner and group never share one); events of
+ * one millisecond are ordered start events first, end events last, then by type name.
  *
  * <p>Maximum length ({@link #maxLengthMs()}): sessions longer are flagged {@code over_limit}, or,
  * with {@link Builder#splitOverLimit(boolean) splitOverLimit}, split. The batch rule of the split:
  * walking a group's in-session events in the order above, an event whose time minus the start of
- * the current session is the maximum length or more starts a new session; otherwise the rules
- * above decide. The cut session's {@code close_reason} is {@link CloseReason#MAX_LENGTH} when only
- * the maximum length cut it (a gap, start or end event cutting at the same event gives its own
- * reason). Events of one millisecond are still never cut apart (the first event of a session is
- * within a millisecond of itself). Under {@code client}, SDK sessions are never split (the SDK's
- * id is the session; it is only flagged); inferred ones are. A split moves every later cut of a
- * chain of sessions less than a gap apart, so it needs the facts ({@link #keepsFacts()}).
+ * the current session is the maximum length or more starts a new session; otherwise the rules above
+ * decide. The cut session's {@code close_reason} is {@link CloseReason#MAX_LENGTH} when only the
+ * maximum length cut it (a gap, start or end event cutting at the same event gives its own reason).
+ * Events of one millisecond are still never cut apart (the first event of a session is within a
+ * millisecond of itself). Under {@code client}, SDK sessions are never split (the SDK's id is the
+ * session; it is only flagged); inferred ones are. A split moves every later cut of a chain of
+ * sessions less than a gap apart, so it needs the facts ({@link #keepsFacts()}).
  *
  * <p>The times of the timeline (close, too late, purge) use {@link #maxGapMs()}, the largest
  * configured gap: the platform of the next event is unknown, and only the largest gap is sure to
@@ -51,24 +53,38 @@ public final class SessionDefinition implements Serializable {
 
     public static final Duration DEFAULT_GAP = Duration.ofMinutes(5);
     public static final Duration DEFAULT_MAX_LENGTH = Duration.ofDays(1);
-    public static final Set<String> DEFAULT_MARKERS = Set.of(
-            "session_start", "session_end", "[Amplitude] Start Session", "[Amplitude] End Session");
+    public static final Set<String> DEFAULT_MARKERS =
+            Set.of(
+                    "session_start",
+                    "session_end",
+                    "[Amplitude] Start Session",
+                    "[Amplitude] End Session");
+
     /** The group of {@code client} sessions inferred from the gap (events without session_id). */
     public static final String INFERRED = "inferred";
 
     /** How events are grouped into candidate sessions. */
-    public enum Kind { GAP, CLIENT, PROPERTY }
+    public enum Kind {
+        GAP,
+        CLIENT,
+        PROPERTY
+    }
 
-    /** Rank of an event among events of the same millisecond: start events first, end events last. */
+    /**
+     * Rank of an event among events of the same millisecond: start events first, end events last.
+     */
     public static final int RANK_START = 0;
+
     public static final int RANK_OTHER = 1;
     public static final int RANK_END = 2;
 
     private final Kind kind;
     private final String propertyName;
     private final long gapMs;
+
     /** Lower-cased platform or os_name -> gap. */
     private final Map<String, Long> platformGaps;
+
     private final long maxGapMs;
     private final long maxLengthMs;
     private final Set<String> markerTypes;
@@ -76,9 +92,14 @@ public final class SessionDefinition implements Serializable {
     private final Set<String> startTypes;
     private final Set<String> endTypes;
     private final Set<String> blockedTypes;
+
     /** Sessions reaching the maximum length are split, not only flagged. */
     private final boolean splitOverLimit;
-    /** Sessions keep the facts of their events (needed to re-split them): per-platform gaps, start/end events or splitting at the maximum length. */
+
+    /**
+     * Sessions keep the facts of their events (needed to re-split them): per-platform gaps,
+     * start/end events or splitting at the maximum length.
+     */
     private final boolean keepsFacts;
 
     private SessionDefinition(Builder b) {
@@ -100,7 +121,11 @@ public final class SessionDefinition implements Serializable {
         this.endTypes = Set.copyOf(b.endTypes);
         this.blockedTypes = Set.copyOf(b.blockedTypes);
         this.splitOverLimit = b.splitOverLimit;
-        this.keepsFacts = !platformGaps.isEmpty() || !startTypes.isEmpty() || !endTypes.isEmpty() || splitOverLimit;
+        this.keepsFacts =
+                !platformGaps.isEmpty()
+                        || !startTypes.isEmpty()
+                        || !endTypes.isEmpty()
+                        || splitOverLimit;
     }
 
     public static Builder builder() {
@@ -125,11 +150,18 @@ public final class SessionDefinition implements Serializable {
         return gapMs;
     }
 
-    /** The gap that decides whether {@code e} starts a new session: its platform's, else its os_name's, else the default. */
+    /**
+     * The gap that decides whether {@code e} starts a new session: its platform's, else its
+     * os_name's, else the default.
+     */
     public long gapMs(Event e) {
         if (platformGaps.isEmpty()) return gapMs;
-        Long g = e.platform == null ? null : platformGaps.get(e.platform.trim().toLowerCase(Locale.ROOT));
-        if (g == null && e.osName != null) g = platformGaps.get(e.osName.trim().toLowerCase(Locale.ROOT));
+        Long g =
+                e.platform == null
+                        ? null
+                        : platformGaps.get(e.platform.trim().toLowerCase(Locale.ROOT));
+        if (g == null && e.osName != null)
+            g = platformGaps.get(e.osName.trim().toLowerCase(Locale.ROOT));
         return g == null ? gapMs : g;
     }
 
@@ -144,13 +176,17 @@ public final class SessionDefinition implements Serializable {
 
     /**
      * Sessions longer than this are flagged {@code over_limit} and left out of length metrics; with
-     * {@link #splitOverLimit()} an event this long or longer after its session's start starts a new one.
+     * {@link #splitOverLimit()} an event this long or longer after its session's start starts a new
+     * one.
      */
     public long maxLengthMs() {
         return maxLengthMs;
     }
 
-    /** True when a session is split at the maximum length instead of only flagged (never an SDK session of {@code client}). */
+    /**
+     * True when a session is split at the maximum length instead of only flagged (never an SDK
+     * session of {@code client}).
+     */
     public boolean splitOverLimit() {
         return splitOverLimit;
     }
@@ -161,7 +197,8 @@ public final class SessionDefinition implements Serializable {
 
     /** Out-of-session events never start, extend or end a session. */
     public boolean isOutOfSession(Event e) {
-        return e.sdkSessionId == Event.OUT_OF_SESSION_ID || inactiveTypes.contains(e.eventType)
+        return e.sdkSessionId == Event.OUT_OF_SESSION_ID
+                || inactiveTypes.contains(e.eventType)
                 || (kind == Kind.PROPERTY && e.sessionProperty == null);
     }
 
@@ -189,14 +226,17 @@ public final class SessionDefinition implements Serializable {
         return RANK_OTHER;
     }
 
-    /** True when sessions keep their events' facts: per-platform gaps, start/end events or the max-length split are configured. */
+    /**
+     * True when sessions keep their events' facts: per-platform gaps, start/end events or the
+     * max-length split are configured.
+     */
     public boolean keepsFacts() {
         return keepsFacts;
     }
 
     /**
-     * The session id rule: the SDK's session_id an event's session takes ({@code client} only),
-     * or {@link Event#NO_SESSION_ID} when the session id is its first event's time.
+     * The session id rule: the SDK's session_id an event's session takes ({@code client} only), or
+     * {@link Event#NO_SESSION_ID} when the session id is its first event's time.
      */
     public long sdkSessionIdOf(Event e) {
         return kind == Kind.CLIENT && e.hasSdkSessionId() ? e.sdkSessionId : Event.NO_SESSION_ID;
@@ -232,10 +272,23 @@ public final class SessionDefinition implements Serializable {
 
     @Override
     public String toString() {
-        return name() + "(gap=" + gapMs + "ms" + (platformGaps.isEmpty() ? "" : ", platform_gaps=" + platformGaps)
-                + ", max_length=" + maxLengthMs + "ms" + (splitOverLimit ? " (split)" : "") + ", markers=" + markerTypes + ", inactive=" + inactiveTypes
-                + (startTypes.isEmpty() ? "" : ", start=" + startTypes) + (endTypes.isEmpty() ? "" : ", end=" + endTypes)
-                + (blockedTypes.isEmpty() ? "" : ", blocked=" + blockedTypes) + ")";
+        return name()
+                + "(gap="
+                + gapMs
+                + "ms"
+                + (platformGaps.isEmpty() ? "" : ", platform_gaps=" + platformGaps)
+                + ", max_length="
+                + maxLengthMs
+                + "ms"
+                + (splitOverLimit ? " (split)" : "")
+                + ", markers="
+                + markerTypes
+                + ", inactive="
+                + inactiveTypes
+                + (startTypes.isEmpty() ? "" : ", start=" + startTypes)
+                + (endTypes.isEmpty() ? "" : ", end=" + endTypes)
+                + (blockedTypes.isEmpty() ? "" : ", blocked=" + blockedTypes)
+                + ")";
     }
 
     public static final class Builder {
@@ -285,7 +338,8 @@ public final class SessionDefinition implements Serializable {
             } else if (d.startsWith("property:") && !d.substring("property:".length()).isBlank()) {
                 property(d.substring("property:".length()).trim());
             } else {
-                throw new IllegalArgumentException("'" + definition + "' is not gap, client or property:NAME");
+                throw new IllegalArgumentException(
+                        "'" + definition + "' is not gap, client or property:NAME");
             }
             return this;
         }
@@ -329,10 +383,14 @@ public final class SessionDefinition implements Serializable {
         public SessionDefinition build() {
             if (gap.toMillis() < 1) throw new IllegalArgumentException("gap must be at least 1 ms");
             for (Map.Entry<String, Duration> g : platformGaps.entrySet()) {
-                if (g.getKey() == null || g.getKey().isBlank()) throw new IllegalArgumentException("a platform name is empty");
-                if (g.getValue().toMillis() < 1) throw new IllegalArgumentException("the gap of " + g.getKey() + " must be at least 1 ms");
+                if (g.getKey() == null || g.getKey().isBlank())
+                    throw new IllegalArgumentException("a platform name is empty");
+                if (g.getValue().toMillis() < 1)
+                    throw new IllegalArgumentException(
+                            "the gap of " + g.getKey() + " must be at least 1 ms");
             }
-            if (maxLength.toMillis() < 1) throw new IllegalArgumentException("max length must be at least 1 ms");
+            if (maxLength.toMillis() < 1)
+                throw new IllegalArgumentException("max length must be at least 1 ms");
             if (kind == Kind.PROPERTY && (propertyName == null || propertyName.isBlank())) {
                 throw new IllegalArgumentException("property: needs a property name");
             }

@@ -12,14 +12,15 @@ import org.apache.flink.util.clock.RelativeClock;
  * time at night or once a replay has caught up with a live topic.
  *
  * <ul>
- *   <li>Flowing: {@code watermark = max event time - outOfOrderness - 1}.</li>
+ *   <li>Flowing: {@code watermark = max event time - outOfOrderness - 1}.
  *   <li>Quiet for {@code quietAfter} or longer: the watermark adds the quiet time, as if events
- *       stamped with the passing time kept coming. Quiet time is measured on Flink's input
- *       activity clock, which stands still while the source is back-pressured, so a slow job
- *       replaying a backlog never mistakes back pressure for silence.</li>
+ *       stamped with the passing time kept coming. Quiet time is measured on Flink's input activity
+ *       clock, which stands still while the source is back-pressured, so a slow job replaying a
+ *       backlog never mistakes back pressure for silence.
  *   <li>A partition that has had no event at all is marked idle after {@code quietAfter}, so it
- *       does not hold the other partitions back.</li>
+ *       does not hold the other partitions back.
  * </ul>
+ *
  * Dead letters carry no event time and are ignored.
  */
 public final class QuietAwareWatermarks implements WatermarkGenerator<ParsedRecord> {

@@ -16,14 +16,18 @@ import java.util.Set;
 
 /**
  * The benchmark's input: Kafka records of {@link TrafficGenerator} traffic, generated before any
- * clock starts and held in memory as plain arrays, so every scenario reads the very same bytes
- * and generation is never measured. Flink jobs of the same JVM (a local MiniCluster) read them
- * through {@link #current()}.
+ * clock starts and held in memory as plain arrays, so every scenario reads the very same bytes and
+ * generation is never measured. Flink jobs of the same JVM (a local MiniCluster) read them through
+ * {@link #current()}.
  */
 public final class BenchInput {
 
-    /** Simulated time starts here (2025-11-24T16:00:00Z), so the same seed always gives the same bytes. */
+    /**
+     * Simulated time starts here (2025-11-24T16:00:00Z), so the same seed always gives the same
+     * bytes.
+     */
     public static final long START = 1_764_000_000_000L;
+
     public static final String TOPIC = "events";
 
     private static volatile BenchInput current;
@@ -31,10 +35,13 @@ public final class BenchInput {
     public final byte[][] keys;
     public final byte[][] values;
     public final long[] timestamps;
+
     /** Largest valid event time of each record (Long.MIN_VALUE when it holds none). */
     public final long[] maxEventTimes;
+
     /** What the job's parser makes of the records: events, dead letters, distinct owners. */
     public final long events;
+
     public final long deadLetters;
     public final long owners;
     public final long outOfSessionEvents;
@@ -60,17 +67,19 @@ public final class BenchInput {
             timestamps[i] = r.timestamp();
             total += r.value().length;
             long[] max = {Long.MIN_VALUE};
-            parser.parse(new RecordOrigin(TOPIC, 0, i, r.timestamp(), keys[i], r.value()), p -> {
-                if (p.isEvent()) {
-                    Event e = p.event;
-                    counts[0]++;
-                    if (definition.isOutOfSession(e)) counts[2]++;
-                    seen.add(e.owner);
-                    max[0] = Math.max(max[0], e.time);
-                } else {
-                    counts[1]++;
-                }
-            });
+            parser.parse(
+                    new RecordOrigin(TOPIC, 0, i, r.timestamp(), keys[i], r.value()),
+                    p -> {
+                        if (p.isEvent()) {
+                            Event e = p.event;
+                            counts[0]++;
+                            if (definition.isOutOfSession(e)) counts[2]++;
+                            seen.add(e.owner);
+                            max[0] = Math.max(max[0], e.time);
+                        } else {
+                            counts[1]++;
+                        }
+                    });
             maxEventTimes[i] = max[0];
         }
         this.events = counts[0];
@@ -88,10 +97,11 @@ public final class BenchInput {
     }
 
     /**
-     * Generates traffic of {@code users} simulated users (seeded) until it holds at least
-     * {@code minEvents} parsed events and covers at least {@code minMinutes} of simulated time.
+     * Generates traffic of {@code users} simulated users (seeded) until it holds at least {@code
+     * minEvents} parsed events and covers at least {@code minMinutes} of simulated time.
      */
-    public static BenchInput generate(long seed, int users, long minEvents, long minMinutes, Duration gap) {
+    public static BenchInput generate(
+            long seed, int users, long minEvents, long minMinutes, Duration gap) {
         long t0 = System.nanoTime();
         TrafficGenerator generator = new TrafficGenerator(seed, START, users, gap);
         long until = START + minMinutes * 60_000L;
@@ -101,9 +111,11 @@ public final class BenchInput {
         while (events[0] < minEvents || generator.nextTimestamp() < until) {
             TrafficRecord r = generator.next();
             records.add(r);
-            counter.parse(new RecordOrigin(TOPIC, 0, 0, r.timestamp(), null, r.value()), p -> {
-                if (p.isEvent()) events[0]++;
-            });
+            counter.parse(
+                    new RecordOrigin(TOPIC, 0, 0, r.timestamp(), null, r.value()),
+                    p -> {
+                        if (p.isEvent()) events[0]++;
+                    });
         }
         return new BenchInput(records, users, (System.nanoTime() - t0) / 1_000_000);
     }
@@ -124,7 +136,16 @@ public final class BenchInput {
 
     @Override
     public String toString() {
-        return String.format("%,d records (%,d bytes), %,d events, %,d dead letters, %,d out-of-session, %,d owners, %,d users, generated in %,d ms",
-                size(), bytes, events, deadLetters, outOfSessionEvents, owners, users, generationMs);
+        return String.format(
+                "%,d records (%,d bytes), %,d events, %,d dead letters, %,d out-of-session, %,d"
+                        + " owners, %,d users, generated in %,d ms",
+                size(),
+                bytes,
+                events,
+                deadLetters,
+                outOfSessionEvents,
+                owners,
+                users,
+                generationMs);
     }
 }

@@ -6,7 +6,10 @@ import java.io.Serializable;
 import java.nio.file.Path;
 import java.time.Duration;
 
-/** The job settings every scenario uses (the job's defaults unless a benchmark option says otherwise). */
+/**
+ * The job settings every scenario uses (the job's defaults unless a benchmark option says
+ * otherwise).
+ */
 public final class BenchSettings implements Serializable {
 
     private static final long serialVersionUID = 1L;
@@ -17,13 +20,22 @@ public final class BenchSettings implements Serializable {
     public final long idleTimeoutMs;
     public final long dedupHorizonMs;
     public final String managedMemory;
+
     /** Where RocksDB scenarios keep timers: ROCKSDB (Flink's default) or HEAP. */
     public final String rocksDbTimers;
+
     /** Scratch folder of this run (RocksDB files, Flink and Kafka Streams temp files). */
     public final String tmpDir;
 
-    public BenchSettings(long gapMs, long allowedLatenessMs, long outOfOrdernessMs, long idleTimeoutMs,
-            long dedupHorizonMs, String managedMemory, String rocksDbTimers, Path tmpDir) {
+    public BenchSettings(
+            long gapMs,
+            long allowedLatenessMs,
+            long outOfOrdernessMs,
+            long idleTimeoutMs,
+            long dedupHorizonMs,
+            String managedMemory,
+            String rocksDbTimers,
+            Path tmpDir) {
         this.gapMs = gapMs;
         this.allowedLatenessMs = allowedLatenessMs;
         this.outOfOrdernessMs = outOfOrdernessMs;

@@ -22,12 +22,12 @@ import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 /**
- * The benchmark (issue 5): every scenario side by side on the same generated input, each in a
- * fresh JVM of its own (same heap, no JIT or GC history carried over, and Flink's FRocksDB and
- * Kafka Streams' RocksDB never share a classpath). Run it with
- * {@code mvn -q -Pbench -Dbuild.dir=target-bench test-compile exec:exec -Dbench.args="--quick"};
- * {@code --help} lists the options. Results go to stdout as a markdown table and to
- * {@code <build dir>/bench/results-<time>.json}.
+ * The benchmark (issue 5): every scenario side by side on the same generated input, each in a fresh
+ * JVM of its own (same heap, no JIT or GC history carried over, and Flink's FRocksDB and Kafka
+ * Streams' RocksDB never share a classpath). Run it with {@code mvn -q -Pbench
+ * -Dbuild.dir=target-bench test-compile exec:exec -Dbench.args="--quick"}; {@code --help} lists the
+ * options. Results go to stdout as a markdown table and to {@code <build
+ * dir>/bench/results-<time>.json}.
  */
 public final class Benchmarks {
 
@@ -35,11 +35,19 @@ public final class Benchmarks {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Processing-only scenarios, in the order of the table. */
-    public static final List<String> PROCESSING = List.of(
-            "floor", "sessionize-heap", "sessionize-rocksdb", "windows-heap", "windows-rocksdb",
-            "kstreams-inmemory", "kstreams-rocksdb");
+    public static final List<String> PROCESSING =
+            List.of(
+                    "floor",
+                    "sessionize-heap",
+                    "sessionize-rocksdb",
+                    "windows-heap",
+                    "windows-rocksdb",
+                    "kstreams-inmemory",
+                    "kstreams-rocksdb");
+
     /** Through a real broker, input produced first: each run from start to all output readable. */
-    static final List<String> END_TO_END = List.of("e2e-floor", "e2e-job", "e2e-kstreams-inmemory", "e2e-kstreams-rocksdb");
+    static final List<String> END_TO_END =
+            List.of("e2e-floor", "e2e-job", "e2e-kstreams-inmemory", "e2e-kstreams-rocksdb");
 
     private Benchmarks() {}
 
@@ -94,8 +102,16 @@ public final class Benchmarks {
             if (o.scenarios.contains("scale")) {
                 for (int users : o.scaleUsers) {
                     for (String backend : o.scaleBackends) {
-                        fork("scale-" + backend, 1, List.of("--users", String.valueOf(users),
-                                "--events", "0", "--min-minutes", String.valueOf(o.scaleMinutes)));
+                        fork(
+                                "scale-" + backend,
+                                1,
+                                List.of(
+                                        "--users",
+                                        String.valueOf(users),
+                                        "--events",
+                                        "0",
+                                        "--min-minutes",
+                                        String.valueOf(o.scaleMinutes)));
                     }
                 }
             }
@@ -107,12 +123,23 @@ public final class Benchmarks {
             }
             if (o.scenarios.contains("latency")) {
                 for (long ms : o.latencyCheckpoints) {
-                    fork("latency", 1, List.of("--checkpoint-ms", String.valueOf(ms), "--gap-ms", String.valueOf(o.latencyGapMs),
-                            "--out-of-orderness-ms", String.valueOf(o.latencyOutOfOrdernessMs),
-                            "--idle-timeout-ms", String.valueOf(o.latencyIdleTimeoutMs)));
+                    fork(
+                            "latency",
+                            1,
+                            List.of(
+                                    "--checkpoint-ms",
+                                    String.valueOf(ms),
+                                    "--gap-ms",
+                                    String.valueOf(o.latencyGapMs),
+                                    "--out-of-orderness-ms",
+                                    String.valueOf(o.latencyOutOfOrdernessMs),
+                                    "--idle-timeout-ms",
+                                    String.valueOf(o.latencyIdleTimeoutMs)));
                 }
             }
-            Path json = outDir.resolve("results-" + Instant.now().toString().replace(':', '-') + ".json");
+            Path json =
+                    outDir.resolve(
+                            "results-" + Instant.now().toString().replace(':', '-') + ".json");
             ObjectNode all = JSON.createObjectNode();
             all.put("machine", Machine.describe());
             all.put("options", String.join(" ", o.raw));
@@ -135,7 +162,11 @@ public final class Benchmarks {
             cmd.add("-Djava.io.tmpdir=" + Files.createDirectories(outDir.resolve("tmp")));
             if (o.jfr) {
                 cmd.add("-XX:+FlightRecorder");
-                cmd.add("-XX:StartFlightRecording=filename=" + outDir.resolve(scenario + "-" + run + "-" + results.size() + ".jfr") + ",settings=profile");
+                cmd.add(
+                        "-XX:StartFlightRecording=filename="
+                                + outDir.resolve(
+                                        scenario + "-" + run + "-" + results.size() + ".jfr")
+                                + ",settings=profile");
             }
             cmd.add("-cp");
             cmd.add(classpathFor(scenario));
@@ -148,11 +179,27 @@ public final class Benchmarks {
             long t0 = System.nanoTime();
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             ObjectNode result = null;
-            String tag = scenario + "-" + run + (extra.contains("--users") ? "-" + extra.get(extra.indexOf("--users") + 1) : "")
-                    + (extra.contains("--checkpoint-ms") ? "-checkpoint-" + extra.get(extra.indexOf("--checkpoint-ms") + 1) : "");
+            String tag =
+                    scenario
+                            + "-"
+                            + run
+                            + (extra.contains("--users")
+                                    ? "-" + extra.get(extra.indexOf("--users") + 1)
+                                    : "")
+                            + (extra.contains("--checkpoint-ms")
+                                    ? "-checkpoint-"
+                                            + extra.get(extra.indexOf("--checkpoint-ms") + 1)
+                                    : "");
             Path childLog = outDir.resolve(tag + ".log");
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-                    PrintStream file = new PrintStream(Files.newOutputStream(childLog), true, StandardCharsets.UTF_8)) {
+            try (BufferedReader in =
+                            new BufferedReader(
+                                    new InputStreamReader(
+                                            p.getInputStream(), StandardCharsets.UTF_8));
+                    PrintStream file =
+                            new PrintStream(
+                                    Files.newOutputStream(childLog),
+                                    true,
+                                    StandardCharsets.UTF_8)) {
                 String line;
                 while ((line = in.readLine()) != null) {
                     file.println(line);
@@ -165,7 +212,8 @@ public final class Benchmarks {
             }
             int exit = p.waitFor();
             if (result == null || exit != 0) {
-                throw new IllegalStateException("scenario " + scenario + " failed (exit " + exit + "), see " + childLog);
+                throw new IllegalStateException(
+                        "scenario " + scenario + " failed (exit " + exit + "), see " + childLog);
             }
             result.put("run", run);
             result.put("jvmSeconds", (System.nanoTime() - t0) / 1_000_000_000.0);
@@ -181,39 +229,66 @@ public final class Benchmarks {
         if (cp == null || cp.isBlank()) cp = System.getProperty("java.class.path");
         boolean kafkaStreams = scenario.contains("kstreams");
         return Arrays.stream(cp.split(File.pathSeparator))
-                .filter(e -> {
-                    String name = Path.of(e).getFileName().toString();
-                    // Flink's FRocksDB and Kafka Streams' RocksDB both are org.rocksdb: keep one
-                    return kafkaStreams ? !name.startsWith("frocksdbjni") : !name.startsWith("rocksdbjni");
-                })
+                .filter(
+                        e -> {
+                            String name = Path.of(e).getFileName().toString();
+                            // Flink's FRocksDB and Kafka Streams' RocksDB both are org.rocksdb:
+                            // keep one
+                            return kafkaStreams
+                                    ? !name.startsWith("frocksdbjni")
+                                    : !name.startsWith("rocksdbjni");
+                        })
                 .collect(Collectors.joining(File.pathSeparator));
     }
 
     /** The command-line options (of the whole run and of one forked scenario). */
     static final class Options {
-        static final String USAGE = String.join("\n",
-                "Options (mvn: -Dbench.args=\"...\"):",
-                "  --quick                small sizes, one run: a check that everything works",
-                "  --scenarios LIST       comma-separated, default all but kstreams-rocksdb and the Kafka ones: " + String.join(",", PROCESSING) + ",scale,state",
-                "                         through a real (in-JVM) Kafka broker: " + String.join(",", END_TO_END) + " (end to end), latency",
-                "  --events N             processing-only input size in events (default 2000000; quick 200000)",
-                "  --users N              simulated users = concurrent owners of the processing-only input (default 100000; quick 10000)",
-                "  --repeat N             runs of every processing-only scenario (default 3; quick 1)",
-                "  --scale LIST           concurrent owners of the scaling runs (default 10000,100000,1000000; quick 2000,20000)",
-                "  --scale-backends LIST  backends of the scaling runs (default rocksdb,heap)",
-                "  --scale-minutes M      simulated minutes of a scaling run (default 50: every user has started)",
-                "  --heap SIZE            heap of each forked JVM (default 6g)",
-                "  --managed-memory SIZE  Flink managed memory (RocksDB) (default 512m)",
-                "  --rocksdb-timers T     where RocksDB scenarios keep timers: ROCKSDB (Flink's default) or HEAP",
-                "  --seed N               traffic seed (default 42)",
-                "  --checkpoint-ms MS     checkpoint interval of e2e-floor and e2e-job, commit interval of e2e-kstreams-* (default 10000, the job's default)",
-                "  --latency-checkpoints LIST  checkpoint intervals (ms) of the latency runs, one run each (default 1000,10000)",
-                "  --latency-users N      simulated users of the live traffic of a latency run (default 100000)",
-                "  --latency-seconds S    how long a latency run produces live traffic before it goes quiet (default 60)",
-                "  --latency-gap-ms MS, --latency-out-of-orderness-ms MS, --latency-idle-timeout-ms MS",
-                "                         job settings of the latency runs (default 5000, 1000, 10000)",
-                "  --jfr                  record a JFR profile of every scenario into the output folder",
-                "  --out DIR              output folder (default <build dir>/bench)");
+        static final String USAGE =
+                String.join(
+                        "\n",
+                        "Options (mvn: -Dbench.args=\"...\"):",
+                        "  --quick                small sizes, one run: a check that everything"
+                                + " works",
+                        "  --scenarios LIST       comma-separated, default all but kstreams-rocksdb"
+                                + " and the Kafka ones: "
+                                + String.join(",", PROCESSING)
+                                + ",scale,state",
+                        "                         through a real (in-JVM) Kafka broker: "
+                                + String.join(",", END_TO_END)
+                                + " (end to end), latency",
+                        "  --events N             processing-only input size in events (default"
+                                + " 2000000; quick 200000)",
+                        "  --users N              simulated users = concurrent owners of the"
+                                + " processing-only input (default 100000; quick 10000)",
+                        "  --repeat N             runs of every processing-only scenario (default"
+                                + " 3; quick 1)",
+                        "  --scale LIST           concurrent owners of the scaling runs (default"
+                                + " 10000,100000,1000000; quick 2000,20000)",
+                        "  --scale-backends LIST  backends of the scaling runs (default"
+                                + " rocksdb,heap)",
+                        "  --scale-minutes M      simulated minutes of a scaling run (default 50:"
+                                + " every user has started)",
+                        "  --heap SIZE            heap of each forked JVM (default 6g)",
+                        "  --managed-memory SIZE  Flink managed memory (RocksDB) (default 512m)",
+                        "  --rocksdb-timers T     where RocksDB scenarios keep timers: ROCKSDB"
+                                + " (Flink's default) or HEAP",
+                        "  --seed N               traffic seed (default 42)",
+                        "  --checkpoint-ms MS     checkpoint interval of e2e-floor and e2e-job,"
+                                + " commit interval of e2e-kstreams-* (default 10000, the job's"
+                                + " default)",
+                        "  --latency-checkpoints LIST  checkpoint intervals (ms) of the latency"
+                                + " runs, one run each (default 1000,10000)",
+                        "  --latency-users N      simulated users of the live traffic of a latency"
+                                + " run (default 100000)",
+                        "  --latency-seconds S    how long a latency run produces live traffic"
+                                + " before it goes quiet (default 60)",
+                        "  --latency-gap-ms MS, --latency-out-of-orderness-ms MS,"
+                                + " --latency-idle-timeout-ms MS",
+                        "                         job settings of the latency runs (default 5000,"
+                                + " 1000, 10000)",
+                        "  --jfr                  record a JFR profile of every scenario into the"
+                                + " output folder",
+                        "  --out DIR              output folder (default <build dir>/bench)");
 
         List<String> raw = new ArrayList<>();
         boolean help;
@@ -259,23 +334,29 @@ public final class Benchmarks {
             o.outDir = System.getProperty("bench.out", o.outDir);
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
-                Consumer<Void> none = v -> { };
+                Consumer<Void> none = v -> {};
                 switch (a) {
                     case "--quick" -> none.accept(null);
                     case "--help", "-h" -> o.help = true;
                     case "--jfr" -> o.jfr = true;
                     case "--child" -> o.child = args[++i];
-                    case "--scenarios" -> o.scenarios = new ArrayList<>(List.of(args[++i].split(",")));
+                    case "--scenarios" ->
+                            o.scenarios = new ArrayList<>(List.of(args[++i].split(",")));
                     case "--events" -> o.events = Long.parseLong(args[++i]);
                     case "--users" -> o.users = Integer.parseInt(args[++i]);
                     case "--repeat" -> o.repeat = Integer.parseInt(args[++i]);
-                    case "--scale" -> o.scaleUsers = Arrays.stream(args[++i].split(",")).map(Integer::valueOf).toList();
+                    case "--scale" ->
+                            o.scaleUsers =
+                                    Arrays.stream(args[++i].split(","))
+                                            .map(Integer::valueOf)
+                                            .toList();
                     case "--scale-backends" -> o.scaleBackends = List.of(args[++i].split(","));
                     case "--scale-minutes" -> o.scaleMinutes = Long.parseLong(args[++i]);
                     case "--min-minutes" -> o.minMinutes = Long.parseLong(args[++i]);
                     case "--heap" -> o.heap = args[++i];
                     case "--managed-memory" -> o.managedMemory = args[++i];
-                    case "--rocksdb-timers" -> o.rocksDbTimers = args[++i].toUpperCase(java.util.Locale.ROOT);
+                    case "--rocksdb-timers" ->
+                            o.rocksDbTimers = args[++i].toUpperCase(java.util.Locale.ROOT);
                     case "--seed" -> o.seed = Long.parseLong(args[++i]);
                     case "--out" -> o.outDir = args[++i];
                     case "--gap-ms" -> o.gapMs = Long.parseLong(args[++i]);
@@ -284,19 +365,27 @@ public final class Benchmarks {
                     case "--idle-timeout-ms" -> o.idleTimeoutMs = Long.parseLong(args[++i]);
                     case "--dedup-horizon-ms" -> o.dedupHorizonMs = Long.parseLong(args[++i]);
                     case "--checkpoint-ms" -> o.checkpointMs = Long.parseLong(args[++i]);
-                    case "--latency-checkpoints" -> o.latencyCheckpoints = Arrays.stream(args[++i].split(",")).map(Long::valueOf).toList();
+                    case "--latency-checkpoints" ->
+                            o.latencyCheckpoints =
+                                    Arrays.stream(args[++i].split(",")).map(Long::valueOf).toList();
                     case "--latency-users" -> o.latencyUsers = Integer.parseInt(args[++i]);
                     case "--latency-seconds" -> o.latencySeconds = Long.parseLong(args[++i]);
                     case "--latency-gap-ms" -> o.latencyGapMs = Long.parseLong(args[++i]);
-                    case "--latency-out-of-orderness-ms" -> o.latencyOutOfOrdernessMs = Long.parseLong(args[++i]);
-                    case "--latency-idle-timeout-ms" -> o.latencyIdleTimeoutMs = Long.parseLong(args[++i]);
-                    default -> throw new IllegalArgumentException("unknown option " + a + "\n" + USAGE);
+                    case "--latency-out-of-orderness-ms" ->
+                            o.latencyOutOfOrdernessMs = Long.parseLong(args[++i]);
+                    case "--latency-idle-timeout-ms" ->
+                            o.latencyIdleTimeoutMs = Long.parseLong(args[++i]);
+                    default ->
+                            throw new IllegalArgumentException(
+                                    "unknown option " + a + "\n" + USAGE);
                 }
             }
             if (o.scenarios.isEmpty()) {
                 o.scenarios.addAll(PROCESSING);
-                // TopologyTestDriver commits (RocksDB flushes) after every record: ~100 events/s, not
-                // Kafka Streams' real cost; run it only when asked for (--scenarios kstreams-rocksdb)
+                // TopologyTestDriver commits (RocksDB flushes) after every record: ~100 events/s,
+                // not
+                // Kafka Streams' real cost; run it only when asked for (--scenarios
+                // kstreams-rocksdb)
                 o.scenarios.remove("kstreams-rocksdb");
                 o.scenarios.addAll(List.of("scale", "state"));
             }
@@ -305,17 +394,48 @@ public final class Benchmarks {
 
         /** What a forked scenario needs to know. */
         List<String> childArgs() {
-            return List.of("--events", String.valueOf(events), "--users", String.valueOf(users),
-                    "--seed", String.valueOf(seed), "--managed-memory", managedMemory, "--rocksdb-timers", rocksDbTimers, "--out", outDir,
-                    "--gap-ms", String.valueOf(gapMs), "--allowed-lateness-ms", String.valueOf(allowedLatenessMs),
-                    "--out-of-orderness-ms", String.valueOf(outOfOrdernessMs), "--idle-timeout-ms", String.valueOf(idleTimeoutMs),
-                    "--dedup-horizon-ms", String.valueOf(dedupHorizonMs), "--checkpoint-ms", String.valueOf(checkpointMs),
-                    "--latency-users", String.valueOf(latencyUsers), "--latency-seconds", String.valueOf(latencySeconds));
+            return List.of(
+                    "--events",
+                    String.valueOf(events),
+                    "--users",
+                    String.valueOf(users),
+                    "--seed",
+                    String.valueOf(seed),
+                    "--managed-memory",
+                    managedMemory,
+                    "--rocksdb-timers",
+                    rocksDbTimers,
+                    "--out",
+                    outDir,
+                    "--gap-ms",
+                    String.valueOf(gapMs),
+                    "--allowed-lateness-ms",
+                    String.valueOf(allowedLatenessMs),
+                    "--out-of-orderness-ms",
+                    String.valueOf(outOfOrdernessMs),
+                    "--idle-timeout-ms",
+                    String.valueOf(idleTimeoutMs),
+                    "--dedup-horizon-ms",
+                    String.valueOf(dedupHorizonMs),
+                    "--checkpoint-ms",
+                    String.valueOf(checkpointMs),
+                    "--latency-users",
+                    String.valueOf(latencyUsers),
+                    "--latency-seconds",
+                    String.valueOf(latencySeconds));
         }
 
         BenchSettings settings() throws IOException {
-            return new BenchSettings(gapMs, allowedLatenessMs, outOfOrdernessMs, idleTimeoutMs, dedupHorizonMs, managedMemory, rocksDbTimers,
-                    Files.createDirectories(Path.of(outDir, "tmp", child == null ? "in-process" : child)));
+            return new BenchSettings(
+                    gapMs,
+                    allowedLatenessMs,
+                    outOfOrdernessMs,
+                    idleTimeoutMs,
+                    dedupHorizonMs,
+                    managedMemory,
+                    rocksDbTimers,
+                    Files.createDirectories(
+                            Path.of(outDir, "tmp", child == null ? "in-process" : child)));
         }
     }
 

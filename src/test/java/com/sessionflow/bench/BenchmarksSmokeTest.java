@@ -3,8 +3,8 @@ package com.sessionflow.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.PrintStream;
 import java.io.OutputStream;
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -24,10 +24,22 @@ class BenchmarksSmokeTest {
     @Test
     void everyScenarioProcessesEveryEventAndTheSessionizersAgree() throws Exception {
         Path out = Path.of(System.getProperty("java.io.tmpdir"), "bench-smoke");
-        Benchmarks.Options o = Benchmarks.Options.parse(new String[] {
-            "--events", "2500", "--users", "200", "--heap", "1g", "--out", out.toString(),
-            "--out-of-orderness-ms", String.valueOf(3 * 3_600_000L)});
-        Benchmarks.Runner runner = new Benchmarks.Runner(o, new PrintStream(OutputStream.nullOutputStream()));
+        Benchmarks.Options o =
+                Benchmarks.Options.parse(
+                        new String[] {
+                            "--events",
+                            "2500",
+                            "--users",
+                            "200",
+                            "--heap",
+                            "1g",
+                            "--out",
+                            out.toString(),
+                            "--out-of-orderness-ms",
+                            String.valueOf(3 * 3_600_000L)
+                        });
+        Benchmarks.Runner runner =
+                new Benchmarks.Runner(o, new PrintStream(OutputStream.nullOutputStream()));
         Map<String, JsonNode> results = new LinkedHashMap<>();
         for (String s : Benchmarks.PROCESSING) results.put(s, runner.fork(s, 1, List.of()));
 
@@ -35,20 +47,30 @@ class BenchmarksSmokeTest {
         long events = floor.path("events").asLong();
         assertThat(events).isGreaterThanOrEqualTo(2500);
         List<Long> sessions = new ArrayList<>();
-        results.forEach((name, r) -> {
-            assertThat(r.path("events").asLong()).as(name).isEqualTo(events);
-            assertThat(r.path("counters").path("parsed.events").asLong()).as(name + " parsed events").isEqualTo(events);
-            assertThat(r.path("counters").path("parsed.deadLetters").asLong()).as(name + " dead letters")
-                    .isEqualTo(r.path("inputDeadLetters").asLong());
-            if (!name.equals("floor")) {
-                assertThat(r.path("counters").path("late.records").asLong()).as(name + " late").isZero();
-                assertThat(r.path("counters").path("out.revisions").asLong()).as(name + " revisions").isZero();
-                sessions.add(r.path("counters").path("out.first").asLong());
-            }
-        });
+        results.forEach(
+                (name, r) -> {
+                    assertThat(r.path("events").asLong()).as(name).isEqualTo(events);
+                    assertThat(r.path("counters").path("parsed.events").asLong())
+                            .as(name + " parsed events")
+                            .isEqualTo(events);
+                    assertThat(r.path("counters").path("parsed.deadLetters").asLong())
+                            .as(name + " dead letters")
+                            .isEqualTo(r.path("inputDeadLetters").asLong());
+                    if (!name.equals("floor")) {
+                        assertThat(r.path("counters").path("late.records").asLong())
+                                .as(name + " late")
+                                .isZero();
+                        assertThat(r.path("counters").path("out.revisions").asLong())
+                                .as(name + " revisions")
+                                .isZero();
+                        sessions.add(r.path("counters").path("out.first").asLong());
+                    }
+                });
         assertThat(floor.path("counters").path("out.records").asLong()).isEqualTo(events);
         assertThat(sessions.get(0)).isPositive();
-        assertThat(sessions).as("sessions of " + results.keySet().stream().skip(1).toList()).containsOnly(sessions.get(0));
+        assertThat(sessions)
+                .as("sessions of " + results.keySet().stream().skip(1).toList())
+                .containsOnly(sessions.get(0));
 
         JsonNode state = runner.fork("state", 1, List.of("--users", "100"));
         assertThat(state.path("measures")).hasSize(4);
@@ -58,22 +80,42 @@ class BenchmarksSmokeTest {
     @Test
     void endToEndScenariosCommitEveryEventAndAgreeOnTheSessions() throws Exception {
         Path out = Path.of(System.getProperty("java.io.tmpdir"), "bench-smoke-e2e");
-        Benchmarks.Options o = Benchmarks.Options.parse(new String[] {
-            "--events", "2500", "--users", "200", "--heap", "1g", "--out", out.toString(), "--checkpoint-ms", "1000",
-            "--out-of-orderness-ms", String.valueOf(3 * 3_600_000L)});
-        Benchmarks.Runner runner = new Benchmarks.Runner(o, new PrintStream(OutputStream.nullOutputStream()));
+        Benchmarks.Options o =
+                Benchmarks.Options.parse(
+                        new String[] {
+                            "--events",
+                            "2500",
+                            "--users",
+                            "200",
+                            "--heap",
+                            "1g",
+                            "--out",
+                            out.toString(),
+                            "--checkpoint-ms",
+                            "1000",
+                            "--out-of-orderness-ms",
+                            String.valueOf(3 * 3_600_000L)
+                        });
+        Benchmarks.Runner runner =
+                new Benchmarks.Runner(o, new PrintStream(OutputStream.nullOutputStream()));
         Map<String, JsonNode> results = new LinkedHashMap<>();
         for (String s : Benchmarks.END_TO_END) results.put(s, runner.fork(s, 1, List.of()));
 
         JsonNode floor = results.get("e2e-floor");
-        assertThat(floor.path("committed").path(KafkaBench.OUTPUT).asLong()).isEqualTo(floor.path("events").asLong());
+        assertThat(floor.path("committed").path(KafkaBench.OUTPUT).asLong())
+                .isEqualTo(floor.path("events").asLong());
         long sessions = results.get("e2e-job").path("committed").path("sessions").asLong();
         assertThat(sessions).isPositive();
         assertThat(results.get("e2e-job").path("committed").path("events-dlq").asLong())
                 .isEqualTo(results.get("e2e-job").path("inputDeadLetters").asLong());
         for (String kafkaStreams : List.of("e2e-kstreams-inmemory", "e2e-kstreams-rocksdb")) {
-            assertThat(results.get(kafkaStreams).path("committed").path(KafkaStreamsBench.OUTPUT).asLong())
-                    .as(kafkaStreams + " sessions").isEqualTo(sessions);
+            assertThat(
+                            results.get(kafkaStreams)
+                                    .path("committed")
+                                    .path(KafkaStreamsBench.OUTPUT)
+                                    .asLong())
+                    .as(kafkaStreams + " sessions")
+                    .isEqualTo(sessions);
         }
     }
 }

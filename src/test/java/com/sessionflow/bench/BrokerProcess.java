@@ -29,18 +29,27 @@ final class BrokerProcess implements AutoCloseable {
     }
 
     static BrokerProcess start() throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xms1g", "-Xmx1g",
-                "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
-                "-cp", System.getProperty("java.class.path"), BrokerProcess.class.getName()));
+        List<String> cmd =
+                new ArrayList<>(
+                        List.of(
+                                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                                "-Xms1g",
+                                "-Xmx1g",
+                                "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
+                                "-cp",
+                                System.getProperty("java.class.path"),
+                                BrokerProcess.class.getName()));
         Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        BufferedReader out =
+                new BufferedReader(
+                        new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         String line;
         while ((line = out.readLine()) != null) {
             if (line.startsWith(READY)) return new BrokerProcess(p, line.substring(READY.length()));
         }
         p.destroyForcibly();
-        throw new IOException("the broker process ended before it was ready (exit code " + waitFor(p) + ")");
+        throw new IOException(
+                "the broker process ended before it was ready (exit code " + waitFor(p) + ")");
     }
 
     String bootstrapServers() {
@@ -49,14 +58,21 @@ final class BrokerProcess implements AutoCloseable {
 
     /** CPU time the broker process has used so far, all threads. */
     long cpuNanos() {
-        return process.toHandle().info().totalCpuDuration().map(Duration::toNanos)
-                .orElseThrow(() -> new IllegalStateException("this platform does not report a process's CPU time"));
+        return process.toHandle()
+                .info()
+                .totalCpuDuration()
+                .map(Duration::toNanos)
+                .orElseThrow(
+                        () ->
+                                new IllegalStateException(
+                                        "this platform does not report a process's CPU time"));
     }
 
     @Override
     public void close() throws Exception {
         process.getOutputStream().close();
-        if (!process.waitFor(30, TimeUnit.SECONDS)) process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        if (!process.waitFor(30, TimeUnit.SECONDS))
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
     }
 
     private static int waitFor(Process p) {

@@ -6,9 +6,9 @@ import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 
 /**
- * Serializes each record as the job's Kafka sink would (key and value bytes), counts records
- * and bytes under a name in {@link Probe}, and throws the bytes away. Marks the end of the
- * output when the input ends.
+ * Serializes each record as the job's Kafka sink would (key and value bytes), counts records and
+ * bytes under a name in {@link Probe}, and throws the bytes away. Marks the end of the output when
+ * the input ends.
  */
 public final class CountingSink<T> implements Sink<T> {
 
@@ -16,7 +16,9 @@ public final class CountingSink<T> implements Sink<T> {
 
     /** The record's category (counted as {@code name.category}) and its serialized size. */
     public interface Encoder<T> extends Serializable {
-        /** @return the category; {@code sizes[0]} receives the serialized size */
+        /**
+         * @return the category; {@code sizes[0]} receives the serialized size
+         */
         String encode(T value, long[] sizes);
     }
 

@@ -43,19 +43,23 @@ import org.apache.flink.util.OutputTag;
 
 /**
  * The Flink scenarios, processing only: the pre-generated records come from memory (a
- * DataGeneratorSource of record indexes), are parsed by the job's EventParser inside the job,
- * get the job's watermarks, and every output is serialized as the job's Kafka sinks would
- * serialize it, then discarded. Parallelism 1 on a local MiniCluster in this JVM.
+ * DataGeneratorSource of record indexes), are parsed by the job's EventParser inside the job, get
+ * the job's watermarks, and every output is serialized as the job's Kafka sinks would serialize it,
+ * then discarded. Parallelism 1 on a local MiniCluster in this JVM.
  */
 public final class FlinkBench {
 
-
     private FlinkBench() {}
 
-    public enum Kind { FLOOR, SESSIONIZE, WINDOWS }
+    public enum Kind {
+        FLOOR,
+        SESSIONIZE,
+        WINDOWS
+    }
 
     /** Runs one scenario on the current {@link BenchInput}; the result holds counters and times. */
-    public static Map<String, Object> run(Kind kind, String backend, BenchSettings s) throws Exception {
+    public static Map<String, Object> run(Kind kind, String backend, BenchSettings s)
+            throws Exception {
         Probe.reset();
         BenchInput input = BenchInput.current();
         StreamExecutionEnvironment env = environment(backend, s);
@@ -67,38 +71,72 @@ public final class FlinkBench {
                 events = parsed.process(new SplitDeadLetters()).name("split dead letters");
                 events.getSideOutput(SplitDeadLetters.DEAD_LETTERS).sinkTo(deadLetterSink());
                 // the job's shape without its state: key by owner, one JSON record per event
-                events.keyBy(e -> e.owner).sinkTo(new CountingSink<>("out", FlinkBench::encodeEvent)).name("events as JSON");
+                events.keyBy(e -> e.owner)
+                        .sinkTo(new CountingSink<>("out", FlinkBench::encodeEvent))
+                        .name("events as JSON");
             }
             case SESSIONIZE -> {
-                SessionPipeline.Outputs out = SessionPipeline.sessionize(parsed, s.timeline(), s.dedupHorizonMs);
-                out.sessions().sinkTo(new CountingSink<>("out", (SessionChange c, long[] size) -> encodeChange(c, definition, size)))
+                SessionPipeline.Outputs out =
+                        SessionPipeline.sessionize(parsed, s.timeline(), s.dedupHorizonMs);
+                out.sessions()
+                        .sinkTo(
+                                new CountingSink<>(
+                                        "out",
+                                        (SessionChange c, long[] size) ->
+                                                encodeChange(c, definition, size)))
                         .name("sessions as JSON");
                 out.deadLetters().sinkTo(deadLetterSink());
-                out.lateEvents().sinkTo(new CountingSink<>("late", (late, size) -> {
-                    size[0] = JsonRecords.bytes(JsonRecords.lateEvent(late)).length;
-                    return "all";
-                }));
-                out.outOfSessionEvents().sinkTo(new CountingSink<>("outOfSession", (e, size) -> "all"));
+                out.lateEvents()
+                        .sinkTo(
+                                new CountingSink<>(
+                                        "late",
+                                        (late, size) -> {
+                                            size[0] =
+                                                    JsonRecords.bytes(JsonRecords.lateEvent(late))
+                                                            .length;
+                                            return "all";
+                                        }));
+                out.outOfSessionEvents()
+                        .sinkTo(new CountingSink<>("outOfSession", (e, size) -> "all"));
             }
             case WINDOWS -> {
                 events = parsed.process(new SplitDeadLetters()).name("split dead letters");
                 events.getSideOutput(SplitDeadLetters.DEAD_LETTERS).sinkTo(deadLetterSink());
                 OutputTag<Event> late = new OutputTag<>("late", TypeInformation.of(Event.class));
-                SingleOutputStreamOperator<Session> sessions = events
-                        .filter(e -> !definition.isOutOfSession(e)).name("in-session events")
-                        .keyBy(e -> e.owner)
-                        // Flink's windows touch when end >= start: gap - 1 ms gives the job's "strictly less than gap"
-                        .window(EventTimeSessionWindows.withGap(Duration.ofMillis(s.gapMs - 1)))
-                        .allowedLateness(Duration.ofMillis(s.allowedLatenessMs))
-                        .sideOutputLateData(late)
-                        .aggregate(new SessionAggregate(definition), TypeInformation.of(Session.class), TypeInformation.of(Session.class))
-                        .name("session windows");
-                sessions.sinkTo(new CountingSink<>("out", (Session x, long[] size) -> {
-                    byte[] key = (x.owner + "/" + x.sessionId).getBytes(StandardCharsets.UTF_8);
-                    size[0] = key.length + JsonRecords.bytes(JsonRecords.session(x, definition)).length;
-                    return "first";
-                })).name("sessions as JSON");
-                sessions.getSideOutput(late).sinkTo(new CountingSink<>("late", FlinkBench::encodeEvent));
+                SingleOutputStreamOperator<Session> sessions =
+                        events.filter(e -> !definition.isOutOfSession(e))
+                                .name("in-session events")
+                                .keyBy(e -> e.owner)
+                                // Flink's windows touch when end >= start: gap - 1 ms gives the
+                                // job's "strictly less than gap"
+                                .window(
+                                        EventTimeSessionWindows.withGap(
+                                                Duration.ofMillis(s.gapMs - 1)))
+                                .allowedLateness(Duration.ofMillis(s.allowedLatenessMs))
+                                .sideOutputLateData(late)
+                                .aggregate(
+                                        new SessionAggregate(definition),
+                                        TypeInformation.of(Session.class),
+                                        TypeInformation.of(Session.class))
+                                .name("session windows");
+                sessions.sinkTo(
+                                new CountingSink<>(
+                                        "out",
+                                        (Session x, long[] size) -> {
+                                            byte[] key =
+                                                    (x.owner + "/" + x.sessionId)
+                                                            .getBytes(StandardCharsets.UTF_8);
+                                            size[0] =
+                                                    key.length
+                                                            + JsonRecords.bytes(
+                                                                            JsonRecords.session(
+                                                                                    x, definition))
+                                                                    .length;
+                                            return "first";
+                                        }))
+                        .name("sessions as JSON");
+                sessions.getSideOutput(late)
+                        .sinkTo(new CountingSink<>("late", FlinkBench::encodeEvent));
             }
             default -> throw new IllegalArgumentException(kind.toString());
         }
@@ -106,15 +144,20 @@ public final class FlinkBench {
         return Results.throughput(input, "out");
     }
 
-    static StreamExecutionEnvironment environment(String backend, BenchSettings s) throws Exception {
+    static StreamExecutionEnvironment environment(String backend, BenchSettings s)
+            throws Exception {
         Configuration conf = new Configuration();
         conf.set(PipelineOptions.GENERIC_TYPES, false);
         conf.set(StateBackendOptions.STATE_BACKEND, backend);
-        conf.setString("state.backend.rocksdb.localdir", Files.createDirectories(s.tmp().resolve("rocksdb")).toString());
+        conf.setString(
+                "state.backend.rocksdb.localdir",
+                Files.createDirectories(s.tmp().resolve("rocksdb")).toString());
         conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.parse(s.managedMemory));
         conf.setString("state.backend.rocksdb.timer-service.factory", s.rocksDbTimers);
         conf.set(CoreOptions.TMP_DIRS, s.tmpDir);
-        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, s.tmp().resolve("checkpoints").toUri().toString());
+        conf.set(
+                CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+                s.tmp().resolve("checkpoints").toUri().toString());
         conf.set(WebOptions.UPLOAD_DIR, s.tmp().resolve("flink-web-upload").toString());
         conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
         conf.set(RestOptions.ADDRESS, "127.0.0.1");
@@ -124,20 +167,28 @@ public final class FlinkBench {
         return env;
     }
 
-    static DataStream<ParsedRecord> parsedInput(StreamExecutionEnvironment env, int records, BenchSettings s) {
-        DataGeneratorSource<Long> source = new DataGeneratorSource<>(new RecordIndexes(records), records, Types.LONG);
+    static DataStream<ParsedRecord> parsedInput(
+            StreamExecutionEnvironment env, int records, BenchSettings s) {
+        DataGeneratorSource<Long> source =
+                new DataGeneratorSource<>(new RecordIndexes(records), records, Types.LONG);
         return env.fromSource(source, WatermarkStrategy.noWatermarks(), "pre-generated records")
-                .flatMap(new ParseRecords()).name("parse (EventParser)")
+                .flatMap(new ParseRecords())
+                .name("parse (EventParser)")
                 .returns(TypeInformation.of(ParsedRecord.class))
-                .assignTimestampsAndWatermarks(EventTimes.strategy(Duration.ofMillis(s.outOfOrdernessMs), Duration.ofMillis(s.idleTimeoutMs)))
+                .assignTimestampsAndWatermarks(
+                        EventTimes.strategy(
+                                Duration.ofMillis(s.outOfOrdernessMs),
+                                Duration.ofMillis(s.idleTimeoutMs)))
                 .name("watermarks (QuietAwareWatermarks)");
     }
 
     private static CountingSink<com.sessionflow.event.DeadLetter> deadLetterSink() {
-        return new CountingSink<>("deadLetters", (d, size) -> {
-            size[0] = JsonRecords.bytes(JsonRecords.deadLetter(d)).length;
-            return "all";
-        });
+        return new CountingSink<>(
+                "deadLetters",
+                (d, size) -> {
+                    size[0] = JsonRecords.bytes(JsonRecords.deadLetter(d)).length;
+                    return "all";
+                });
     }
 
     static String encodeEvent(Event e, long[] size) {
@@ -147,7 +198,10 @@ public final class FlinkBench {
         return "events";
     }
 
-    /** What the job's sessions sink does with a change: key {@code owner/session_id}, JSON value or a tombstone. */
+    /**
+     * What the job's sessions sink does with a change: key {@code owner/session_id}, JSON value or
+     * a tombstone.
+     */
     static String encodeChange(SessionChange c, SessionDefinition definition, long[] size) {
         byte[] key = c.key().getBytes(StandardCharsets.UTF_8);
         if (c.isRetraction()) {
@@ -175,7 +229,10 @@ public final class FlinkBench {
         }
     }
 
-    /** The job's source deserializer's work: one pre-generated Kafka record into events or dead letters. */
+    /**
+     * The job's source deserializer's work: one pre-generated Kafka record into events or dead
+     * letters.
+     */
     static final class ParseRecords extends RichFlatMapFunction<Long, ParsedRecord> {
         private static final long serialVersionUID = 1L;
         private transient EventParser parser;
@@ -192,11 +249,19 @@ public final class FlinkBench {
         @Override
         public void flatMap(Long boxed, Collector<ParsedRecord> out) {
             int i = boxed.intValue();
-            parser.parse(new RecordOrigin(BenchInput.TOPIC, 0, i, input.timestamps[i], input.keys[i], input.values[i]), p -> {
-                if (p.isEvent()) events++;
-                else deadLetters++;
-                out.collect(p);
-            });
+            parser.parse(
+                    new RecordOrigin(
+                            BenchInput.TOPIC,
+                            0,
+                            i,
+                            input.timestamps[i],
+                            input.keys[i],
+                            input.values[i]),
+                    p -> {
+                        if (p.isEvent()) events++;
+                        else deadLetters++;
+                        out.collect(p);
+                    });
         }
 
         @Override
@@ -206,7 +271,10 @@ public final class FlinkBench {
         }
     }
 
-    /** The session summary as an incremental window aggregate: the same {@link Session} the job keeps. */
+    /**
+     * The session summary as an incremental window aggregate: the same {@link Session} the job
+     * keeps.
+     */
     static final class SessionAggregate implements AggregateFunction<Event, Session, Session> {
         private static final long serialVersionUID = 1L;
         private final SessionDefinition definition;
@@ -247,7 +315,8 @@ public final class FlinkBench {
 
     static Map<String, Object> counters() {
         Map<String, Object> m = new LinkedHashMap<>();
-        Probe.counters().entrySet().stream().sorted(Map.Entry.comparingByKey())
+        Probe.counters().entrySet().stream()
+                .sorted(Map.Entry.comparingByKey())
                 .forEach(e -> m.put(e.getKey(), e.getValue().get()));
         return m;
     }

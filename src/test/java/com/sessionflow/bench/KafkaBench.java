@@ -27,11 +27,11 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.flink.core.execution.CheckpointingMode;
-import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -49,21 +49,22 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 
 /**
- * The scenarios through a real Kafka broker (a KRaft broker in a process of its own,
- * {@link BrokerProcess}: the scenario's CPU time is the job's, the broker's is measured apart):
+ * The scenarios through a real Kafka broker (a KRaft broker in a process of its own, {@link
+ * BrokerProcess}: the scenario's CPU time is the job's, the broker's is measured apart):
+ *
  * <ul>
- *   <li>{@code e2e-floor} / {@code e2e-job}: the benchmark input is produced into the topic
- *       {@code events} first; then the clock runs from the job's start to its end, a bounded
- *       replay ({@code --stop-at latest}) that ends after its final checkpoint has committed all
- *       output (exactly-once sinks). The floor is the job's shape without state, its records
- *       written by an exactly-once KafkaSink as the job's are.</li>
+ *   <li>{@code e2e-floor} / {@code e2e-job}: the benchmark input is produced into the topic {@code
+ *       events} first; then the clock runs from the job's start to its end, a bounded replay
+ *       ({@code --stop-at latest}) that ends after its final checkpoint has committed all output
+ *       (exactly-once sinks). The floor is the job's shape without state, its records written by an
+ *       exactly-once KafkaSink as the job's are.
  *   <li>{@code e2e-kstreams-inmemory} / {@code e2e-kstreams-rocksdb}: the same input through Kafka
  *       Streams' SessionWindows in a real {@code KafkaStreams} instance, exactly-once, its commit
- *       interval the job's checkpoint interval.</li>
+ *       interval the job's checkpoint interval.
  *   <li>{@code latency}: the real job, unbounded, while live traffic stamped with the wall clock is
  *       produced at a steady pace; a read_committed consumer of {@code sessions} notes when it sees
  *       each session's first record. Then production stops (quiet input) and the last sessions are
- *       measured the same way.</li>
+ *       measured the same way.
  * </ul>
  */
 final class KafkaBench {
@@ -75,7 +76,8 @@ final class KafkaBench {
 
     // ---------------------------------------------------------------- end to end
 
-    static Map<String, Object> endToEnd(boolean job, BenchInput input, BenchSettings s, long checkpointMs) throws Exception {
+    static Map<String, Object> endToEnd(
+            boolean job, BenchInput input, BenchSettings s, long checkpointMs) throws Exception {
         Probe.reset();
         try (BrokerProcess kafka = BrokerProcess.start()) {
             String bootstrap = kafka.bootstrapServers();
@@ -83,7 +85,8 @@ final class KafkaBench {
             long t0 = System.nanoTime();
             produceAll(bootstrap, input);
             long produceMs = (System.nanoTime() - t0) / 1_000_000;
-            System.out.println("bench: produced " + input.size() + " records in " + produceMs + " ms");
+            System.out.println(
+                    "bench: produced " + input.size() + " records in " + produceMs + " ms");
             JobOptions options = options(bootstrap, s, checkpointMs, "--stop-at", "latest");
             Topics.prepare(options.kafka(), true);
             if (!job) createTopic(bootstrap, OUTPUT, 1);
@@ -102,7 +105,10 @@ final class KafkaBench {
             long brokerCpu = kafka.cpuNanos() - broker0;
             // what is readable with read_committed once the job has ended
             Map<String, Long> out = new LinkedHashMap<>();
-            for (String topic : job ? List.of("sessions", "events-dlq", "events-late", "session-metrics") : List.of(OUTPUT, "events-dlq")) {
+            for (String topic :
+                    job
+                            ? List.of("sessions", "events-dlq", "events-late", "session-metrics")
+                            : List.of(OUTPUT, "events-dlq")) {
                 out.put(topic, countCommitted(bootstrap, topic));
             }
             return endToEndResult(input, produceMs, wall, cpu, brokerCpu, checkpointMs, out);
@@ -110,13 +116,15 @@ final class KafkaBench {
     }
 
     /**
-     * Kafka Streams' SessionWindows ({@link KafkaStreamsBench#topology}) in a real {@link KafkaStreams}
-     * instance against the broker: one stream thread, exactly-once (v2) with a commit interval equal
-     * to the job's checkpoint interval, the input produced first and ended by a record far in the
-     * future that closes every window. Kafka Streams has no end of input: the clock stops at the
-     * last session record readable with read_committed, once no more came for a while.
+     * Kafka Streams' SessionWindows ({@link KafkaStreamsBench#topology}) in a real {@link
+     * KafkaStreams} instance against the broker: one stream thread, exactly-once (v2) with a commit
+     * interval equal to the job's checkpoint interval, the input produced first and ended by a
+     * record far in the future that closes every window. Kafka Streams has no end of input: the
+     * clock stops at the last session record readable with read_committed, once no more came for a
+     * while.
      */
-    static Map<String, Object> kafkaStreamsEndToEnd(boolean rocksDb, BenchInput input, BenchSettings s, long commitMs) throws Exception {
+    static Map<String, Object> kafkaStreamsEndToEnd(
+            boolean rocksDb, BenchInput input, BenchSettings s, long commitMs) throws Exception {
         Probe.reset();
         try (BrokerProcess kafka = BrokerProcess.start()) {
             String bootstrap = kafka.bootstrapServers();
@@ -124,12 +132,22 @@ final class KafkaBench {
             createTopic(bootstrap, KafkaStreamsBench.OUTPUT, 1);
             long t0 = System.nanoTime();
             produceAll(bootstrap, input);
-            long end = KafkaStreamsBench.endOfInputTime(Arrays.stream(input.timestamps).max().orElse(0));
+            long end =
+                    KafkaStreamsBench.endOfInputTime(
+                            Arrays.stream(input.timestamps).max().orElse(0));
             try (KafkaProducer<byte[], byte[]> p = producer(bootstrap, 0)) {
-                p.send(new ProducerRecord<>(BenchInput.TOPIC, 0, end, null, KafkaStreamsBench.endOfInput(end))).get();
+                p.send(
+                                new ProducerRecord<>(
+                                        BenchInput.TOPIC,
+                                        0,
+                                        end,
+                                        null,
+                                        KafkaStreamsBench.endOfInput(end)))
+                        .get();
             }
             long produceMs = (System.nanoTime() - t0) / 1_000_000;
-            System.out.println("bench: produced " + input.size() + " records in " + produceMs + " ms");
+            System.out.println(
+                    "bench: produced " + input.size() + " records in " + produceMs + " ms");
             Properties config = KafkaStreamsBench.config(s, bootstrap);
             config.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
             config.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, String.valueOf(commitMs));
@@ -138,14 +156,20 @@ final class KafkaBench {
             long cpu0 = Probe.cpuNanos();
             long broker0 = kafka.cpuNanos();
             long wall0 = System.nanoTime();
-            long[] last = {wall0, cpu0, broker0}; // wall, CPU and broker CPU time when the last session record was read
+            long[] last = {
+                wall0, cpu0, broker0
+            }; // wall, CPU and broker CPU time when the last session record was read
             long sessions = 0;
-            try (KafkaStreams streams = new KafkaStreams(KafkaStreamsBench.topology(rocksDb, s), config);
-                    KafkaConsumer<byte[], byte[]> out = readCommitted(bootstrap, KafkaStreamsBench.OUTPUT)) {
-                streams.setUncaughtExceptionHandler(e -> {
-                    e.printStackTrace();
-                    return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
-                });
+            try (KafkaStreams streams =
+                            new KafkaStreams(KafkaStreamsBench.topology(rocksDb, s), config);
+                    KafkaConsumer<byte[], byte[]> out =
+                            readCommitted(bootstrap, KafkaStreamsBench.OUTPUT)) {
+                streams.setUncaughtExceptionHandler(
+                        e -> {
+                            e.printStackTrace();
+                            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse
+                                    .SHUTDOWN_CLIENT;
+                        });
                 streams.start();
                 long quietNanos = TimeUnit.MILLISECONDS.toNanos(2 * commitMs + 5_000);
                 long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(30);
@@ -160,19 +184,36 @@ final class KafkaBench {
                     }
                     boolean inputDone = Probe.get("parsed.endOfInput") > 0;
                     if (inputDone && sessions > 0 && now - last[0] > quietNanos) break;
-                    if (streams.state().hasCompletedShutdown() || streams.state() == KafkaStreams.State.ERROR) {
-                        throw new IllegalStateException("Kafka Streams stopped: " + streams.state());
+                    if (streams.state().hasCompletedShutdown()
+                            || streams.state() == KafkaStreams.State.ERROR) {
+                        throw new IllegalStateException(
+                                "Kafka Streams stopped: " + streams.state());
                     }
-                    if (now > deadline) throw new IllegalStateException("Kafka Streams did not finish within 30 minutes");
+                    if (now > deadline)
+                        throw new IllegalStateException(
+                                "Kafka Streams did not finish within 30 minutes");
                 }
                 streams.close(Duration.ofSeconds(30));
             }
-            return endToEndResult(input, produceMs, last[0] - wall0, last[1] - cpu0, last[2] - broker0, commitMs, Map.of(KafkaStreamsBench.OUTPUT, sessions));
+            return endToEndResult(
+                    input,
+                    produceMs,
+                    last[0] - wall0,
+                    last[1] - cpu0,
+                    last[2] - broker0,
+                    commitMs,
+                    Map.of(KafkaStreamsBench.OUTPUT, sessions));
         }
     }
 
-    private static Map<String, Object> endToEndResult(BenchInput input, long produceMs, long wallNanos, long cpuNanos,
-            long brokerCpuNanos, long checkpointMs, Map<String, Long> committed) {
+    private static Map<String, Object> endToEndResult(
+            BenchInput input,
+            long produceMs,
+            long wallNanos,
+            long cpuNanos,
+            long brokerCpuNanos,
+            long checkpointMs,
+            Map<String, Long> committed) {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("records", input.size());
         r.put("events", input.events);
@@ -199,34 +240,64 @@ final class KafkaBench {
         // the latency scenario notes when each record arrives
         p.put("fetch.max.wait.ms", "50");
         KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p);
-        List<TopicPartition> parts = c.partitionsFor(topic).stream().map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+        List<TopicPartition> parts =
+                c.partitionsFor(topic).stream()
+                        .map(i -> new TopicPartition(i.topic(), i.partition()))
+                        .toList();
         c.assign(parts);
         c.seekToBeginning(parts);
         return c;
     }
 
-    /** The job's shape without state: source and watermarks as the job's, split dead letters, key by owner, one JSON record per event. */
-    private static void floor(StreamExecutionEnvironment env, JobOptions options, long checkpointMs) {
+    /**
+     * The job's shape without state: source and watermarks as the job's, split dead letters, key by
+     * owner, one JSON record per event.
+     */
+    private static void floor(
+            StreamExecutionEnvironment env, JobOptions options, long checkpointMs) {
         env.enableCheckpointing(checkpointMs, CheckpointingMode.EXACTLY_ONCE);
         KafkaSettings kafka = options.kafka();
-        DataStream<ParsedRecord> parsed = env.fromSource(
-                KafkaIO.eventSource(kafka, options.parser(), OffsetsInitializer.earliest(), options.stoppingOffsets()),
-                EventTimes.strategy(options.outOfOrderness(), options.idleTimeout()), "kafka events");
-        SingleOutputStreamOperator<Event> events = parsed.process(new SplitDeadLetters()).name("split dead letters");
-        events.getSideOutput(SplitDeadLetters.DEAD_LETTERS).sinkTo(KafkaIO.deadLetterSink(kafka)).name("dead-letter topic");
-        events.keyBy(e -> e.owner).sinkTo(KafkaSink.<Event>builder()
-                .setBootstrapServers(kafka.bootstrapServers)
-                .setRecordSerializer(new JsonSerializer<Event>(OUTPUT, e -> e.owner.getBytes(StandardCharsets.UTF_8), e -> JsonRecords.bytes(JsonRecords.event(e))))
-                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
-                .setTransactionalIdPrefix("bench-floor")
-                .setProperty("transaction.timeout.ms", String.valueOf(10 * 60 * 1000))
-                .build()).name("events topic");
+        DataStream<ParsedRecord> parsed =
+                env.fromSource(
+                        KafkaIO.eventSource(
+                                kafka,
+                                options.parser(),
+                                OffsetsInitializer.earliest(),
+                                options.stoppingOffsets()),
+                        EventTimes.strategy(options.outOfOrderness(), options.idleTimeout()),
+                        "kafka events");
+        SingleOutputStreamOperator<Event> events =
+                parsed.process(new SplitDeadLetters()).name("split dead letters");
+        events.getSideOutput(SplitDeadLetters.DEAD_LETTERS)
+                .sinkTo(KafkaIO.deadLetterSink(kafka))
+                .name("dead-letter topic");
+        events.keyBy(e -> e.owner)
+                .sinkTo(
+                        KafkaSink.<Event>builder()
+                                .setBootstrapServers(kafka.bootstrapServers)
+                                .setRecordSerializer(
+                                        new JsonSerializer<Event>(
+                                                OUTPUT,
+                                                e -> e.owner.getBytes(StandardCharsets.UTF_8),
+                                                e -> JsonRecords.bytes(JsonRecords.event(e))))
+                                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                                .setTransactionalIdPrefix("bench-floor")
+                                .setProperty(
+                                        "transaction.timeout.ms", String.valueOf(10 * 60 * 1000))
+                                .build())
+                .name("events topic");
     }
 
     private static void produceAll(String bootstrap, BenchInput input) throws Exception {
         try (KafkaProducer<byte[], byte[]> p = producer(bootstrap, 20)) {
             for (int i = 0; i < input.size(); i++) {
-                p.send(new ProducerRecord<>(BenchInput.TOPIC, 0, input.timestamps[i], input.keys[i], input.values[i]));
+                p.send(
+                        new ProducerRecord<>(
+                                BenchInput.TOPIC,
+                                0,
+                                input.timestamps[i],
+                                input.keys[i],
+                                input.values[i]));
             }
             p.flush();
         }
@@ -235,11 +306,13 @@ final class KafkaBench {
     // ---------------------------------------------------------------- latency
 
     /**
-     * @param users simulated users of the live traffic (each starts a session about every half hour;
-     *     the generator spreads the first sessions over 40 minutes)
+     * @param users simulated users of the live traffic (each starts a session about every half
+     *     hour; the generator spreads the first sessions over 40 minutes)
      * @param flowingSeconds how long traffic is produced
      */
-    static Map<String, Object> latency(BenchSettings s, long seed, int users, long flowingSeconds, long checkpointMs) throws Exception {
+    static Map<String, Object> latency(
+            BenchSettings s, long seed, int users, long flowingSeconds, long checkpointMs)
+            throws Exception {
         try (BrokerProcess kafka = BrokerProcess.start()) {
             String bootstrap = kafka.bootstrapServers();
             createTopic(bootstrap, BenchInput.TOPIC, 1);
@@ -257,7 +330,8 @@ final class KafkaBench {
             // wait until the job runs (its source is assigned the partition) before producing
             Thread.sleep(3_000);
             long start = System.currentTimeMillis();
-            TrafficGenerator generator = new TrafficGenerator(seed, start, users, Duration.ofMillis(s.gapMs));
+            TrafficGenerator generator =
+                    new TrafficGenerator(seed, start, users, Duration.ofMillis(s.gapMs));
             long produced = 0;
             long until = start + flowingSeconds * 1000;
             try (KafkaProducer<byte[], byte[]> p = producer(bootstrap, 0)) {
@@ -265,17 +339,30 @@ final class KafkaBench {
                     TrafficRecord r = generator.next();
                     long wait = r.timestamp() - System.currentTimeMillis();
                     if (wait > 0) Thread.sleep(wait);
-                    p.send(new ProducerRecord<>(BenchInput.TOPIC, 0, r.timestamp(),
-                            r.key() == null ? null : r.key().getBytes(StandardCharsets.UTF_8), r.value()));
+                    p.send(
+                            new ProducerRecord<>(
+                                    BenchInput.TOPIC,
+                                    0,
+                                    r.timestamp(),
+                                    r.key() == null
+                                            ? null
+                                            : r.key().getBytes(StandardCharsets.UTF_8),
+                                    r.value()));
                     produced++;
                 }
                 p.flush();
             }
             long stopped = System.currentTimeMillis();
-            System.out.println("bench: produced " + produced + " records in " + (stopped - start) + " ms, now quiet");
+            System.out.println(
+                    "bench: produced "
+                            + produced
+                            + " records in "
+                            + (stopped - start)
+                            + " ms, now quiet");
             // quiet: the watermark is held for the idle timeout, then follows the wall clock; every
             // session due by then must be closed and committed at the next checkpoint
-            long quietMs = s.idleTimeoutMs + s.gapMs + s.outOfOrdernessMs + 2 * checkpointMs + 10_000;
+            long quietMs =
+                    s.idleTimeoutMs + s.gapMs + s.outOfOrdernessMs + 2 * checkpointMs + 10_000;
             Thread.sleep(quietMs);
             stop.set(true);
             consumer.join(30_000);
@@ -291,7 +378,8 @@ final class KafkaBench {
                     long expiry = x[1] + s.gapMs;
                     long latency = x[0] - expiry;
                     if (expiry < warmUp) before++;
-                    // flowing: a later record (event time >= expiry + out-of-orderness) was still produced,
+                    // flowing: a later record (event time >= expiry + out-of-orderness) was still
+                    // produced,
                     // with a second to spare; the rest waits for the idle timeout
                     else if (expiry + s.outOfOrdernessMs + 1_000 < stopped) flowing.add(latency);
                     else quiet.add(latency);
@@ -308,15 +396,29 @@ final class KafkaBench {
             phases.add(phase("flowing", flowing, s.outOfOrdernessMs));
             phases.add(phase("quiet (after the last record)", quiet, s.outOfOrdernessMs));
             r.put("phases", phases);
-            r.put("settings", String.format("gap %d ms, out-of-orderness %d ms, idle timeout %d ms, checkpoint interval %d ms, "
-                    + "%,d users, %,d records produced over %,d ms, hashmap state", s.gapMs, s.outOfOrdernessMs, s.idleTimeoutMs,
-                    checkpointMs, users, produced, stopped - start));
+            r.put(
+                    "settings",
+                    String.format(
+                            "gap %d ms, out-of-orderness %d ms, idle timeout %d ms, checkpoint"
+                                + " interval %d ms, %,d users, %,d records produced over %,d ms,"
+                                + " hashmap state",
+                            s.gapMs,
+                            s.outOfOrdernessMs,
+                            s.idleTimeoutMs,
+                            checkpointMs,
+                            users,
+                            produced,
+                            stopped - start));
             return r;
         }
     }
 
-    /** Latency from gap expiry (end_time + gap) and from the earliest the watermark can pass it (+ out-of-orderness). */
-    private static Map<String, Object> phase(String name, List<Long> fromGap, long outOfOrdernessMs) {
+    /**
+     * Latency from gap expiry (end_time + gap) and from the earliest the watermark can pass it (+
+     * out-of-orderness).
+     */
+    private static Map<String, Object> phase(
+            String name, List<Long> fromGap, long outOfOrdernessMs) {
         long[] v = fromGap.stream().mapToLong(Long::longValue).sorted().toArray();
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("phase", name);
@@ -336,7 +438,9 @@ final class KafkaBench {
         return sorted[(int) Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
     }
 
-    /** First record of each session key (revision 0), with the wall-clock time the consumer got it. */
+    /**
+     * First record of each session key (revision 0), with the wall-clock time the consumer got it.
+     */
     private static void consume(String bootstrap, AtomicBoolean stop, List<long[]> seen) {
         Set<String> keys = new HashSet<>();
         try (KafkaConsumer<byte[], byte[]> c = readCommitted(bootstrap, "sessions")) {
@@ -347,7 +451,8 @@ final class KafkaBench {
                     if (r.value() == null) continue; // retraction
                     try {
                         JsonNode n = JSON.readTree(r.value());
-                        if (!keys.add(new String(r.key(), StandardCharsets.UTF_8))) continue; // a revision
+                        if (!keys.add(new String(r.key(), StandardCharsets.UTF_8)))
+                            continue; // a revision
                         synchronized (seen) {
                             seen.add(new long[] {now, n.path("end_time").asLong()});
                         }
@@ -361,11 +466,29 @@ final class KafkaBench {
 
     // ---------------------------------------------------------------- helpers
 
-    private static JobOptions options(String bootstrap, BenchSettings s, long checkpointMs, String... more) {
-        List<String> a = new ArrayList<>(List.of("--bootstrap-servers", bootstrap, "--starting-offsets", "earliest",
-                "--parallelism", "1", "--checkpoint-interval", checkpointMs + "ms", "--gap", s.gapMs + "ms",
-                "--allowed-lateness", s.allowedLatenessMs + "ms", "--out-of-orderness", s.outOfOrdernessMs + "ms",
-                "--idle-timeout", s.idleTimeoutMs + "ms", "--dedup-horizon", s.dedupHorizonMs + "ms"));
+    private static JobOptions options(
+            String bootstrap, BenchSettings s, long checkpointMs, String... more) {
+        List<String> a =
+                new ArrayList<>(
+                        List.of(
+                                "--bootstrap-servers",
+                                bootstrap,
+                                "--starting-offsets",
+                                "earliest",
+                                "--parallelism",
+                                "1",
+                                "--checkpoint-interval",
+                                checkpointMs + "ms",
+                                "--gap",
+                                s.gapMs + "ms",
+                                "--allowed-lateness",
+                                s.allowedLatenessMs + "ms",
+                                "--out-of-orderness",
+                                s.outOfOrdernessMs + "ms",
+                                "--idle-timeout",
+                                s.idleTimeoutMs + "ms",
+                                "--dedup-horizon",
+                                s.dedupHorizonMs + "ms"));
         a.addAll(Arrays.asList(more));
         return JobOptions.parse(a.toArray(String[]::new));
     }
@@ -382,16 +505,26 @@ final class KafkaBench {
         return new KafkaProducer<>(p);
     }
 
-    private static void createTopic(String bootstrap, String topic, int partitions) throws Exception {
+    private static void createTopic(String bootstrap, String topic, int partitions)
+            throws Exception {
         Properties p = new Properties();
         p.put("bootstrap.servers", bootstrap);
         try (Admin admin = Admin.create(p)) {
-            admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1)
-                    .configs(Map.of("max.message.bytes", String.valueOf(8 << 20))))).all().get(30, TimeUnit.SECONDS);
+            admin.createTopics(
+                            List.of(
+                                    new NewTopic(topic, partitions, (short) 1)
+                                            .configs(
+                                                    Map.of(
+                                                            "max.message.bytes",
+                                                            String.valueOf(8 << 20)))))
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
         }
     }
 
-    /** Records readable with read_committed (transaction markers and aborted records not counted). */
+    /**
+     * Records readable with read_committed (transaction markers and aborted records not counted).
+     */
     private static long countCommitted(String bootstrap, String topic) {
         try (KafkaConsumer<byte[], byte[]> c = readCommitted(bootstrap, topic)) {
             Set<TopicPartition> parts = c.assignment();

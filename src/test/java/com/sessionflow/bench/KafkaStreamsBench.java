@@ -44,11 +44,11 @@ import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.test.TestRecord;
 
 /**
- * Kafka Streams' SessionWindows, the peer a Kafka shop would pick: parse with the job's parser
- * (in a processor that stamps each event with its event time), re-key by owner (a repartition
- * topic, as the Flink job's keyBy), a session-windowed aggregate of the same {@link Session}
- * summary, suppressed until the window closes (final results only), JSON out. Processing only:
- * {@link TopologyTestDriver} (one thread, no broker).
+ * Kafka Streams' SessionWindows, the peer a Kafka shop would pick: parse with the job's parser (in
+ * a processor that stamps each event with its event time), re-key by owner (a repartition topic, as
+ * the Flink job's keyBy), a session-windowed aggregate of the same {@link Session} summary,
+ * suppressed until the window closes (final results only), JSON out. Processing only: {@link
+ * TopologyTestDriver} (one thread, no broker).
  *
  * <p>Kept in Kafka Streams' favour: changelogs of the store and of the suppression buffer are off
  * (a real deployment writes both to Kafka), dead letters are counted, not written, and there is no
@@ -58,6 +58,7 @@ public final class KafkaStreamsBench {
 
     static final String OUTPUT = "sessions";
     static final String STORE = "sessions-store";
+
     /** The owner of the record that ends the input. */
     static final String END_OF_INPUT = "~end-of-input";
 
@@ -65,34 +66,45 @@ public final class KafkaStreamsBench {
 
     public static Topology topology(boolean rocksDb, BenchSettings s) {
         SessionDefinition definition = s.definition();
-        // Kafka Streams merges sessions whose distance is <= the gap: gap - 1 ms gives the job's "< gap"
+        // Kafka Streams merges sessions whose distance is <= the gap: gap - 1 ms gives the job's "<
+        // gap"
         Duration gap = Duration.ofMillis(s.gapMs - 1);
-        // the job emits once the watermark (max time - out-of-orderness) passes the gap: the same grace
+        // the job emits once the watermark (max time - out-of-orderness) passes the gap: the same
+        // grace
         Duration grace = Duration.ofMillis(s.outOfOrdernessMs);
         Duration retention = gap.plus(grace).plusMinutes(1);
-        SessionBytesStoreSupplier store = rocksDb
-                ? Stores.persistentSessionStore(STORE, retention)
-                : Stores.inMemorySessionStore(STORE, retention);
+        SessionBytesStoreSupplier store =
+                rocksDb
+                        ? Stores.persistentSessionStore(STORE, retention)
+                        : Stores.inMemorySessionStore(STORE, retention);
         StreamsBuilder builder = new StreamsBuilder();
         builder.stream(BenchInput.TOPIC, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
                 .process(() -> new ParseProcessor(definition))
                 .groupByKey(Grouped.with("by-owner", Serdes.String(), new EventSerde()))
                 .windowedBy(SessionWindows.ofInactivityGapAndGrace(gap, grace))
-                .aggregate(Session::new,
+                .aggregate(
+                        Session::new,
                         (owner, e, acc) -> add(acc, e, definition),
                         (owner, a, b) -> merge(a, b),
                         Materialized.<String, Session>as(store)
-                                .withKeySerde(Serdes.String()).withValueSerde(new SessionSerde()).withLoggingDisabled())
-                .suppress(Suppressed.untilWindowCloses(Suppressed.BufferConfig.unbounded().withLoggingDisabled()))
+                                .withKeySerde(Serdes.String())
+                                .withValueSerde(new SessionSerde())
+                                .withLoggingDisabled())
+                .suppress(
+                        Suppressed.untilWindowCloses(
+                                Suppressed.BufferConfig.unbounded().withLoggingDisabled()))
                 .toStream()
                 .filter((w, acc) -> acc != null)
-                .map((w, acc) -> {
-                    Session out = acc.copy();
-                    out.revision = 1;
-                    out.dirty = false;
-                    return KeyValue.pair((w.key() + "/" + out.sessionId).getBytes(StandardCharsets.UTF_8),
-                            JsonRecords.bytes(JsonRecords.session(out, definition)));
-                })
+                .map(
+                        (w, acc) -> {
+                            Session out = acc.copy();
+                            out.revision = 1;
+                            out.dirty = false;
+                            return KeyValue.pair(
+                                    (w.key() + "/" + out.sessionId)
+                                            .getBytes(StandardCharsets.UTF_8),
+                                    JsonRecords.bytes(JsonRecords.session(out, definition)));
+                        })
                 .to(OUTPUT, Produced.with(Serdes.ByteArray(), Serdes.ByteArray()));
         return builder.build();
     }
@@ -115,15 +127,20 @@ public final class KafkaStreamsBench {
     public static Map<String, Object> run(boolean rocksDb, BenchSettings s) throws Exception {
         Probe.reset();
         BenchInput input = BenchInput.current();
-        try (TopologyTestDriver driver = new TopologyTestDriver(topology(rocksDb, s), config(s, "unused:9092"))) {
-            TestInputTopic<byte[], byte[]> in = driver.createInputTopic(BenchInput.TOPIC, new ByteArraySerializer(), new ByteArraySerializer());
+        try (TopologyTestDriver driver =
+                new TopologyTestDriver(topology(rocksDb, s), config(s, "unused:9092"))) {
+            TestInputTopic<byte[], byte[]> in =
+                    driver.createInputTopic(
+                            BenchInput.TOPIC, new ByteArraySerializer(), new ByteArraySerializer());
             long[] out = new long[2];
             int n = input.size();
             long maxTime = 0;
             Probe.first();
             for (int i = 0; i < n; i++) {
                 if (i == n / 2) Probe.middle();
-                in.pipeInput(new TestRecord<>(input.keys[i], input.values[i], null, input.timestamps[i]));
+                in.pipeInput(
+                        new TestRecord<>(
+                                input.keys[i], input.values[i], null, input.timestamps[i]));
                 maxTime = Math.max(maxTime, input.timestamps[i]);
                 if ((i & 1023) == 1023) drain(driver, out);
             }
@@ -144,10 +161,17 @@ public final class KafkaStreamsBench {
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, "sessionflow-bench");
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        // the record cache (default 10 MB) makes every session lookup scan and copy a range of the cache
-        // (CachingSessionStore.findSessions -> NamedCache.keyRange): 100x slower here. Off, in Kafka Streams' favour.
-        p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, System.getProperty("bench.kstreams.cache", "0"));
-        p.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory(Files.createDirectories(s.tmp()), "kafka-streams").toString());
+        // the record cache (default 10 MB) makes every session lookup scan and copy a range of the
+        // cache
+        // (CachingSessionStore.findSessions -> NamedCache.keyRange): 100x slower here. Off, in
+        // Kafka Streams' favour.
+        p.put(
+                StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG,
+                System.getProperty("bench.kstreams.cache", "0"));
+        p.put(
+                StreamsConfig.STATE_DIR_CONFIG,
+                Files.createTempDirectory(Files.createDirectories(s.tmp()), "kafka-streams")
+                        .toString());
         return p;
     }
 
@@ -157,13 +181,23 @@ public final class KafkaStreamsBench {
     }
 
     static byte[] endOfInput(long time) {
-        return ("{\"device_id\":\"" + END_OF_INPUT + "\",\"event_type\":\"flush\",\"time\":" + time + "}").getBytes(StandardCharsets.UTF_8);
+        return ("{\"device_id\":\""
+                        + END_OF_INPUT
+                        + "\",\"event_type\":\"flush\",\"time\":"
+                        + time
+                        + "}")
+                .getBytes(StandardCharsets.UTF_8);
     }
 
-    /** Reads what the driver captured, so its queues stay small (the repartition topic's records too). */
+    /**
+     * Reads what the driver captured, so its queues stay small (the repartition topic's records
+     * too).
+     */
     private static void drain(TopologyTestDriver driver, long[] out) {
         for (String topic : driver.producedTopicNames()) {
-            TestOutputTopic<byte[], byte[]> t = driver.createOutputTopic(topic, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+            TestOutputTopic<byte[], byte[]> t =
+                    driver.createOutputTopic(
+                            topic, new ByteArrayDeserializer(), new ByteArrayDeserializer());
             while (!t.isEmpty()) {
                 TestRecord<byte[], byte[]> r = t.readRecord();
                 if (topic.equals(OUTPUT)) {
@@ -174,7 +208,10 @@ public final class KafkaStreamsBench {
         }
     }
 
-    /** Parses a record with the job's parser; events go on keyed by owner, stamped with their event time. */
+    /**
+     * Parses a record with the job's parser; events go on keyed by owner, stamped with their event
+     * time.
+     */
     static final class ParseProcessor implements Processor<byte[], byte[], String, Event> {
         private final SessionDefinition definition;
         private final EventParser parser = BenchInput.parser();
@@ -194,17 +231,25 @@ public final class KafkaStreamsBench {
 
         @Override
         public void process(Record<byte[], byte[]> record) {
-            parser.parse(new RecordOrigin(BenchInput.TOPIC, 0, offset++, record.timestamp(), record.key(), record.value()), p -> {
-                if (!p.isEvent()) {
-                    deadLetters++;
-                    return;
-                }
-                Event e = p.event;
-                if (e.owner.equals(END_OF_INPUT)) Probe.add("parsed.endOfInput", 1);
-                else events++;
-                if (definition.isOutOfSession(e)) return;
-                context.forward(new Record<>(e.owner, e, e.time));
-            });
+            parser.parse(
+                    new RecordOrigin(
+                            BenchInput.TOPIC,
+                            0,
+                            offset++,
+                            record.timestamp(),
+                            record.key(),
+                            record.value()),
+                    p -> {
+                        if (!p.isEvent()) {
+                            deadLetters++;
+                            return;
+                        }
+                        Event e = p.event;
+                        if (e.owner.equals(END_OF_INPUT)) Probe.add("parsed.endOfInput", 1);
+                        else events++;
+                        if (definition.isOutOfSession(e)) return;
+                        context.forward(new Record<>(e.owner, e, e.time));
+                    });
         }
 
         @Override
@@ -253,40 +298,49 @@ public final class KafkaStreamsBench {
         return in.readBoolean() ? in.readUTF() : null;
     }
 
-    /** A compact binary serde of the event fields the summary needs (the repartition topic's values). */
+    /**
+     * A compact binary serde of the event fields the summary needs (the repartition topic's
+     * values).
+     */
     static final class EventSerde implements Serde<Event> {
         @Override
         public Serializer<Event> serializer() {
-            return (topic, e) -> write(e, (out, v) -> {
-                str(out, v.owner);
-                str(out, v.userId);
-                str(out, v.deviceId);
-                str(out, v.eventType);
-                out.writeLong(v.time);
-                out.writeLong(v.sdkSessionId);
-                str(out, v.insertId);
-                str(out, v.platform);
-                str(out, v.osName);
-                str(out, v.appVersion);
-            });
+            return (topic, e) ->
+                    write(
+                            e,
+                            (out, v) -> {
+                                str(out, v.owner);
+                                str(out, v.userId);
+                                str(out, v.deviceId);
+                                str(out, v.eventType);
+                                out.writeLong(v.time);
+                                out.writeLong(v.sdkSessionId);
+                                str(out, v.insertId);
+                                str(out, v.platform);
+                                str(out, v.osName);
+                                str(out, v.appVersion);
+                            });
         }
 
         @Override
         public Deserializer<Event> deserializer() {
-            return (topic, data) -> read(data, in -> {
-                Event e = new Event();
-                e.owner = str(in);
-                e.userId = str(in);
-                e.deviceId = str(in);
-                e.eventType = str(in);
-                e.time = in.readLong();
-                e.sdkSessionId = in.readLong();
-                e.insertId = str(in);
-                e.platform = str(in);
-                e.osName = str(in);
-                e.appVersion = str(in);
-                return e;
-            });
+            return (topic, data) ->
+                    read(
+                            data,
+                            in -> {
+                                Event e = new Event();
+                                e.owner = str(in);
+                                e.userId = str(in);
+                                e.deviceId = str(in);
+                                e.eventType = str(in);
+                                e.time = in.readLong();
+                                e.sdkSessionId = in.readLong();
+                                e.insertId = str(in);
+                                e.platform = str(in);
+                                e.osName = str(in);
+                                e.appVersion = str(in);
+                                return e;
+                            });
         }
     }
 
@@ -294,42 +348,48 @@ public final class KafkaStreamsBench {
     static final class SessionSerde implements Serde<Session> {
         @Override
         public Serializer<Session> serializer() {
-            return (topic, s) -> write(s, (out, v) -> {
-                str(out, v.owner);
-                str(out, v.userId);
-                str(out, v.deviceId);
-                str(out, v.platform);
-                str(out, v.osName);
-                str(out, v.appVersion);
-                out.writeLong(v.sessionId);
-                out.writeLong(v.startTime);
-                out.writeLong(v.endTime);
-                out.writeLong(v.eventCount);
-                out.writeLong(v.activeEventCount);
-                str(out, v.firstEventType);
-                str(out, v.lastEventType);
-            });
+            return (topic, s) ->
+                    write(
+                            s,
+                            (out, v) -> {
+                                str(out, v.owner);
+                                str(out, v.userId);
+                                str(out, v.deviceId);
+                                str(out, v.platform);
+                                str(out, v.osName);
+                                str(out, v.appVersion);
+                                out.writeLong(v.sessionId);
+                                out.writeLong(v.startTime);
+                                out.writeLong(v.endTime);
+                                out.writeLong(v.eventCount);
+                                out.writeLong(v.activeEventCount);
+                                str(out, v.firstEventType);
+                                str(out, v.lastEventType);
+                            });
         }
 
         @Override
         public Deserializer<Session> deserializer() {
-            return (topic, data) -> read(data, in -> {
-                Session s = new Session();
-                s.owner = str(in);
-                s.userId = str(in);
-                s.deviceId = str(in);
-                s.platform = str(in);
-                s.osName = str(in);
-                s.appVersion = str(in);
-                s.sessionId = in.readLong();
-                s.startTime = in.readLong();
-                s.endTime = in.readLong();
-                s.eventCount = in.readLong();
-                s.activeEventCount = in.readLong();
-                s.firstEventType = str(in);
-                s.lastEventType = str(in);
-                return s;
-            });
+            return (topic, data) ->
+                    read(
+                            data,
+                            in -> {
+                                Session s = new Session();
+                                s.owner = str(in);
+                                s.userId = str(in);
+                                s.deviceId = str(in);
+                                s.platform = str(in);
+                                s.osName = str(in);
+                                s.appVersion = str(in);
+                                s.sessionId = in.readLong();
+                                s.startTime = in.readLong();
+                                s.endTime = in.readLong();
+                                s.eventCount = in.readLong();
+                                s.activeEventCount = in.readLong();
+                                s.firstEventType = str(in);
+                                s.lastEventType = str(in);
+                                return s;
+                            });
         }
     }
 }

@@ -10,21 +10,34 @@ final class Machine {
 
     /** Flink's --add-opens list for Java 17 (the pom's flink.jvm.opens). */
     static final String[] FLINK_OPENS = {
-        "--add-opens=java.base/java.lang=ALL-UNNAMED", "--add-opens=java.base/java.util=ALL-UNNAMED",
+        "--add-opens=java.base/java.lang=ALL-UNNAMED",
+                "--add-opens=java.base/java.util=ALL-UNNAMED",
         "--add-opens=java.base/java.io=ALL-UNNAMED", "--add-opens=java.base/java.net=ALL-UNNAMED",
-        "--add-opens=java.base/java.nio=ALL-UNNAMED", "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
-        "--add-opens=java.base/java.text=ALL-UNNAMED", "--add-opens=java.base/java.time=ALL-UNNAMED",
-        "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED", "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED",
-        "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED", "--add-opens=java.base/jdk.internal.misc=ALL-UNNAMED"};
+        "--add-opens=java.base/java.nio=ALL-UNNAMED",
+                "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
+        "--add-opens=java.base/java.text=ALL-UNNAMED",
+                "--add-opens=java.base/java.time=ALL-UNNAMED",
+        "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
+                "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED",
+        "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+                "--add-opens=java.base/jdk.internal.misc=ALL-UNNAMED"
+    };
 
     private Machine() {}
 
     static String describe() {
-        return "cpus=" + Runtime.getRuntime().availableProcessors()
-                + ", cpu=" + firstLine(Path.of("/proc/cpuinfo"), "model name")
-                + ", memory=" + firstLine(Path.of("/proc/meminfo"), "MemTotal")
-                + ", jdk=" + System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")
-                + ", load=" + firstLine(Path.of("/proc/loadavg"), "");
+        return "cpus="
+                + Runtime.getRuntime().availableProcessors()
+                + ", cpu="
+                + firstLine(Path.of("/proc/cpuinfo"), "model name")
+                + ", memory="
+                + firstLine(Path.of("/proc/meminfo"), "MemTotal")
+                + ", jdk="
+                + System.getProperty("java.vm.name")
+                + " "
+                + System.getProperty("java.runtime.version")
+                + ", load="
+                + firstLine(Path.of("/proc/loadavg"), "");
     }
 
     private static String firstLine(Path file, String prefix) {

@@ -7,8 +7,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What a scenario's operators report to the benchmark in the same JVM: counters by name, and the
- * wall-clock and process CPU time at the first record, at the middle record and at the end of
- * the output, so that job start-up and shutdown are not measured.
+ * wall-clock and process CPU time at the first record, at the middle record and at the end of the
+ * output, so that job start-up and shutdown are not measured.
  */
 public final class Probe {
 
@@ -63,15 +63,34 @@ public final class Probe {
         lastCpuNanos.accumulateAndGet(cpu, Math::max);
     }
 
-    public static long firstNanos() { return firstNanos; }
-    public static long firstCpuNanos() { return firstCpuNanos; }
-    public static long middleNanos() { return middleNanos; }
-    public static long middleCpuNanos() { return middleCpuNanos; }
-    public static long lastNanos() { return lastNanos.get(); }
-    public static long lastCpuNanos() { return lastCpuNanos.get(); }
+    public static long firstNanos() {
+        return firstNanos;
+    }
+
+    public static long firstCpuNanos() {
+        return firstCpuNanos;
+    }
+
+    public static long middleNanos() {
+        return middleNanos;
+    }
+
+    public static long middleCpuNanos() {
+        return middleCpuNanos;
+    }
+
+    public static long lastNanos() {
+        return lastNanos.get();
+    }
+
+    public static long lastCpuNanos() {
+        return lastCpuNanos.get();
+    }
 
     /** CPU time of this whole process (every thread: task threads, GC, JIT). */
     public static long cpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+        return ((com.sun.management.OperatingSystemMXBean)
+                        ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 }

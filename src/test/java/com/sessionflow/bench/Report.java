@@ -15,9 +15,14 @@ final class Report {
     static String oneLine(JsonNode r) {
         String s = r.path("scenario").asText();
         if (r.has("eventsPerCpuSec")) {
-            return String.format("%s: %,d events, %,d ev/s wall, %,d ev/CPU-s, %,d session records, %d ms",
-                    s, r.path("events").asLong(), r.path("eventsPerSec").asLong(), r.path("eventsPerCpuSec").asLong(),
-                    r.path("counters").path("out.records").asLong(), r.path("wallMs").asLong());
+            return String.format(
+                    "%s: %,d events, %,d ev/s wall, %,d ev/CPU-s, %,d session records, %d ms",
+                    s,
+                    r.path("events").asLong(),
+                    r.path("eventsPerSec").asLong(),
+                    r.path("eventsPerCpuSec").asLong(),
+                    r.path("counters").path("out.records").asLong(),
+                    r.path("wallMs").asLong());
         }
         return s + ": " + r;
     }
@@ -25,10 +30,13 @@ final class Report {
     static String markdown(List<ObjectNode> results, Benchmarks.Options o) {
         StringBuilder b = new StringBuilder();
         Map<String, List<JsonNode>> by = new LinkedHashMap<>();
-        for (ObjectNode r : results) by.computeIfAbsent(r.path("scenario").asText(), k -> new ArrayList<>()).add(r);
+        for (ObjectNode r : results)
+            by.computeIfAbsent(r.path("scenario").asText(), k -> new ArrayList<>()).add(r);
 
         b.append("### Processing only (in-memory input, parallelism 1)\n\n");
-        b.append("| scenario | events | runs | events/CPU-s median (min-max) | events/s wall median (min-max) | session records | late | vs floor |\n");
+        b.append(
+                "| scenario | events | runs | events/CPU-s median (min-max) | events/s wall median"
+                        + " (min-max) | session records | late | vs floor |\n");
         b.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
         double floor = median(by.get("floor"), "eventsPerCpuSec");
         for (String s : Benchmarks.PROCESSING) {
@@ -36,13 +44,25 @@ final class Report {
             if (rs == null) continue;
             JsonNode c = rs.get(0).path("counters");
             double m = median(rs, "eventsPerCpuSec");
-            b.append(String.format("| %s | %,d | %d | %,.0f (%,.0f-%,.0f) | %,.0f (%,.0f-%,.0f) | %s | %,d | %s |\n",
-                    s, rs.get(0).path("events").asLong(), rs.size(),
-                    m, min(rs, "eventsPerCpuSec"), max(rs, "eventsPerCpuSec"),
-                    median(rs, "eventsPerSec"), min(rs, "eventsPerSec"), max(rs, "eventsPerSec"),
-                    s.equals("floor") ? "-" : String.format("%,d", c.path("out.first").asLong()) + sessionsDetail(c),
-                    c.path("late.records").asLong(),
-                    floor > 0 ? String.format("%.2fx", m / floor) : "?"));
+            b.append(
+                    String.format(
+                            "| %s | %,d | %d | %,.0f (%,.0f-%,.0f) | %,.0f (%,.0f-%,.0f) | %s | %,d"
+                                    + " | %s |\n",
+                            s,
+                            rs.get(0).path("events").asLong(),
+                            rs.size(),
+                            m,
+                            min(rs, "eventsPerCpuSec"),
+                            max(rs, "eventsPerCpuSec"),
+                            median(rs, "eventsPerSec"),
+                            min(rs, "eventsPerSec"),
+                            max(rs, "eventsPerSec"),
+                            s.equals("floor")
+                                    ? "-"
+                                    : String.format("%,d", c.path("out.first").asLong())
+                                            + sessionsDetail(c),
+                            c.path("late.records").asLong(),
+                            floor > 0 ? String.format("%.2fx", m / floor) : "?"));
         }
         b.append("\nRatios (events per CPU-second, medians):\n\n");
         b.append("| ratio | value | target |\n|---|---:|---:|\n");
@@ -54,21 +74,34 @@ final class Report {
         ratio(b, by, "sessionize-rocksdb", "windows-rocksdb", ">= 1.5x");
 
         List<JsonNode> scale = new ArrayList<>();
-        by.forEach((k, v) -> { if (k.startsWith("scale-")) scale.addAll(v); });
+        by.forEach(
+                (k, v) -> {
+                    if (k.startsWith("scale-")) scale.addAll(v);
+                });
         if (!scale.isEmpty()) {
             b.append("\n### Sessionization as concurrent owners grow\n\n");
-            b.append("| backend | users | owners seen | events | events/CPU-s (all) | events/CPU-s (2nd half) | events/s wall (2nd half) |\n");
+            b.append(
+                    "| backend | users | owners seen | events | events/CPU-s (all) | events/CPU-s"
+                            + " (2nd half) | events/s wall (2nd half) |\n");
             b.append("|---|---:|---:|---:|---:|---:|---:|\n");
             for (JsonNode r : scale) {
-                b.append(String.format("| %s | %,d | %,d | %,d | %,d | %,d | %,d |\n", r.path("scenario").asText().substring(6),
-                        r.path("users").asLong(), r.path("owners").asLong(), r.path("events").asLong(),
-                        r.path("eventsPerCpuSec").asLong(), r.path("secondHalfEventsPerCpuSec").asLong(),
-                        r.path("secondHalfEventsPerSec").asLong()));
+                b.append(
+                        String.format(
+                                "| %s | %,d | %,d | %,d | %,d | %,d | %,d |\n",
+                                r.path("scenario").asText().substring(6),
+                                r.path("users").asLong(),
+                                r.path("owners").asLong(),
+                                r.path("events").asLong(),
+                                r.path("eventsPerCpuSec").asLong(),
+                                r.path("secondHalfEventsPerCpuSec").asLong(),
+                                r.path("secondHalfEventsPerSec").asLong()));
             }
         }
         for (JsonNode r : by.getOrDefault("state", List.of())) {
             b.append("\n### State per session\n\n");
-            b.append("| backend | measure | sessions held | open sessions | owners | bytes | bytes/session held | bytes/open session |\n");
+            b.append(
+                    "| backend | measure | sessions held | open sessions | owners | bytes |"
+                            + " bytes/session held | bytes/open session |\n");
             b.append("|---|---|---:|---:|---:|---:|---:|---:|\n");
             List<JsonNode> rows = new ArrayList<>();
             for (JsonNode m : r.path("measures")) {
@@ -76,41 +109,97 @@ final class Report {
                 m.path("more").forEach(rows::add);
             }
             for (JsonNode m : rows) {
-                b.append(String.format("| %s | %s | %,d | %,d | %,d | %,d | %,.0f | %,.0f |\n", m.path("backend").asText(), m.path("measure").asText(),
-                        m.path("sessions").asLong(), m.path("openSessions").asLong(), m.path("owners").asLong(),
-                        m.path("bytes").asLong(), m.path("bytesPerSession").asDouble(), m.path("bytesPerOpenSession").asDouble()));
+                b.append(
+                        String.format(
+                                "| %s | %s | %,d | %,d | %,d | %,d | %,.0f | %,.0f |\n",
+                                m.path("backend").asText(),
+                                m.path("measure").asText(),
+                                m.path("sessions").asLong(),
+                                m.path("openSessions").asLong(),
+                                m.path("owners").asLong(),
+                                m.path("bytes").asLong(),
+                                m.path("bytesPerSession").asDouble(),
+                                m.path("bytesPerOpenSession").asDouble()));
             }
         }
         List<JsonNode> e2e = new ArrayList<>();
-        by.forEach((k, v) -> { if (k.startsWith("e2e-")) e2e.addAll(v); });
+        by.forEach(
+                (k, v) -> {
+                    if (k.startsWith("e2e-")) e2e.addAll(v);
+                });
         if (!e2e.isEmpty()) {
-            b.append("\n### End to end through Kafka (input topic produced first; start to all output committed; the broker in its own process)\n\n");
-            b.append("| scenario | run | events | wall ms | events/s | CPU ms | events/CPU-s | broker CPU ms | events/CPU-s with the broker's |\n"
-                    + "|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+            b.append(
+                    "\n"
+                        + "### End to end through Kafka (input topic produced first; start to all"
+                        + " output committed; the broker in its own process)\n\n");
+            b.append(
+                    "| scenario | run | events | wall ms | events/s | CPU ms | events/CPU-s |"
+                            + " broker CPU ms | events/CPU-s with the broker's |\n"
+                            + "|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
             for (JsonNode r : e2e) {
-                b.append(String.format("| %s | %d | %,d | %,d | %,d | %,d | %,d | %,d | %,d |\n", r.path("scenario").asText(), r.path("run").asInt(),
-                        r.path("events").asLong(), r.path("wallMs").asLong(), r.path("eventsPerSec").asLong(),
-                        r.path("cpuMs").asLong(), r.path("eventsPerCpuSec").asLong(),
-                        r.path("brokerCpuMs").asLong(), r.path("eventsPerCpuSecWithBroker").asLong()));
+                b.append(
+                        String.format(
+                                "| %s | %d | %,d | %,d | %,d | %,d | %,d | %,d | %,d |\n",
+                                r.path("scenario").asText(),
+                                r.path("run").asInt(),
+                                r.path("events").asLong(),
+                                r.path("wallMs").asLong(),
+                                r.path("eventsPerSec").asLong(),
+                                r.path("cpuMs").asLong(),
+                                r.path("eventsPerCpuSec").asLong(),
+                                r.path("brokerCpuMs").asLong(),
+                                r.path("eventsPerCpuSecWithBroker").asLong()));
             }
             b.append("\nEnd to end, ratios of medians:\n\n");
-            b.append("| ratio | per CPU-second | per CPU-second with the broker's | per wall-second |\n|---|---:|---:|---:|\n");
-            for (String[] pair : new String[][] {{"e2e-job", "e2e-floor"}, {"e2e-job", "e2e-kstreams-inmemory"}, {"e2e-job", "e2e-kstreams-rocksdb"}}) {
-                double cpu = median(by.get(pair[0]), "eventsPerCpuSec") / median(by.get(pair[1]), "eventsPerCpuSec");
-                double withBroker = median(by.get(pair[0]), "eventsPerCpuSecWithBroker") / median(by.get(pair[1]), "eventsPerCpuSecWithBroker");
-                double wall = median(by.get(pair[0]), "eventsPerSec") / median(by.get(pair[1]), "eventsPerSec");
+            b.append(
+                    "| ratio | per CPU-second | per CPU-second with the broker's | per wall-second"
+                            + " |\n"
+                            + "|---|---:|---:|---:|\n");
+            for (String[] pair :
+                    new String[][] {
+                        {"e2e-job", "e2e-floor"},
+                        {"e2e-job", "e2e-kstreams-inmemory"},
+                        {"e2e-job", "e2e-kstreams-rocksdb"}
+                    }) {
+                double cpu =
+                        median(by.get(pair[0]), "eventsPerCpuSec")
+                                / median(by.get(pair[1]), "eventsPerCpuSec");
+                double withBroker =
+                        median(by.get(pair[0]), "eventsPerCpuSecWithBroker")
+                                / median(by.get(pair[1]), "eventsPerCpuSecWithBroker");
+                double wall =
+                        median(by.get(pair[0]), "eventsPerSec")
+                                / median(by.get(pair[1]), "eventsPerSec");
                 if (cpu > 0 && Double.isFinite(cpu)) {
-                    b.append(String.format("| %s / %s | %.2fx | %.2fx | %.2fx |\n", pair[0], pair[1], cpu, withBroker, wall));
+                    b.append(
+                            String.format(
+                                    "| %s / %s | %.2fx | %.2fx | %.2fx |\n",
+                                    pair[0], pair[1], cpu, withBroker, wall));
                 }
             }
         }
         for (JsonNode r : by.getOrDefault("latency", List.of())) {
-            b.append("\n### Latency: gap expiry to the session record readable (read_committed) in Kafka\n\n");
-            b.append("| phase | sessions | after the watermark could pass (gap expiry + out-of-orderness) p50 / p99 / max ms | from event-time gap expiry p50 / p99 / max ms |\n|---|---:|---:|---:|\n");
+            b.append(
+                    "\n"
+                        + "### Latency: gap expiry to the session record readable (read_committed)"
+                        + " in Kafka\n\n");
+            b.append(
+                    "| phase | sessions | after the watermark could pass (gap expiry +"
+                        + " out-of-orderness) p50 / p99 / max ms | from event-time gap expiry p50 /"
+                        + " p99 / max ms |\n"
+                        + "|---|---:|---:|---:|\n");
             for (JsonNode p : r.path("phases")) {
-                b.append(String.format("| %s | %,d | %,d / %,d / %,d | %,d / %,d / %,d |\n", p.path("phase").asText(), p.path("sessions").asLong(),
-                        p.path("p50").asLong(), p.path("p99").asLong(), p.path("max").asLong(),
-                        p.path("gapP50").asLong(), p.path("gapP99").asLong(), p.path("gapMax").asLong()));
+                b.append(
+                        String.format(
+                                "| %s | %,d | %,d / %,d / %,d | %,d / %,d / %,d |\n",
+                                p.path("phase").asText(),
+                                p.path("sessions").asLong(),
+                                p.path("p50").asLong(),
+                                p.path("p99").asLong(),
+                                p.path("max").asLong(),
+                                p.path("gapP50").asLong(),
+                                p.path("gapP99").asLong(),
+                                p.path("gapMax").asLong()));
             }
             b.append("\n").append(r.path("settings").asText()).append("\n");
         }
@@ -123,7 +212,8 @@ final class Report {
         return rev + ret == 0 ? "" : String.format(" (+%,d revisions, %,d retractions)", rev, ret);
     }
 
-    private static void ratio(StringBuilder b, Map<String, List<JsonNode>> by, String a, String over, String target) {
+    private static void ratio(
+            StringBuilder b, Map<String, List<JsonNode>> by, String a, String over, String target) {
         double x = median(by.get(a), "eventsPerCpuSec");
         double y = median(by.get(over), "eventsPerCpuSec");
         if (x <= 0 || y <= 0) return;
@@ -133,11 +223,16 @@ final class Report {
         List<JsonNode> as = by.get(a);
         List<JsonNode> os = by.get(over);
         for (int i = 0; i < Math.min(as.size(), os.size()); i++) {
-            double r = as.get(i).path("eventsPerCpuSec").asDouble() / os.get(i).path("eventsPerCpuSec").asDouble();
+            double r =
+                    as.get(i).path("eventsPerCpuSec").asDouble()
+                            / os.get(i).path("eventsPerCpuSec").asDouble();
             min = Math.min(min, r);
             max = Math.max(max, r);
         }
-        b.append(String.format("| %s / %s | %.2fx (runs %.2f-%.2f) | %s |\n", a, over, x / y, min, max, target));
+        b.append(
+                String.format(
+                        "| %s / %s | %.2fx (runs %.2f-%.2f) | %s |\n",
+                        a, over, x / y, min, max, target));
     }
 
     static double median(List<JsonNode> rs, String field) {

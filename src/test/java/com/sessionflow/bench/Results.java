@@ -9,8 +9,8 @@ final class Results {
     private Results() {}
 
     /**
-     * Rates over the whole input (first record to end of output) and over its second half
-     * (middle record to end of output: the state then holds the owners of the first half).
+     * Rates over the whole input (first record to end of output) and over its second half (middle
+     * record to end of output: the state then holds the owners of the first half).
      */
     static Map<String, Object> throughput(BenchInput input, String output) {
         Map<String, Object> r = new LinkedHashMap<>();
@@ -24,7 +24,8 @@ final class Results {
         r.put("eventsPerSec", rate(input.events, wall));
         r.put("eventsPerCpuSec", rate(input.events, cpu));
         if (Probe.middleNanos() > 0) {
-            // events are spread evenly enough over records for half the records to be half the events
+            // events are spread evenly enough over records for half the records to be half the
+            // events
             long wall2 = Probe.lastNanos() - Probe.middleNanos();
             long cpu2 = Probe.lastCpuNanos() - Probe.middleCpuNanos();
             r.put("secondHalfEventsPerSec", rate(input.events / 2, wall2));

@@ -11,20 +11,38 @@ final class Scenarios {
     static Map<String, Object> run(String name, Benchmarks.Options o) throws Exception {
         BenchSettings s = o.settings();
         switch (name) {
-            case "floor", "sessionize-heap", "sessionize-rocksdb", "windows-heap", "windows-rocksdb",
-                    "kstreams-inmemory", "kstreams-rocksdb", "scale-heap", "scale-rocksdb" -> {
-                BenchInput input = BenchInput.generate(o.seed, o.users, o.events, o.minMinutes, Duration.ofMillis(s.gapMs));
+            case "floor",
+                    "sessionize-heap",
+                    "sessionize-rocksdb",
+                    "windows-heap",
+                    "windows-rocksdb",
+                    "kstreams-inmemory",
+                    "kstreams-rocksdb",
+                    "scale-heap",
+                    "scale-rocksdb" -> {
+                BenchInput input =
+                        BenchInput.generate(
+                                o.seed,
+                                o.users,
+                                o.events,
+                                o.minMinutes,
+                                Duration.ofMillis(s.gapMs));
                 System.out.println("bench: input " + input);
                 BenchInput.setCurrent(input);
-                Map<String, Object> r = switch (name) {
-                    case "floor" -> FlinkBench.run(FlinkBench.Kind.FLOOR, "hashmap", s);
-                    case "sessionize-heap", "scale-heap" -> FlinkBench.run(FlinkBench.Kind.SESSIONIZE, "hashmap", s);
-                    case "sessionize-rocksdb", "scale-rocksdb" -> FlinkBench.run(FlinkBench.Kind.SESSIONIZE, "rocksdb", s);
-                    case "windows-heap" -> FlinkBench.run(FlinkBench.Kind.WINDOWS, "hashmap", s);
-                    case "windows-rocksdb" -> FlinkBench.run(FlinkBench.Kind.WINDOWS, "rocksdb", s);
-                    case "kstreams-inmemory" -> KafkaStreamsBench.run(false, s);
-                    default -> KafkaStreamsBench.run(true, s);
-                };
+                Map<String, Object> r =
+                        switch (name) {
+                            case "floor" -> FlinkBench.run(FlinkBench.Kind.FLOOR, "hashmap", s);
+                            case "sessionize-heap", "scale-heap" ->
+                                    FlinkBench.run(FlinkBench.Kind.SESSIONIZE, "hashmap", s);
+                            case "sessionize-rocksdb", "scale-rocksdb" ->
+                                    FlinkBench.run(FlinkBench.Kind.SESSIONIZE, "rocksdb", s);
+                            case "windows-heap" ->
+                                    FlinkBench.run(FlinkBench.Kind.WINDOWS, "hashmap", s);
+                            case "windows-rocksdb" ->
+                                    FlinkBench.run(FlinkBench.Kind.WINDOWS, "rocksdb", s);
+                            case "kstreams-inmemory" -> KafkaStreamsBench.run(false, s);
+                            default -> KafkaStreamsBench.run(true, s);
+                        };
                 r.put("users", input.users);
                 r.put("inputDeadLetters", input.deadLetters);
                 r.put("inputOutOfSession", input.outOfSessionEvents);
@@ -32,17 +50,27 @@ final class Scenarios {
                 return r;
             }
             case "e2e-floor", "e2e-job", "e2e-kstreams-inmemory", "e2e-kstreams-rocksdb" -> {
-                BenchInput input = BenchInput.generate(o.seed, o.users, o.events, o.minMinutes, Duration.ofMillis(s.gapMs));
+                BenchInput input =
+                        BenchInput.generate(
+                                o.seed,
+                                o.users,
+                                o.events,
+                                o.minMinutes,
+                                Duration.ofMillis(s.gapMs));
                 System.out.println("bench: input " + input);
-                Map<String, Object> r = name.startsWith("e2e-kstreams")
-                        ? KafkaBench.kafkaStreamsEndToEnd(name.endsWith("rocksdb"), input, s, o.checkpointMs)
-                        : KafkaBench.endToEnd(name.equals("e2e-job"), input, s, o.checkpointMs);
+                Map<String, Object> r =
+                        name.startsWith("e2e-kstreams")
+                                ? KafkaBench.kafkaStreamsEndToEnd(
+                                        name.endsWith("rocksdb"), input, s, o.checkpointMs)
+                                : KafkaBench.endToEnd(
+                                        name.equals("e2e-job"), input, s, o.checkpointMs);
                 r.put("users", input.users);
                 r.put("inputDeadLetters", input.deadLetters);
                 return r;
             }
             case "latency" -> {
-                return KafkaBench.latency(s, o.seed, o.latencyUsers, o.latencySeconds, o.checkpointMs);
+                return KafkaBench.latency(
+                        s, o.seed, o.latencyUsers, o.latencySeconds, o.checkpointMs);
             }
             case "state" -> {
                 return StateSizeBench.run(o, s);

@@ -32,14 +32,16 @@ import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 
 /**
  * Bytes of state per session: the job's operator (SessionizeFunction in Flink's keyed operator
- * harness) fed the generated traffic with the job's watermarks (so sessions close and are purged
- * as in the job), then, without a final watermark, the state is measured:
+ * harness) fed the generated traffic with the job's watermarks (so sessions close and are purged as
+ * in the job), then, without a final watermark, the state is measured:
+ *
  * <ul>
- *   <li>heap backend: retained heap (used heap after full GCs, minus the same before the
- *       operator existed): session lists, insert-id filters, timers, keys, the state maps;</li>
- *   <li>both backends: the size of a full snapshot (what a checkpoint or savepoint writes);</li>
- *   <li>RocksDB: the size of the instance's files after the snapshot.</li>
+ *   <li>heap backend: retained heap (used heap after full GCs, minus the same before the operator
+ *       existed): session lists, insert-id filters, timers, keys, the state maps;
+ *   <li>both backends: the size of a full snapshot (what a checkpoint or savepoint writes);
+ *   <li>RocksDB: the size of the instance's files after the snapshot.
  * </ul>
+ *
  * Divided by the sessions held (open ones and closed ones kept for late events) and by the open
  * sessions (not emitted yet).
  */
@@ -49,14 +51,31 @@ final class StateSizeBench {
 
     static Map<String, Object> run(Benchmarks.Options o, BenchSettings s) throws Exception {
         long minutes = Math.max(o.minMinutes, 90);
-        BenchInput input = BenchInput.generate(o.seed, o.users, 0, minutes, Duration.ofMillis(s.gapMs));
+        BenchInput input =
+                BenchInput.generate(o.seed, o.users, 0, minutes, Duration.ofMillis(s.gapMs));
         System.out.println("bench: input " + input);
         BenchInput.setCurrent(input);
         List<Map<String, Object>> measures = new ArrayList<>();
-        measures.add(measure("heap", new HashMapStateBackend(), s.timeline(), s.dedupHorizonMs, input, s));
-        measures.add(measure("heap, dedup off", new HashMapStateBackend(), s.timeline(), 0, input, s));
-        // what an open session itself costs: nothing kept for late events, as in plain session windows
-        measures.add(measure("heap, dedup off, no lateness", new HashMapStateBackend(), new OwnerTimeline(s.definition(), 0), 0, input, s));
+        measures.add(
+                measure(
+                        "heap",
+                        new HashMapStateBackend(),
+                        s.timeline(),
+                        s.dedupHorizonMs,
+                        input,
+                        s));
+        measures.add(
+                measure("heap, dedup off", new HashMapStateBackend(), s.timeline(), 0, input, s));
+        // what an open session itself costs: nothing kept for late events, as in plain session
+        // windows
+        measures.add(
+                measure(
+                        "heap, dedup off, no lateness",
+                        new HashMapStateBackend(),
+                        new OwnerTimeline(s.definition(), 0),
+                        0,
+                        input,
+                        s));
         Path rocksDir = Files.createDirectories(s.tmp().resolve("state-rocksdb"));
         EmbeddedRocksDBStateBackend rocks = new EmbeddedRocksDBStateBackend();
         rocks.setDbStoragePath(rocksDir.toString());
@@ -73,29 +92,49 @@ final class StateSizeBench {
         return r;
     }
 
-    private static Map<String, Object> measure(String name, org.apache.flink.runtime.state.StateBackend backend,
-            OwnerTimeline timeline, long dedupMs, BenchInput input, BenchSettings s) throws Exception {
+    private static Map<String, Object> measure(
+            String name,
+            org.apache.flink.runtime.state.StateBackend backend,
+            OwnerTimeline timeline,
+            long dedupMs,
+            BenchInput input,
+            BenchSettings s)
+            throws Exception {
         long before = usedHeapAfterGc();
-        var harness = new KeyedOneInputStreamOperatorTestHarness<String, Event, SessionChange>(
-                new KeyedProcessOperator<>(new SessionizeFunction(timeline, dedupMs)), e -> e.owner, Types.STRING);
+        var harness =
+                new KeyedOneInputStreamOperatorTestHarness<String, Event, SessionChange>(
+                        new KeyedProcessOperator<>(new SessionizeFunction(timeline, dedupMs)),
+                        e -> e.owner,
+                        Types.STRING);
         harness.setStateBackend(backend);
-        // snapshots of a realistic state are far above the 5 MB default of in-memory checkpoint storage
-        harness.setCheckpointStorage(new org.apache.flink.runtime.state.storage.JobManagerCheckpointStorage(Integer.MAX_VALUE));
+        // snapshots of a realistic state are far above the 5 MB default of in-memory checkpoint
+        // storage
+        harness.setCheckpointStorage(
+                new org.apache.flink.runtime.state.storage.JobManagerCheckpointStorage(
+                        Integer.MAX_VALUE));
         harness.open();
         EventParser parser = BenchInput.parser();
         long[] maxTime = {Long.MIN_VALUE};
         long watermark = Long.MIN_VALUE;
         for (int i = 0; i < input.size(); i++) {
             int index = i;
-            parser.parse(new RecordOrigin(BenchInput.TOPIC, 0, i, input.timestamps[i], input.keys[i], input.values[i]), p -> {
-                if (!p.isEvent()) return;
-                maxTime[0] = Math.max(maxTime[0], p.event.time);
-                try {
-                    harness.processElement(p.event, p.event.time);
-                } catch (Exception e) {
-                    throw new IllegalStateException("record " + index, e);
-                }
-            });
+            parser.parse(
+                    new RecordOrigin(
+                            BenchInput.TOPIC,
+                            0,
+                            i,
+                            input.timestamps[i],
+                            input.keys[i],
+                            input.values[i]),
+                    p -> {
+                        if (!p.isEvent()) return;
+                        maxTime[0] = Math.max(maxTime[0], p.event.time);
+                        try {
+                            harness.processElement(p.event, p.event.time);
+                        } catch (Exception e) {
+                            throw new IllegalStateException("record " + index, e);
+                        }
+                    });
             if ((i & 255) == 255) {
                 long w = maxTime[0] - s.outOfOrdernessMs - 1;
                 if (w > watermark) {
@@ -110,8 +149,11 @@ final class StateSizeBench {
         clearSideOutputs(harness);
         long[] counts = new long[3];
         KeyedStateBackend<String> keyed = harness.getOperator().getKeyedStateBackend();
-        keyed.applyToAllKeys(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
-                new ValueStateDescriptor<>(SessionizeFunction.STATE_NAME, OwnerState.class), (String key, ValueState<OwnerState> state) -> {
+        keyed.applyToAllKeys(
+                VoidNamespace.INSTANCE,
+                VoidNamespaceSerializer.INSTANCE,
+                new ValueStateDescriptor<>(SessionizeFunction.STATE_NAME, OwnerState.class),
+                (String key, ValueState<OwnerState> state) -> {
                     Session[] held = state.value().sessions;
                     if (held.length > 0) counts[2]++;
                     for (Session x : held) {
@@ -133,7 +175,8 @@ final class StateSizeBench {
         List<Map<String, Object>> rows = new ArrayList<>();
         if (!name.startsWith("rocksdb")) rows.add(row(m, "retained heap", heap, counts));
         rows.add(row(m, "full snapshot", snapshotBytes, counts));
-        if (name.startsWith("rocksdb")) rows.add(row(m, "RocksDB files", dirSize(Path.of(s.tmpDir, "state-rocksdb")), counts));
+        if (name.startsWith("rocksdb"))
+            rows.add(row(m, "RocksDB files", dirSize(Path.of(s.tmpDir, "state-rocksdb")), counts));
         harness.close();
         System.out.println("bench: state " + name + " " + rows);
         // one row per measure
@@ -142,7 +185,8 @@ final class StateSizeBench {
         return first;
     }
 
-    private static Map<String, Object> row(Map<String, Object> base, String measure, long bytes, long[] counts) {
+    private static Map<String, Object> row(
+            Map<String, Object> base, String measure, long bytes, long[] counts) {
         Map<String, Object> r = new LinkedHashMap<>(base);
         r.put("measure", measure);
         r.put("bytes", bytes);
@@ -152,7 +196,8 @@ final class StateSizeBench {
         return r;
     }
 
-    private static void clearSideOutputs(KeyedOneInputStreamOperatorTestHarness<String, Event, SessionChange> h) {
+    private static void clearSideOutputs(
+            KeyedOneInputStreamOperatorTestHarness<String, Event, SessionChange> h) {
         var late = h.getSideOutput(SessionizeFunction.LATE);
         if (late != null) late.clear();
         var oos = h.getSideOutput(SessionizeFunction.OUT_OF_SESSION);
@@ -169,13 +214,16 @@ final class StateSizeBench {
 
     private static long dirSize(Path dir) throws IOException {
         try (Stream<Path> files = Files.walk(dir)) {
-            return files.filter(Files::isRegularFile).mapToLong(f -> {
-                try {
-                    return Files.size(f);
-                } catch (IOException e) {
-                    return 0;
-                }
-            }).sum();
+            return files.filter(Files::isRegularFile)
+                    .mapToLong(
+                            f -> {
+                                try {
+                                    return Files.size(f);
+                                } catch (IOException e) {
+                                    return 0;
+                                }
+                            })
+                    .sum();
         }
     }
 }

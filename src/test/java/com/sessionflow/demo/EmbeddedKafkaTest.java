@@ -20,7 +20,9 @@ class EmbeddedKafkaTest {
         }
         try (EmbeddedKafka kafka = EmbeddedKafka.start(port)) {
             assertThat(kafka.bootstrapServers()).isEqualTo("127.0.0.1:" + port);
-            assertThat(nodesAfterCreatingATopic(kafka)).extracting(Node::port).containsExactly(port);
+            assertThat(nodesAfterCreatingATopic(kafka))
+                    .extracting(Node::port)
+                    .containsExactly(port);
         }
     }
 
@@ -33,7 +35,9 @@ class EmbeddedKafkaTest {
 
     private static List<Node> nodesAfterCreatingATopic(EmbeddedKafka kafka) throws Exception {
         try (Admin admin = Admin.create(kafka.clientProperties())) {
-            admin.createTopics(List.of(new NewTopic("events", 3, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            admin.createTopics(List.of(new NewTopic("events", 3, (short) 1)))
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
             assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS)).contains("events");
             return List.copyOf(admin.describeCluster().nodes().get(30, TimeUnit.SECONDS));
         }

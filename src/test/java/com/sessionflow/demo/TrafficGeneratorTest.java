@@ -25,12 +25,14 @@ class TrafficGeneratorTest {
     private static final long START = 1_764_000_000_000L;
     private static final Duration GAP = Duration.ofMinutes(5);
     private static final long HOUR = 3_600_000L;
-    private static final EventParser PARSER = new EventParser(Identity.USER, null, 262_144, 10 * 60_000L);
-    private static final Map<Trait, Rejection> BAD = Map.of(
-            Trait.NOT_JSON, Rejection.NOT_JSON,
-            Trait.NO_OWNER, Rejection.NO_OWNER,
-            Trait.BAD_TIME, Rejection.BAD_TIME,
-            Trait.CLOCK_AHEAD, Rejection.CLOCK_AHEAD);
+    private static final EventParser PARSER =
+            new EventParser(Identity.USER, null, 262_144, 10 * 60_000L);
+    private static final Map<Trait, Rejection> BAD =
+            Map.of(
+                    Trait.NOT_JSON, Rejection.NOT_JSON,
+                    Trait.NO_OWNER, Rejection.NO_OWNER,
+                    Trait.BAD_TIME, Rejection.BAD_TIME,
+                    Trait.CLOCK_AHEAD, Rejection.CLOCK_AHEAD);
 
     /** Three hours of 200 users, as the demo produces them. */
     private static List<TrafficRecord> traffic;
@@ -42,7 +44,8 @@ class TrafficGeneratorTest {
 
     @Test
     void sameSeedGivesTheSameTraffic() {
-        List<String> again = describe(new TrafficGenerator(7, START, 200, GAP).until(START + 3 * HOUR));
+        List<String> again =
+                describe(new TrafficGenerator(7, START, 200, GAP).until(START + 3 * HOUR));
         assertThat(again).isEqualTo(describe(traffic));
         assertThat(describe(new TrafficGenerator(8, START, 200, GAP).until(START + HOUR)))
                 .isNotEqualTo(describe(traffic).subList(0, 100));
@@ -53,7 +56,8 @@ class TrafficGeneratorTest {
         assertThat(traffic).hasSizeGreaterThan(2000);
         assertThat(traffic.get(0).timestamp()).isGreaterThanOrEqualTo(START);
         for (int i = 1; i < traffic.size(); i++) {
-            assertThat(traffic.get(i).timestamp()).isGreaterThanOrEqualTo(traffic.get(i - 1).timestamp());
+            assertThat(traffic.get(i).timestamp())
+                    .isGreaterThanOrEqualTo(traffic.get(i - 1).timestamp());
         }
     }
 
@@ -65,7 +69,8 @@ class TrafficGeneratorTest {
         int bad = BAD.keySet().stream().mapToInt(t -> counts.get(t)).sum();
         // a few bad records: present, but rare
         assertThat(bad).isLessThan(traffic.size() / 50);
-        assertThat(counts.get(Trait.OFFLINE_BATCH)).isLessThan(counts.get(Trait.V2_REQUEST_BODY) / 10);
+        assertThat(counts.get(Trait.OFFLINE_BATCH))
+                .isLessThan(counts.get(Trait.V2_REQUEST_BODY) / 10);
     }
 
     @Test
@@ -73,11 +78,18 @@ class TrafficGeneratorTest {
         for (int i = 0; i < traffic.size(); i++) {
             TrafficRecord r = traffic.get(i);
             List<ParsedRecord> parsed = parse(r, i);
-            Rejection expected = r.traits().stream().filter(BAD::containsKey).map(BAD::get).findFirst().orElse(null);
+            Rejection expected =
+                    r.traits().stream()
+                            .filter(BAD::containsKey)
+                            .map(BAD::get)
+                            .findFirst()
+                            .orElse(null);
             if (expected == null) {
                 assertThat(parsed).as(r.valueText()).allMatch(ParsedRecord::isEvent).isNotEmpty();
             } else {
-                assertThat(parsed).as(r.valueText()).singleElement()
+                assertThat(parsed)
+                        .as(r.valueText())
+                        .singleElement()
                         .satisfies(p -> assertThat(p.deadLetter.reason).isEqualTo(expected));
             }
         }
@@ -102,7 +114,8 @@ class TrafficGeneratorTest {
             assertThat(events.stream().anyMatch(e -> e.sdkSessionId == Event.OUT_OF_SESSION_ID))
                     .isEqualTo(r.is(Trait.OUT_OF_SESSION));
             if (r.is(Trait.V2_REQUEST_BODY)) assertThat(r.valueText()).startsWith("{\"api_key\":");
-            if (r.is(Trait.EXPORT_LINE)) assertThat(r.valueText()).contains("\"$insert_id\"", "\"amplitude_id\"");
+            if (r.is(Trait.EXPORT_LINE))
+                assertThat(r.valueText()).contains("\"$insert_id\"", "\"amplitude_id\"");
         }
         assertThat(withSdkSession).isPositive();
         assertThat(webWithout).isPositive();
@@ -149,7 +162,8 @@ class TrafficGeneratorTest {
     private static List<ParsedRecord> parse(TrafficRecord r, long offset) {
         List<ParsedRecord> out = new ArrayList<>();
         byte[] key = r.key() == null ? null : r.key().getBytes(StandardCharsets.UTF_8);
-        PARSER.parse(new RecordOrigin("events", 0, offset, r.timestamp(), key, r.value()), out::add);
+        PARSER.parse(
+                new RecordOrigin("events", 0, offset, r.timestamp(), key, r.value()), out::add);
         return out;
     }
 
@@ -158,6 +172,8 @@ class TrafficGeneratorTest {
     }
 
     private static List<String> describe(List<TrafficRecord> records) {
-        return records.stream().map(r -> r.key() + " " + r.timestamp() + " " + r.traits() + " " + r.valueText()).toList();
+        return records.stream()
+                .map(r -> r.key() + " " + r.timestamp() + " " + r.traits() + " " + r.valueText())
+                .toList();
     }
 }

@@ -25,7 +25,14 @@ class EventParserTest {
 
     List<ParsedRecord> parse(byte[] value, long kafkaTimestamp) {
         List<ParsedRecord> out = new ArrayList<>();
-        parser.parse(new RecordOrigin("events", 3, 42, kafkaTimestamp, "k".getBytes(StandardCharsets.UTF_8), value),
+        parser.parse(
+                new RecordOrigin(
+                        "events",
+                        3,
+                        42,
+                        kafkaTimestamp,
+                        "k".getBytes(StandardCharsets.UTF_8),
+                        value),
                 out::add);
         return out;
     }
@@ -45,8 +52,13 @@ class EventParserTest {
     }
 
     static String v2(String userId, String deviceId, long time) {
-        return "{\"user_id\":" + quote(userId) + ",\"device_id\":" + quote(deviceId)
-                + ",\"event_type\":\"click\",\"time\":" + time + "}";
+        return "{\"user_id\":"
+                + quote(userId)
+                + ",\"device_id\":"
+                + quote(deviceId)
+                + ",\"event_type\":\"click\",\"time\":"
+                + time
+                + "}";
     }
 
     static String quote(String s) {
@@ -55,11 +67,14 @@ class EventParserTest {
 
     @Test
     void httpApiV2Event() {
-        Event e = event("""
-                {"user_id":"alice","device_id":"dev-1","event_type":"Play Song","time":1573570028924,
-                 "session_id":1573570000000,"insert_id":"ins-1","platform":"iOS","os_name":"ios",
-                 "app_version":"2.1","event_properties":{"genre":"jazz"},"user_properties":{},
-                 "language":"en","ip":"127.0.0.1"}""");
+        Event e =
+                event(
+                        """
+                        {"user_id":"alice","device_id":"dev-1","event_type":"Play Song","time":1573570028924,
+                         "session_id":1573570000000,"insert_id":"ins-1","platform":"iOS","os_name":"ios",
+                         "app_version":"2.1","event_properties":{"genre":"jazz"},"user_properties":{},
+                         "language":"en","ip":"127.0.0.1"}\
+                        """);
         assertThat(e.owner).isEqualTo("alice");
         assertThat(e.userId).isEqualTo("alice");
         assertThat(e.deviceId).isEqualTo("dev-1");
@@ -77,7 +92,10 @@ class EventParserTest {
 
     @Test
     void sessionIdMinusOneAndAbsent() {
-        assertThat(event("{\"device_id\":\"d\",\"event_type\":\"x\",\"time\":5,\"session_id\":-1}").sdkSessionId)
+        assertThat(
+                        event(
+                                        "{\"device_id\":\"d\",\"event_type\":\"x\",\"time\":5,\"session_id\":-1}")
+                                .sdkSessionId)
                 .isEqualTo(Event.OUT_OF_SESSION_ID);
         Event noId = event("{\"device_id\":\"d\",\"event_type\":\"x\",\"time\":5}");
         assertThat(noId.hasSdkSessionId()).isFalse();
@@ -87,10 +105,14 @@ class EventParserTest {
 
     @Test
     void v2RequestBodyWithOneBadElement() {
-        List<ParsedRecord> out = parse("{\"api_key\":\"k\",\"events\":["
-                + v2("a", null, 1000) + ","
-                + "{\"user_id\":\"b\",\"event_type\":\"click\"},"
-                + v2("c", null, 3000) + "]}");
+        List<ParsedRecord> out =
+                parse(
+                        "{\"api_key\":\"k\",\"events\":["
+                                + v2("a", null, 1000)
+                                + ","
+                                + "{\"user_id\":\"b\",\"event_type\":\"click\"},"
+                                + v2("c", null, 3000)
+                                + "]}");
         assertThat(out).hasSize(3);
         assertThat(out.get(0).event.owner).isEqualTo("a");
         assertThat(out.get(1).isEvent()).isFalse();
@@ -102,7 +124,8 @@ class EventParserTest {
 
     @Test
     void jsonArrayOfEventsWithANonObject() {
-        List<ParsedRecord> out = parse("[" + v2("a", null, 1000) + ", 7, " + v2(null, "d", 2000) + "]");
+        List<ParsedRecord> out =
+                parse("[" + v2("a", null, 1000) + ", 7, " + v2(null, "d", 2000) + "]");
         assertThat(out).hasSize(3);
         assertThat(out.get(0).event.owner).isEqualTo("a");
         assertThat(out.get(1).deadLetter.reason).isEqualTo(Rejection.NOT_AN_EVENT);
@@ -112,12 +135,15 @@ class EventParserTest {
 
     @Test
     void amplitudeExportLine() {
-        Event e = event("""
-                {"$insert_id":"5f0adeff-6668-4427-8d02-57d803a2b841","amplitude_id":12345,"app":1,
-                 "client_event_time":"2019-11-12 14:43:48.924000","client_upload_time":"2019-11-12 14:43:50.000000",
-                 "device_id":"dev-9","event_time":"2019-11-12 14:43:48.924000","event_type":"session_start",
-                 "event_properties":{},"platform":"Android","os_name":"android","session_id":1573569828924,
-                 "user_id":null,"version_name":"1.0"}""");
+        Event e =
+                event(
+                        """
+                        {"$insert_id":"5f0adeff-6668-4427-8d02-57d803a2b841","amplitude_id":12345,"app":1,
+                         "client_event_time":"2019-11-12 14:43:48.924000","client_upload_time":"2019-11-12 14:43:50.000000",
+                         "device_id":"dev-9","event_time":"2019-11-12 14:43:48.924000","event_type":"session_start",
+                         "event_properties":{},"platform":"Android","os_name":"android","session_id":1573569828924,
+                         "user_id":null,"version_name":"1.0"}\
+                        """);
         assertThat(e.time).isEqualTo(Instant.parse("2019-11-12T14:43:48.924Z").toEpochMilli());
         assertThat(e.insertId).isEqualTo("5f0adeff-6668-4427-8d02-57d803a2b841");
         assertThat(e.owner).isEqualTo("dev-9");
@@ -127,20 +153,40 @@ class EventParserTest {
 
     @Test
     void timeWinsOverClientEventTime() {
-        Event e = event("{\"user_id\":\"u\",\"event_type\":\"x\",\"time\":1000,"
-                + "\"client_event_time\":\"2019-11-12 14:43:48.924000\"}");
+        Event e =
+                event(
+                        "{\"user_id\":\"u\",\"event_type\":\"x\",\"time\":1000,"
+                                + "\"client_event_time\":\"2019-11-12 14:43:48.924000\"}");
         assertThat(e.time).isEqualTo(1000);
     }
 
     @Test
     void exportLineWithTSeparatorAndNoFraction() {
-        Event e = event("{\"user_id\":\"u\",\"event_type\":\"x\",\"client_event_time\":\"2019-11-12T14:43:48\"}");
+        Event e =
+                event(
+                        "{\"user_id\":\"u\",\"event_type\":\"x\",\"client_event_time\":\"2019-11-12T14:43:48\"}");
         assertThat(e.time).isEqualTo(Instant.parse("2019-11-12T14:43:48Z").toEpochMilli());
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"null", "NULL", "none", "nil", "undefined", "unknown", "anonymous", "n/a", "N/A",
-        "na", "0", "-1", "", " ", " null "})
+    @ValueSource(
+            strings = {
+                "null",
+                "NULL",
+                "none",
+                "nil",
+                "undefined",
+                "unknown",
+                "anonymous",
+                "n/a",
+                "N/A",
+                "na",
+                "0",
+                "-1",
+                "",
+                " ",
+                " null "
+            })
     void invalidUserIdsAreAbsent(String id) {
         Event e = event(v2(id, "dev-1", 1000));
         assertThat(e.userId).isNull();
@@ -180,7 +226,11 @@ class EventParserTest {
         assertThat(d).isNotNull();
         assertThat(d.reason).isEqualTo(Rejection.CLOCK_AHEAD);
         // far in the past is fine: that is just a late or replayed event
-        assertThat(parse(v2("u", null, 1000).getBytes(StandardCharsets.UTF_8), KAFKA_TS).get(0).isEvent()).isTrue();
+        assertThat(
+                        parse(v2("u", null, 1000).getBytes(StandardCharsets.UTF_8), KAFKA_TS)
+                                .get(0)
+                                .isEvent())
+                .isTrue();
         // without a Kafka timestamp there is nothing to compare with
         assertThat(parse(ahead, -1).get(0).isEvent()).isTrue();
         // 0 turns the check off
@@ -202,39 +252,55 @@ class EventParserTest {
     }
 
     @ParameterizedTest(name = "{0}: {1}")
-    @CsvSource(delimiter = '|', quoteCharacter = '\'', value = {
-        "NOT_JSON     | not json",
-        "NOT_JSON     | {\"user_id\": ",
-        "NOT_JSON     | '   '",
-        "NOT_AN_EVENT | '\"a string\"'",
-        "NOT_AN_EVENT | 42",
-        "NOT_AN_EVENT | true",
-        "NOT_AN_EVENT | '{\"events\": {\"user_id\":\"u\"}}'",
-        "NO_EVENTS    | []",
-        "NO_EVENTS    | '{\"events\": []}'",
-        "NO_OWNER     | '{\"event_type\":\"x\",\"time\":1000}'",
-        "NO_OWNER     | '{\"user_id\":null,\"device_id\":\"\",\"event_type\":\"x\",\"time\":1000}'",
-        "NO_TIME      | '{\"user_id\":\"u\",\"event_type\":\"x\"}'",
-        "NO_TIME      | '{\"user_id\":\"u\",\"event_type\":\"x\",\"time\":null}'",
-        "BAD_TIME     | '{\"user_id\":\"u\",\"event_type\":\"x\",\"time\":\"soon\"}'",
-        "BAD_TIME     | '{\"user_id\":\"u\",\"event_type\":\"x\",\"time\":\"1573570028924\"}'",
-        "BAD_TIME     | '{\"user_id\":\"u\",\"event_type\":\"x\",\"time\":1573570028924.5}'",
-        "BAD_TIME     | '{\"user_id\":\"u\",\"event_type\":\"x\",\"time\":0}'",
-        "BAD_TIME     | '{\"user_id\":\"u\",\"event_type\":\"x\",\"time\":-5}'",
-        "BAD_TIME     | '{\"user_id\":\"u\",\"event_type\":\"x\",\"time\":99999999999999999999}'",
-        "BAD_TIME     | '{\"user_id\":\"u\",\"event_type\":\"x\",\"time\":253402300800000}'",
-        "BAD_TIME     | '{\"user_id\":\"u\",\"event_type\":\"x\",\"client_event_time\":\"yesterday\"}'",
-        "BAD_TIME     | '{\"user_id\":\"u\",\"event_type\":\"x\",\"client_event_time\":1573570028924}'",
-        "BAD_TIME     | '{\"user_id\":\"u\",\"event_type\":\"x\",\"client_event_time\":\"2019-02-30 10:00:00\"}'",
-        "BAD_FIELD    | '{\"user_id\":\"u\",\"time\":1000}'",
-        "BAD_FIELD    | '{\"user_id\":\"u\",\"event_type\":\" \",\"time\":1000}'",
-        "BAD_FIELD    | '{\"user_id\":\"u\",\"event_type\":7,\"time\":1000}'",
-        "BAD_FIELD    | '{\"user_id\":12345,\"event_type\":\"x\",\"time\":1000}'",
-        "BAD_FIELD    | '{\"user_id\":\"u\",\"device_id\":{},\"event_type\":\"x\",\"time\":1000}'",
-        "BAD_FIELD    | '{\"user_id\":\"u\",\"event_type\":\"x\",\"time\":1000,\"session_id\":\"abc\"}'",
-        "BAD_FIELD    | '{\"user_id\":\"u\",\"event_type\":\"x\",\"time\":1000,\"insert_id\":5}'",
-        "BAD_FIELD    | '{\"user_id\":\"u\",\"event_type\":\"x\",\"time\":1000,\"platform\":[]}'",
-    })
+    @CsvSource(
+            delimiter = '|',
+            quoteCharacter = '\'',
+            value = {
+                "NOT_JSON     | not json",
+                "NOT_JSON     | {\"user_id\": ",
+                "NOT_JSON     | '   '",
+                "NOT_AN_EVENT | '\"a string\"'",
+                "NOT_AN_EVENT | 42",
+                "NOT_AN_EVENT | true",
+                "NOT_AN_EVENT | '{\"events\": {\"user_id\":\"u\"}}'",
+                "NO_EVENTS    | []",
+                "NO_EVENTS    | '{\"events\": []}'",
+                "NO_OWNER     | '{\"event_type\":\"x\",\"time\":1000}'",
+                "NO_OWNER     |"
+                    + " '{\"user_id\":null,\"device_id\":\"\",\"event_type\":\"x\",\"time\":1000}'",
+                "NO_TIME      | '{\"user_id\":\"u\",\"event_type\":\"x\"}'",
+                "NO_TIME      | '{\"user_id\":\"u\",\"event_type\":\"x\",\"time\":null}'",
+                "BAD_TIME     | '{\"user_id\":\"u\",\"event_type\":\"x\",\"time\":\"soon\"}'",
+                "BAD_TIME     |"
+                        + " '{\"user_id\":\"u\",\"event_type\":\"x\",\"time\":\"1573570028924\"}'",
+                "BAD_TIME     |"
+                        + " '{\"user_id\":\"u\",\"event_type\":\"x\",\"time\":1573570028924.5}'",
+                "BAD_TIME     | '{\"user_id\":\"u\",\"event_type\":\"x\",\"time\":0}'",
+                "BAD_TIME     | '{\"user_id\":\"u\",\"event_type\":\"x\",\"time\":-5}'",
+                "BAD_TIME     |"
+                    + " '{\"user_id\":\"u\",\"event_type\":\"x\",\"time\":99999999999999999999}'",
+                "BAD_TIME     |"
+                        + " '{\"user_id\":\"u\",\"event_type\":\"x\",\"time\":253402300800000}'",
+                "BAD_TIME     |"
+                    + " '{\"user_id\":\"u\",\"event_type\":\"x\",\"client_event_time\":\"yesterday\"}'",
+                "BAD_TIME     |"
+                    + " '{\"user_id\":\"u\",\"event_type\":\"x\",\"client_event_time\":1573570028924}'",
+                "BAD_TIME     |"
+                    + " '{\"user_id\":\"u\",\"event_type\":\"x\",\"client_event_time\":\"2019-02-30"
+                    + " 10:00:00\"}'",
+                "BAD_FIELD    | '{\"user_id\":\"u\",\"time\":1000}'",
+                "BAD_FIELD    | '{\"user_id\":\"u\",\"event_type\":\" \",\"time\":1000}'",
+                "BAD_FIELD    | '{\"user_id\":\"u\",\"event_type\":7,\"time\":1000}'",
+                "BAD_FIELD    | '{\"user_id\":12345,\"event_type\":\"x\",\"time\":1000}'",
+                "BAD_FIELD    |"
+                    + " '{\"user_id\":\"u\",\"device_id\":{},\"event_type\":\"x\",\"time\":1000}'",
+                "BAD_FIELD    |"
+                    + " '{\"user_id\":\"u\",\"event_type\":\"x\",\"time\":1000,\"session_id\":\"abc\"}'",
+                "BAD_FIELD    |"
+                    + " '{\"user_id\":\"u\",\"event_type\":\"x\",\"time\":1000,\"insert_id\":5}'",
+                "BAD_FIELD    |"
+                    + " '{\"user_id\":\"u\",\"event_type\":\"x\",\"time\":1000,\"platform\":[]}'",
+            })
     void eachRejectionReason(Rejection reason, String json) {
         DeadLetter d = deadLetter(json);
         assertThat(d.reason).as(d.detail).isEqualTo(reason);
@@ -242,13 +308,17 @@ class EventParserTest {
 
     @Test
     void emptyAndMissingValuesAreNotJson() {
-        assertThat(parse((byte[]) null, KAFKA_TS).get(0).deadLetter.reason).isEqualTo(Rejection.NOT_JSON);
-        assertThat(parse(new byte[0], KAFKA_TS).get(0).deadLetter.reason).isEqualTo(Rejection.NOT_JSON);
+        assertThat(parse((byte[]) null, KAFKA_TS).get(0).deadLetter.reason)
+                .isEqualTo(Rejection.NOT_JSON);
+        assertThat(parse(new byte[0], KAFKA_TS).get(0).deadLetter.reason)
+                .isEqualTo(Rejection.NOT_JSON);
     }
 
     @Test
     void invalidUtf8IsNotJson() {
-        byte[] bad = "{\"user_id\":\"u\u00ff\",\"event_type\":\"x\",\"time\":1000}".getBytes(StandardCharsets.ISO_8859_1);
+        byte[] bad =
+                "{\"user_id\":\"u\u00ff\",\"event_type\":\"x\",\"time\":1000}"
+                        .getBytes(StandardCharsets.ISO_8859_1);
         List<ParsedRecord> out = parse(bad, KAFKA_TS);
         assertThat(out).hasSize(1);
         assertThat(out.get(0).isEvent()).isFalse();
@@ -257,7 +327,10 @@ class EventParserTest {
 
     @Test
     void tooLarge() {
-        String big = "{\"user_id\":\"u\",\"event_type\":\"x\",\"time\":1000,\"pad\":\"" + "x".repeat(MAX_BYTES) + "\"}";
+        String big =
+                "{\"user_id\":\"u\",\"event_type\":\"x\",\"time\":1000,\"pad\":\""
+                        + "x".repeat(MAX_BYTES)
+                        + "\"}";
         DeadLetter d = deadLetter(big);
         assertThat(d.reason).isEqualTo(Rejection.TOO_LARGE);
         assertThat(d.originalValue).hasSize(big.length());
@@ -278,13 +351,24 @@ class EventParserTest {
     @Test
     void sessionPropertyFromEventThenUserProperties() {
         parser = new EventParser(Identity.USER, "plan", MAX_BYTES, 0);
-        assertThat(event("{\"user_id\":\"u\",\"event_type\":\"x\",\"time\":1,"
-                + "\"event_properties\":{\"plan\":\"pro\"},\"user_properties\":{\"plan\":\"free\"}}").sessionProperty)
+        assertThat(
+                        event(
+                                        "{\"user_id\":\"u\",\"event_type\":\"x\",\"time\":1,"
+                                            + "\"event_properties\":{\"plan\":\"pro\"},\"user_properties\":{\"plan\":\"free\"}}")
+                                .sessionProperty)
                 .isEqualTo("pro");
-        assertThat(event("{\"user_id\":\"u\",\"event_type\":\"x\",\"time\":1,"
-                + "\"user_properties\":{\"plan\":3}}").sessionProperty).isEqualTo("3");
-        assertThat(event("{\"user_id\":\"u\",\"event_type\":\"x\",\"time\":1}").sessionProperty).isNull();
-        assertThat(deadLetter("{\"user_id\":\"u\",\"event_type\":\"x\",\"time\":1,\"event_properties\":[1]}").reason)
+        assertThat(
+                        event(
+                                        "{\"user_id\":\"u\",\"event_type\":\"x\",\"time\":1,"
+                                                + "\"user_properties\":{\"plan\":3}}")
+                                .sessionProperty)
+                .isEqualTo("3");
+        assertThat(event("{\"user_id\":\"u\",\"event_type\":\"x\",\"time\":1}").sessionProperty)
+                .isNull();
+        assertThat(
+                        deadLetter(
+                                        "{\"user_id\":\"u\",\"event_type\":\"x\",\"time\":1,\"event_properties\":[1]}")
+                                .reason)
                 .isEqualTo(Rejection.BAD_FIELD);
     }
 

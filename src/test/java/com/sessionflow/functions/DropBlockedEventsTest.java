@@ -24,19 +24,28 @@ class DropBlockedEventsTest {
 
     @Test
     void blockedEventsNeverReachTheSessions() throws Exception {
-        SessionDefinition d = SessionDefinition.builder().gap(Duration.ofMillis(100))
-                .blockedTypes(Set.of("debug_ping")).build();
-        // the blocked ping at 1050 would bridge 1000 and 1120; its insert id is reused by a real event
-        List<ParsedRecord> input = List.of(
-                ParsedRecord.of(at("u", 1000).insertId("a").build()),
-                ParsedRecord.of(at("u", 1050).type("debug_ping").insertId("b").build()),
-                ParsedRecord.of(at("u", 1120).insertId("b").build()));
+        SessionDefinition d =
+                SessionDefinition.builder()
+                        .gap(Duration.ofMillis(100))
+                        .blockedTypes(Set.of("debug_ping"))
+                        .build();
+        // the blocked ping at 1050 would bridge 1000 and 1120; its insert id is reused by a real
+        // event
+        List<ParsedRecord> input =
+                List.of(
+                        ParsedRecord.of(at("u", 1000).insertId("a").build()),
+                        ParsedRecord.of(at("u", 1050).type("debug_ping").insertId("b").build()),
+                        ParsedRecord.of(at("u", 1120).insertId("b").build()));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setRuntimeMode(RuntimeExecutionMode.BATCH);
         env.setParallelism(1);
-        DataStream<ParsedRecord> parsed = env.fromData(input).assignTimestampsAndWatermarks(
-                WatermarkStrategy.<ParsedRecord>forMonotonousTimestamps().withTimestampAssigner((r, ts) -> r.event.time));
-        SessionPipeline.Outputs out = SessionPipeline.sessionize(parsed, new OwnerTimeline(d, 1000), 10_000);
+        DataStream<ParsedRecord> parsed =
+                env.fromData(input)
+                        .assignTimestampsAndWatermarks(
+                                WatermarkStrategy.<ParsedRecord>forMonotonousTimestamps()
+                                        .withTimestampAssigner((r, ts) -> r.event.time));
+        SessionPipeline.Outputs out =
+                SessionPipeline.sessionize(parsed, new OwnerTimeline(d, 1000), 10_000);
         List<SessionChange> changes = new ArrayList<>();
         out.sessions().executeAndCollect().forEachRemaining(changes::add);
         // not dropped as a duplicate of the blocked event: blocking comes first
@@ -50,7 +59,9 @@ class DropBlockedEventsTest {
         Event e = at("u", 1000).build();
         DataStream<ParsedRecord> parsed = env.fromData(ParsedRecord.of(e));
         SessionPipeline.sessionize(parsed, new OwnerTimeline(SessionDefinition.defaults(), 1000), 0)
-                .sessions().print();
-        assertThat(env.getStreamGraph().getStreamNodes()).noneMatch(n -> SessionPipeline.UID_DROP_BLOCKED.equals(n.getTransformationUID()));
+                .sessions()
+                .print();
+        assertThat(env.getStreamGraph().getStreamNodes())
+                .noneMatch(n -> SessionPipeline.UID_DROP_BLOCKED.equals(n.getTransformationUID()));
     }
 }

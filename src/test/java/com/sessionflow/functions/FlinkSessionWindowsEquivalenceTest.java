@@ -39,20 +39,23 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * On in-order data without -1 events or duplicates, the job's sessions are Flink's own
- * {@code EventTimeSessionWindows}. Flink merges two events exactly {@code g} apart in
- * {@code withGap(g)}, Amplitude splits them (SPEC §2), so the windows use {@code gap - 1 ms}.
+ * On in-order data without -1 events or duplicates, the job's sessions are Flink's own {@code
+ * EventTimeSessionWindows}. Flink merges two events exactly {@code g} apart in {@code withGap(g)},
+ * Amplitude splits them (SPEC §2), so the windows use {@code gap - 1 ms}.
  */
 class FlinkSessionWindowsEquivalenceTest {
 
     static final long GAP = 1_000;
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(() -> new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1)
-            .setNumberSlotsPerTaskManager(2)
-            .setConfiguration(configuration())
-            .build());
+    static final MiniClusterExtension FLINK =
+            new MiniClusterExtension(
+                    () ->
+                            new MiniClusterResourceConfiguration.Builder()
+                                    .setNumberTaskManagers(1)
+                                    .setNumberSlotsPerTaskManager(2)
+                                    .setConfiguration(configuration())
+                                    .build());
 
     static Configuration configuration() {
         Configuration conf = new Configuration();
@@ -72,13 +75,22 @@ class FlinkSessionWindowsEquivalenceTest {
     static List<Event> events(long seed) {
         Random random = new Random(seed);
         long[] steps = {0, 1, 50, 400, GAP - 2, GAP - 1, GAP, GAP + 1, 5 * GAP};
-        String[] types = {"click", "view", "session_start", "session_end", "[Amplitude] Start Session"};
+        String[] types = {
+            "click", "view", "session_start", "session_end", "[Amplitude] Start Session"
+        };
         long time = 1_700_000_000_000L;
         List<Event> out = new ArrayList<>();
         for (int i = 0; i < 600; i++) {
-            time += random.nextInt(4) == 0 ? steps[random.nextInt(steps.length)] : random.nextInt(3);
+            time +=
+                    random.nextInt(4) == 0
+                            ? steps[random.nextInt(steps.length)]
+                            : random.nextInt(3);
             String owner = "user-" + random.nextInt(6);
-            out.add(TestEvents.at(owner, time).type(types[random.nextInt(types.length)]).insertId("i" + i).build());
+            out.add(
+                    TestEvents.at(owner, time)
+                            .type(types[random.nextInt(types.length)])
+                            .insertId("i" + i)
+                            .build());
         }
         return out;
     }
@@ -108,8 +120,10 @@ class FlinkSessionWindowsEquivalenceTest {
 
     static final class Describe extends ProcessWindowFunction<long[], String, String, TimeWindow> {
         @Override
-        public void process(String owner, Context ctx, Iterable<long[]> spans, Collector<String> out) {
-            for (long[] s : spans) out.collect("flink " + owner + " " + s[0] + " " + s[1] + " " + s[2]);
+        public void process(
+                String owner, Context ctx, Iterable<long[]> spans, Collector<String> out) {
+            for (long[] s : spans)
+                out.collect("flink " + owner + " " + s[0] + " " + s[1] + " " + s[2]);
         }
     }
 
@@ -126,22 +140,35 @@ class FlinkSessionWindowsEquivalenceTest {
         conf.set(PipelineOptions.GENERIC_TYPES, false);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(2);
-        DataStream<ParsedRecord> parsed = env.fromData(records, TypeInformation.of(ParsedRecord.class))
-                .assignTimestampsAndWatermarks(WatermarkStrategy.<ParsedRecord>forMonotonousTimestamps()
-                        .withTimestampAssigner((r, ts) -> r.event.time))
-                .setParallelism(1);
+        DataStream<ParsedRecord> parsed =
+                env.fromData(records, TypeInformation.of(ParsedRecord.class))
+                        .assignTimestampsAndWatermarks(
+                                WatermarkStrategy.<ParsedRecord>forMonotonousTimestamps()
+                                        .withTimestampAssigner((r, ts) -> r.event.time))
+                        .setParallelism(1);
 
-        SessionDefinition definition = SessionDefinition.builder().gap(Duration.ofMillis(GAP)).build();
-        DataStream<String> ours = SessionPipeline.sessionize(parsed, new OwnerTimeline(definition, 0), 60_000)
-                .sessions()
-                .map(c -> c.isRetraction() ? "retract " + c.key()
-                        : "ours " + c.key() + " " + describe(c.owner, c.session.startTime, c.session.endTime,
-                                c.session.eventCount));
-        DataStream<String> flinks = parsed
-                .map(r -> r.event)
-                .keyBy(e -> e.owner)
-                .window(EventTimeSessionWindows.withGap(Duration.ofMillis(GAP - 1)))
-                .aggregate(new Span(), new Describe());
+        SessionDefinition definition =
+                SessionDefinition.builder().gap(Duration.ofMillis(GAP)).build();
+        DataStream<String> ours =
+                SessionPipeline.sessionize(parsed, new OwnerTimeline(definition, 0), 60_000)
+                        .sessions()
+                        .map(
+                                c ->
+                                        c.isRetraction()
+                                                ? "retract " + c.key()
+                                                : "ours "
+                                                        + c.key()
+                                                        + " "
+                                                        + describe(
+                                                                c.owner,
+                                                                c.session.startTime,
+                                                                c.session.endTime,
+                                                                c.session.eventCount));
+        DataStream<String> flinks =
+                parsed.map(r -> r.event)
+                        .keyBy(e -> e.owner)
+                        .window(EventTimeSessionWindows.withGap(Duration.ofMillis(GAP - 1)))
+                        .aggregate(new Span(), new Describe());
 
         List<String> collected = new ArrayList<>();
         try (var it = ours.union(flinks).executeAndCollect("equivalence")) {
@@ -156,20 +183,29 @@ class FlinkSessionWindowsEquivalenceTest {
             switch (f[0]) {
                 case "retract" -> compacted.remove(f[1]);
                 case "ours" -> compacted.put(f[1], f[2]);
-                case "flink" -> assertThat(flinkSessions.add(line.substring("flink ".length()))).isTrue();
+                case "flink" ->
+                        assertThat(flinkSessions.add(line.substring("flink ".length()))).isTrue();
                 default -> throw new AssertionError(line);
             }
         }
         TreeSet<String> ourSessions = new TreeSet<>(compacted.values());
         TreeSet<String> reference = new TreeSet<>();
         ReferenceSessionizer.sessionize(events, GAP)
-                .forEach(s -> reference.add(describe(s.owner(), s.sessionId(), s.endTime(), s.eventCount())));
+                .forEach(
+                        s ->
+                                reference.add(
+                                        describe(
+                                                s.owner(),
+                                                s.sessionId(),
+                                                s.endTime(),
+                                                s.eventCount())));
 
         assertThat(flinkSessions).hasSizeGreaterThan(20);
         assertThat(ourSessions).isEqualTo(flinkSessions);
         assertThat(reference).isEqualTo(flinkSessions);
         // in-order input: nothing is ever revised or retracted
         assertThat(collected).noneMatch(l -> l.startsWith("retract"));
-        assertThat(collected.stream().filter(l -> l.startsWith("ours")).count()).isEqualTo(ourSessions.size());
+        assertThat(collected.stream().filter(l -> l.startsWith("ours")).count())
+                .isEqualTo(ourSessions.size());
     }
 }

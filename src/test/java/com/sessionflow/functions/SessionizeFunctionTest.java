@@ -5,7 +5,6 @@ import static com.sessionflow.reference.TestEvents.event;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sessionflow.event.Event;
-import com.sessionflow.reference.ReferenceSessionizer;
 import com.sessionflow.reference.ReferenceSessionizer.ExpectedSession;
 import com.sessionflow.reference.TestEvents;
 import com.sessionflow.session.CloseReason;
@@ -18,20 +17,24 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** SessionizeFunction in Flink's keyed operator harness: timers, late updates, retractions, state. */
+/**
+ * SessionizeFunction in Flink's keyed operator harness: timers, late updates, retractions, state.
+ */
 class SessionizeFunctionTest {
 
     static final long GAP = 100;
     static final long LATENESS = 500;
-    static final SessionDefinition DEFINITION = SessionDefinition.builder()
-            .gap(Duration.ofMillis(GAP)).inactiveTypes(Set.of("push_received")).build();
+    static final SessionDefinition DEFINITION =
+            SessionDefinition.builder()
+                    .gap(Duration.ofMillis(GAP))
+                    .inactiveTypes(Set.of("push_received"))
+                    .build();
     static final long DEDUP = 10_000;
 
     SessionizerHarness h;
@@ -77,21 +80,34 @@ class SessionizeFunctionTest {
     @Test
     void anEventAtExactlyTheGapIsANewSession() throws Exception {
         h.events(e(1000), e(1100)).watermark(1099);
-        assertThat(h.changes()).singleElement().satisfies(c -> assertThat(update(c).eventCount).isEqualTo(1));
+        assertThat(h.changes())
+                .singleElement()
+                .satisfies(c -> assertThat(update(c).eventCount).isEqualTo(1));
         h.watermark(1199);
-        assertThat(h.changes()).singleElement().satisfies(c -> assertThat(c.key()).isEqualTo("u/1100"));
+        assertThat(h.changes())
+                .singleElement()
+                .satisfies(c -> assertThat(c.key()).isEqualTo("u/1100"));
     }
 
     @Test
     void ownersAreIndependent() throws Exception {
-        h.events(at("a", 1000).build(), at("b", 1040).build(), at("a", 1060).build(), at("b", 1200).build());
+        h.events(
+                at("a", 1000).build(),
+                at("b", 1040).build(),
+                at("a", 1060).build(),
+                at("b", 1200).build());
         h.watermark(1159);
-        assertThat(h.changes()).extracting(SessionChange::key).containsExactlyInAnyOrder("a/1000", "b/1040");
+        assertThat(h.changes())
+                .extracting(SessionChange::key)
+                .containsExactlyInAnyOrder("a/1000", "b/1040");
         h.watermark(Long.MAX_VALUE);
-        assertThat(h.changes()).singleElement().satisfies(c -> {
-            assertThat(c.key()).isEqualTo("b/1200");
-            assertThat(update(c).closeReason).isEqualTo(CloseReason.END_OF_INPUT);
-        });
+        assertThat(h.changes())
+                .singleElement()
+                .satisfies(
+                        c -> {
+                            assertThat(c.key()).isEqualTo("b/1200");
+                            assertThat(update(c).closeReason).isEqualTo(CloseReason.END_OF_INPUT);
+                        });
     }
 
     @Test
@@ -121,7 +137,9 @@ class SessionizeFunctionTest {
         h.watermark(1150);
         assertThat(h.changes()).isEmpty();
         h.watermark(1189);
-        assertThat(h.changes()).singleElement().satisfies(c -> assertThat(update(c).revision).isEqualTo(2));
+        assertThat(h.changes())
+                .singleElement()
+                .satisfies(c -> assertThat(update(c).revision).isEqualTo(2));
     }
 
     @Test
@@ -131,19 +149,26 @@ class SessionizeFunctionTest {
         h.events(e(1010), e(1310), e(1020), e(1320));
         h.watermark(1490);
         assertThat(h.late()).isEmpty();
-        Map<String, Session> out = h.changes().stream()
-                .collect(Collectors.toMap(SessionChange::key, SessionizeFunctionTest::update));
+        Map<String, Session> out =
+                h.changes().stream()
+                        .collect(
+                                Collectors.toMap(
+                                        SessionChange::key, SessionizeFunctionTest::update));
         assertThat(out).containsOnlyKeys("u/1000", "u/1300");
-        assertThat(out.values()).allSatisfy(s -> {
-            assertThat(s.revision).isEqualTo(2);
-            assertThat(s.eventCount).isEqualTo(4);
-        });
+        assertThat(out.values())
+                .allSatisfy(
+                        s -> {
+                            assertThat(s.revision).isEqualTo(2);
+                            assertThat(s.eventCount).isEqualTo(4);
+                        });
     }
 
     @Test
     void aLateEventBridgingTwoEmittedSessionsMergesThemAndRetractsTheLaterKey() throws Exception {
         h.events(e(1000), e(1150)).watermark(1249);
-        assertThat(h.changes()).extracting(SessionChange::key).containsExactlyInAnyOrder("u/1000", "u/1150");
+        assertThat(h.changes())
+                .extracting(SessionChange::key)
+                .containsExactlyInAnyOrder("u/1000", "u/1150");
         h.event(e(1080)).watermark(1250);
         List<SessionChange> out = h.changes();
         assertThat(out).hasSize(2);
@@ -178,15 +203,20 @@ class SessionizeFunctionTest {
         // at the deadline: still placed
         h.event(e(1000)).watermark(1000 + GAP + LATENESS);
         assertThat(h.late()).isEmpty();
-        assertThat(h.changes()).singleElement().satisfies(c -> assertThat(update(c).eventCount).isEqualTo(2));
+        assertThat(h.changes())
+                .singleElement()
+                .satisfies(c -> assertThat(update(c).eventCount).isEqualTo(2));
         // one past it: too late
         h.event(e(1000));
-        assertThat(h.late()).singleElement().satisfies(l -> {
-            assertThat(l.event.time).isEqualTo(1000);
-            assertThat(l.watermark).isEqualTo(1000 + GAP + LATENESS);
-            assertThat(l.deadline).isEqualTo(1000 + GAP - 1 + LATENESS);
-            assertThat(l.reason()).isEqualTo("too_late");
-        });
+        assertThat(h.late())
+                .singleElement()
+                .satisfies(
+                        l -> {
+                            assertThat(l.event.time).isEqualTo(1000);
+                            assertThat(l.watermark).isEqualTo(1000 + GAP + LATENESS);
+                            assertThat(l.deadline).isEqualTo(1000 + GAP - 1 + LATENESS);
+                            assertThat(l.reason()).isEqualTo("too_late");
+                        });
         h.watermark(10_000);
         assertThat(h.changes()).isEmpty();
         assertThat(h.outOfSession()).isEmpty();
@@ -208,20 +238,31 @@ class SessionizeFunctionTest {
         Event otherDevice = at("u", 1010).insertId("i1").device("device-2").build();
         Event noInsertId = e(1020);
         Event minusOne = at("u", 1030).insertId("i2").sessionId(-1).build();
-        h.events(a, again, otherDevice, noInsertId, TestEvents.copy(noInsertId), minusOne, TestEvents.copy(minusOne));
+        h.events(
+                a,
+                again,
+                otherDevice,
+                noInsertId,
+                TestEvents.copy(noInsertId),
+                minusOne,
+                TestEvents.copy(minusOne));
         // a retry after the session was emitted
         h.watermark(1200).event(TestEvents.copy(a)).watermark(1300);
         List<SessionChange> out = h.allChanges();
-        assertThat(out).singleElement().satisfies(c -> assertThat(update(c).eventCount).isEqualTo(4));
+        assertThat(out)
+                .singleElement()
+                .satisfies(c -> assertThat(update(c).eventCount).isEqualTo(4));
         assertThat(h.outOfSession()).hasSize(1);
     }
 
     @Test
     void dedupCanBeTurnedOff() throws Exception {
-        try (SessionizerHarness noDedup = new SessionizerHarness(new OwnerTimeline(DEFINITION, LATENESS), 0)) {
+        try (SessionizerHarness noDedup =
+                new SessionizerHarness(new OwnerTimeline(DEFINITION, LATENESS), 0)) {
             Event a = at("u", 1000).insertId("i1").build();
             noDedup.events(a, TestEvents.copy(a)).watermark(Long.MAX_VALUE);
-            assertThat(noDedup.changes()).singleElement()
+            assertThat(noDedup.changes())
+                    .singleElement()
                     .satisfies(c -> assertThat(update(c).eventCount).isEqualTo(2));
         }
     }
@@ -248,25 +289,37 @@ class SessionizeFunctionTest {
 
     @Test
     void everythingIsForgottenAtTheEndOfInput() throws Exception {
-        h.events(at("a", 1000).insertId("1").build(), at("b", 5000).insertId("2").build(),
+        h.events(
+                at("a", 1000).insertId("1").build(),
+                at("b", 5000).insertId("2").build(),
                 TestEvents.outOfSession(7000));
         h.watermark(Long.MAX_VALUE);
         assertThat(h.numKeyedStateEntries()).isZero();
         assertThat(h.numEventTimeTimers()).isZero();
     }
 
-    /** A run with late updates, merges and duplicates, optionally restored from a snapshot midway. */
+    /**
+     * A run with late updates, merges and duplicates, optionally restored from a snapshot midway.
+     */
     List<SessionChange> scenario(SessionizerHarness run, int restoreAt) throws Exception {
         List<Runnable> steps = new ArrayList<>();
         Object[] script = {
-            at("a", 1000).insertId("a1").build(), at("a", 1040).insertId("a2").build(),
-            at("b", 1010).insertId("b1").type("session_start").build(), 1100L,
-            at("a", 1150).insertId("a3").build(), at("b", 1090).insertId("b2").build(), 1200L,
+            at("a", 1000).insertId("a1").build(),
+            at("a", 1040).insertId("a2").build(),
+            at("b", 1010).insertId("b1").type("session_start").build(),
+            1100L,
+            at("a", 1150).insertId("a3").build(),
+            at("b", 1090).insertId("b2").build(),
+            1200L,
             at("a", 1080).insertId("a4").build(), // bridges a/1000 and a/1150
             at("a", 1000).insertId("a1").build(), // duplicate of an event before the snapshot
-            at("b", 1300).insertId("b3").build(), 1260L,
+            at("b", 1300).insertId("b3").build(),
+            1260L,
             at("b", 990).insertId("b4").build(), // backward extension of b/1010
-            TestEvents.outOfSession(1310), 1400L, Long.MAX_VALUE};
+            TestEvents.outOfSession(1310),
+            1400L,
+            Long.MAX_VALUE
+        };
         int i = 0;
         for (Object step : script) {
             if (i++ == restoreAt) run.snapshotAndRestore();
@@ -277,35 +330,57 @@ class SessionizeFunctionTest {
     }
 
     static List<String> describe(List<SessionChange> changes) {
-        return changes.stream().map(c -> c.isRetraction() ? "retract " + c.key()
-                : c.key() + " " + ExpectedSession.of(c.session) + " rev " + c.session.revision
-                        + " " + c.session.closeReason).toList();
+        return changes.stream()
+                .map(
+                        c ->
+                                c.isRetraction()
+                                        ? "retract " + c.key()
+                                        : c.key()
+                                                + " "
+                                                + ExpectedSession.of(c.session)
+                                                + " rev "
+                                                + c.session.revision
+                                                + " "
+                                                + c.session.closeReason)
+                .toList();
     }
 
     @Test
     void aSnapshotAndRestoreMidwayChangesNothing() throws Exception {
         List<String> straight = describe(scenario(h, -1));
         // the run itself is right
-        Map<String, ExpectedSession> compacted = h.compacted().entrySet().stream()
-                .collect(Collectors.toMap(Map.Entry::getKey, x -> ExpectedSession.of(x.getValue())));
+        Map<String, ExpectedSession> compacted =
+                h.compacted().entrySet().stream()
+                        .collect(
+                                Collectors.toMap(
+                                        Map.Entry::getKey, x -> ExpectedSession.of(x.getValue())));
         assertThat(compacted.keySet()).containsExactlyInAnyOrder("a/1000", "b/990", "b/1300");
         assertThat(compacted.get("a/1000").eventCount()).isEqualTo(4);
         assertThat(compacted.get("b/990").eventCount()).isEqualTo(3);
         for (int at = 1; at < 16; at++) {
-            try (SessionizerHarness restored = new SessionizerHarness(new OwnerTimeline(DEFINITION, LATENESS), DEDUP)) {
-                assertThat(describe(scenario(restored, at))).as("restored before step %d", at).isEqualTo(straight);
+            try (SessionizerHarness restored =
+                    new SessionizerHarness(new OwnerTimeline(DEFINITION, LATENESS), DEDUP)) {
+                assertThat(describe(scenario(restored, at)))
+                        .as("restored before step %d", at)
+                        .isEqualTo(straight);
             }
         }
     }
 
     @Test
     void rocksDbGivesTheSameResultAndRestores() throws Exception {
-        // RocksDB serializes on every access: a state change made without writing it back shows here
+        // RocksDB serializes on every access: a state change made without writing it back shows
+        // here
         List<String> heap = describe(scenario(h, -1));
         for (int at : new int[] {-1, 5, 9}) {
-            try (SessionizerHarness rocks = new SessionizerHarness(
-                    new OwnerTimeline(DEFINITION, LATENESS), DEDUP, new EmbeddedRocksDBStateBackend())) {
-                assertThat(describe(scenario(rocks, at))).as("restored before step %d", at).isEqualTo(heap);
+            try (SessionizerHarness rocks =
+                    new SessionizerHarness(
+                            new OwnerTimeline(DEFINITION, LATENESS),
+                            DEDUP,
+                            new EmbeddedRocksDBStateBackend())) {
+                assertThat(describe(scenario(rocks, at)))
+                        .as("restored before step %d", at)
+                        .isEqualTo(heap);
             }
         }
     }

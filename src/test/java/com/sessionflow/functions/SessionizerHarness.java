@@ -20,9 +20,9 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 
 /**
- * SessionizeFunction in Flink's keyed operator test harness, with what tests need: feed events
- * and watermarks, read the changes emitted since the last look, the side outputs, a compacted
- * view of the changelog, and a snapshot/restore round trip.
+ * SessionizeFunction in Flink's keyed operator test harness, with what tests need: feed events and
+ * watermarks, read the changes emitted since the last look, the side outputs, a compacted view of
+ * the changelog, and a snapshot/restore round trip.
  */
 final class SessionizerHarness implements AutoCloseable {
 
@@ -36,6 +36,7 @@ final class SessionizerHarness implements AutoCloseable {
     private final List<SessionChange> unread = new ArrayList<>();
     private final List<LateEvent> late = new ArrayList<>();
     private final List<Event> outOfSession = new ArrayList<>();
+
     /** What a compacted topic holds: key -> latest session; a tombstone removes the key. */
     private final Map<String, Session> compacted = new LinkedHashMap<>();
 
@@ -43,7 +44,8 @@ final class SessionizerHarness implements AutoCloseable {
         this(timeline, dedupHorizonMs, null);
     }
 
-    SessionizerHarness(OwnerTimeline timeline, long dedupHorizonMs, StateBackend backend) throws Exception {
+    SessionizerHarness(OwnerTimeline timeline, long dedupHorizonMs, StateBackend backend)
+            throws Exception {
         this.timeline = timeline;
         this.dedupHorizonMs = dedupHorizonMs;
         this.backend = backend;
@@ -51,10 +53,14 @@ final class SessionizerHarness implements AutoCloseable {
         harness.open();
     }
 
-    private KeyedOneInputStreamOperatorTestHarness<String, Event, SessionChange> create() throws Exception {
-        var h = new KeyedOneInputStreamOperatorTestHarness<String, Event, SessionChange>(
-                new KeyedProcessOperator<>(new SessionizeFunction(timeline, dedupHorizonMs)),
-                e -> e.owner, Types.STRING);
+    private KeyedOneInputStreamOperatorTestHarness<String, Event, SessionChange> create()
+            throws Exception {
+        var h =
+                new KeyedOneInputStreamOperatorTestHarness<String, Event, SessionChange>(
+                        new KeyedProcessOperator<>(
+                                new SessionizeFunction(timeline, dedupHorizonMs)),
+                        e -> e.owner,
+                        Types.STRING);
         if (backend != null) h.setStateBackend(backend);
         return h;
     }
@@ -106,8 +112,11 @@ final class SessionizerHarness implements AutoCloseable {
     /** What the operator keeps for {@code owner}, or null. */
     OwnerState ownerState(String owner) throws Exception {
         harness.getOperator().setCurrentKey(owner);
-        return harness.getOperator().getKeyedStateBackend()
-                .getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
+        return harness.getOperator()
+                .getKeyedStateBackend()
+                .getPartitionedState(
+                        VoidNamespace.INSTANCE,
+                        VoidNamespaceSerializer.INSTANCE,
                         new ValueStateDescriptor<>(SessionizeFunction.STATE_NAME, OwnerState.class))
                 .value();
     }

@@ -7,7 +7,10 @@ import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.junit.jupiter.api.Test;
 
-/** The job refuses to start with checkpoints kept in the JobManager's memory (5 MB of state at most). */
+/**
+ * The job refuses to start with checkpoints kept in the JobManager's memory (5 MB of state at
+ * most).
+ */
 class CheckpointStorageTest {
 
     @Test

@@ -45,13 +45,17 @@ class JobOptionsTest {
                 Arguments.of("--starting-offsets", List.of("--starting-offsets", "yesterday")),
                 Arguments.of("--starting-offsets", List.of("--starting-offsets", "2026-13-45")),
                 // topics: an output topic that is also an input topic, empty names
-                Arguments.of("--sessions-topic", List.of("--input-topics", "events,clicks", "--sessions-topic", "clicks")),
+                Arguments.of(
+                        "--sessions-topic",
+                        List.of("--input-topics", "events,clicks", "--sessions-topic", "clicks")),
                 Arguments.of("--dlq-topic", List.of("--dlq-topic", "events")),
                 Arguments.of("--late-topic", List.of("--input-topics", "a,b", "--late-topic", "a")),
                 Arguments.of("--sessions-topic", List.of("--sessions-topic", " ")),
                 Arguments.of("--input-topics", List.of("--input-topics", " , ")),
                 // files
-                Arguments.of("--kafka-properties", List.of("--kafka-properties", "no/such/client.properties")),
+                Arguments.of(
+                        "--kafka-properties",
+                        List.of("--kafka-properties", "no/such/client.properties")),
                 Arguments.of("--config", List.of("--config", "no/such/job.properties")),
                 // an option that does not exist
                 Arguments.of("--gapp", List.of("--gapp", "5m")));
@@ -96,8 +100,20 @@ class JobOptionsTest {
 
     @Test
     void durationsAreReadAsPeopleWriteThem() {
-        JobOptions o = JobOptions.parse("--gap", "30m", "--allowed-lateness", "2h", "--out-of-orderness", "1500ms",
-                "--idle-timeout", "PT45S", "--max-session-length", "2d", "--identity", "device");
+        JobOptions o =
+                JobOptions.parse(
+                        "--gap",
+                        "30m",
+                        "--allowed-lateness",
+                        "2h",
+                        "--out-of-orderness",
+                        "1500ms",
+                        "--idle-timeout",
+                        "PT45S",
+                        "--max-session-length",
+                        "2d",
+                        "--identity",
+                        "device");
         assertThat(o.definition().gapMs()).isEqualTo(Duration.ofMinutes(30).toMillis());
         assertThat(o.allowedLateness).isEqualTo(Duration.ofHours(2));
         assertThat(o.outOfOrderness()).isEqualTo(Duration.ofMillis(1500));
@@ -109,14 +125,17 @@ class JobOptionsTest {
     @Test
     void aConfigFileSetsOptionsAndTheCommandLineWins() throws Exception {
         Path config = TestDirs.newDir("options").resolve("job.properties");
-        Files.writeString(config, String.join("\n",
-                "# job settings",
-                "gap = 10m",
-                "sessions-topic = sessions-v2",
-                "input-topics = web,mobile",
-                "identity = device",
-                "parallelism = 3",
-                ""));
+        Files.writeString(
+                config,
+                String.join(
+                        "\n",
+                        "# job settings",
+                        "gap = 10m",
+                        "sessions-topic = sessions-v2",
+                        "input-topics = web,mobile",
+                        "identity = device",
+                        "parallelism = 3",
+                        ""));
         JobOptions fromFile = JobOptions.parse("--config", config.toString());
         assertThat(fromFile.definition().gapMs()).isEqualTo(Duration.ofMinutes(10).toMillis());
         assertThat(fromFile.kafka().sessionsTopic).isEqualTo("sessions-v2");
@@ -124,7 +143,8 @@ class JobOptionsTest {
         assertThat(fromFile.identity).isEqualTo(Identity.DEVICE);
         assertThat(fromFile.parallelism()).isEqualTo(3);
 
-        JobOptions overridden = JobOptions.parse("--gap", "2m", "--config=" + config, "--parallelism", "1");
+        JobOptions overridden =
+                JobOptions.parse("--gap", "2m", "--config=" + config, "--parallelism", "1");
         assertThat(overridden.definition().gapMs()).isEqualTo(Duration.ofMinutes(2).toMillis());
         assertThat(overridden.parallelism()).isEqualTo(1);
         assertThat(overridden.kafka().sessionsTopic).isEqualTo("sessions-v2");
@@ -135,10 +155,12 @@ class JobOptionsTest {
     void splitOverLimitIsAFlagOffByDefault() throws Exception {
         assertThat(JobOptions.parse().definition().splitOverLimit()).isFalse();
         assertThat(JobOptions.parse("--split-over-limit").definition().splitOverLimit()).isTrue();
-        assertThat(JobOptions.parse("--split-over-limit=false").definition().splitOverLimit()).isFalse();
+        assertThat(JobOptions.parse("--split-over-limit=false").definition().splitOverLimit())
+                .isFalse();
         Path config = TestDirs.newDir("options").resolve("split.properties");
         Files.writeString(config, "split-over-limit = true\n");
-        assertThat(JobOptions.parse("--config", config.toString()).definition().splitOverLimit()).isTrue();
+        assertThat(JobOptions.parse("--config", config.toString()).definition().splitOverLimit())
+                .isTrue();
         assertThatThrownBy(() -> JobOptions.parse("--split-over-limit=maybe"))
                 .isInstanceOf(InvalidOptionException.class)
                 .hasMessageContaining("--split-over-limit");
@@ -165,12 +187,18 @@ class JobOptionsTest {
     @Test
     void kafkaClientPropertiesAreReadButTheirValuesNeverShown() throws Exception {
         Path file = TestDirs.newDir("options").resolve("client.properties");
-        Files.writeString(file, String.join("\n",
-                "security.protocol = SASL_SSL",
-                "sasl.mechanism = PLAIN",
-                "sasl.jaas.config = org.apache.kafka.common.security.plain.PlainLoginModule required username=\"svc\" password=\"s3cr3t-pw\";",
-                ""));
-        JobOptions o = JobOptions.parse("--kafka-properties", file.toString(), "--bootstrap-servers", "kafka:9093");
+        Files.writeString(
+                file,
+                String.join(
+                        "\n",
+                        "security.protocol = SASL_SSL",
+                        "sasl.mechanism = PLAIN",
+                        "sasl.jaas.config = org.apache.kafka.common.security.plain.PlainLoginModule"
+                                + " required username=\"svc\" password=\"s3cr3t-pw\";",
+                        ""));
+        JobOptions o =
+                JobOptions.parse(
+                        "--kafka-properties", file.toString(), "--bootstrap-servers", "kafka:9093");
         KafkaSettings k = o.kafka();
         assertThat(k.clientProperties.getProperty("security.protocol")).isEqualTo("SASL_SSL");
         assertThat(k.adminProperties().getProperty("bootstrap.servers")).isEqualTo("kafka:9093");
@@ -190,6 +218,7 @@ class JobOptionsTest {
     @Test
     void helpIsNotAnError() {
         assertThat(JobOptions.parse("--help").helpRequested()).isTrue();
-        assertThat(JobOptions.usage()).contains("--gap", "--input-topics", "--allowed-lateness", "--kafka-properties");
+        assertThat(JobOptions.usage())
+                .contains("--gap", "--input-topics", "--allowed-lateness", "--kafka-properties");
     }
 }

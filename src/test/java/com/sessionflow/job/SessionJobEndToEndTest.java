@@ -48,18 +48,18 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class SessionJobEndToEndTest {
 
-    @RegisterExtension
-    static final KafkaBroker KAFKA = new KafkaBroker();
+    @RegisterExtension static final KafkaBroker KAFKA = new KafkaBroker();
 
-    @RegisterExtension
-    static final FlinkCluster FLINK = new FlinkCluster();
+    @RegisterExtension static final FlinkCluster FLINK = new FlinkCluster();
 
     private static final long BASE = Instant.parse("2024-03-01T10:00:00Z").toEpochMilli();
     private static final long SECOND = 1000;
     private static final long MINUTE = 60 * SECOND;
     private static final long GAP = 5 * MINUTE;
+
     /** The job's --out-of-orderness; the traffic stays within it, so no session is revised. */
     private static final long OUT_OF_ORDERNESS = 3 * MINUTE;
+
     private static final int MAX_RECORD_BYTES = 2048;
 
     private static final String INPUT = "e2e-events";
@@ -67,15 +67,19 @@ class SessionJobEndToEndTest {
     private static final String DLQ = "e2e-dlq";
     private static final String LATE = "e2e-late";
 
-    /** One input record: its bytes, the good events it carries and the dead letter it must yield. */
+    /**
+     * One input record: its bytes, the good events it carries and the dead letter it must yield.
+     */
     private static final class Item {
         String key;
         byte[] value;
         Long timestamp;
         final List<Event> events = new ArrayList<>();
         String expectedReason;
+
         /** Where the record was sent to the input topic. */
         RecordMetadata sent;
+
         long order;
 
         long minTime() {
@@ -89,16 +93,25 @@ class SessionJobEndToEndTest {
 
     private record Owner(String rawUserId, String userId, String deviceId, String platform) {}
 
-    private static final List<Owner> OWNERS = List.of(
-            new Owner("user-ana", "user-ana", "dev-a1", "iOS"),
-            new Owner("user-ben", "user-ben", "dev-b1", "Android"),
-            new Owner("user-cho", "user-cho", "dev-c1", "Web"),
-            new Owner(null, null, "dev-d1", "Android"),          // no user id: the device owns the session
-            new Owner("anonymous", null, "dev-e1", "iOS"),      // an id Amplitude rejects counts as absent
-            new Owner("user-fay", "user-fay", "dev-f1", "Web"),
-            new Owner("user-gus", "user-gus", "dev-g1", "Android"));
+    private static final List<Owner> OWNERS =
+            List.of(
+                    new Owner("user-ana", "user-ana", "dev-a1", "iOS"),
+                    new Owner("user-ben", "user-ben", "dev-b1", "Android"),
+                    new Owner("user-cho", "user-cho", "dev-c1", "Web"),
+                    new Owner(
+                            null, null, "dev-d1",
+                            "Android"), // no user id: the device owns the session
+                    new Owner(
+                            "anonymous",
+                            null,
+                            "dev-e1",
+                            "iOS"), // an id Amplitude rejects counts as absent
+                    new Owner("user-fay", "user-fay", "dev-f1", "Web"),
+                    new Owner("user-gus", "user-gus", "dev-g1", "Android"));
 
-    private static final String[] TYPES = {"open_app", "view_item", "search", "add_to_cart", "purchase"};
+    private static final String[] TYPES = {
+        "open_app", "view_item", "search", "add_to_cart", "purchase"
+    };
 
     private static final List<Item> items = new ArrayList<>();
     private static final List<Event> goodEvents = new ArrayList<>();
@@ -114,28 +127,30 @@ class SessionJobEndToEndTest {
         List<RecordMetadata> sent = KAFKA.produce(records);
         for (int i = 0; i < items.size(); i++) items.get(i).sent = sent.get(i);
 
-        JobOptions options = JobOptions.parse(
-                "--bootstrap-servers", KAFKA.bootstrapServers(),
-                "--input-topics", INPUT,
-                "--sessions-topic", SESSIONS,
-                "--dlq-topic", DLQ,
-                "--late-topic", LATE,
-                "--metrics-topic", "e2e-metrics",
-                "--group-id", "e2e",
-                "--transactional-id-prefix", "e2e",
-                "--starting-offsets", "earliest",
-                "--parallelism", String.valueOf(FlinkCluster.PARALLELISM),
-                "--checkpoint-interval", "500ms",
-                "--gap", "5m",
-                "--out-of-orderness", "3m",
-                "--idle-timeout", "2m",
-                "--max-record-bytes", String.valueOf(MAX_RECORD_BYTES));
+        JobOptions options =
+                JobOptions.parse(
+                        "--bootstrap-servers", KAFKA.bootstrapServers(),
+                        "--input-topics", INPUT,
+                        "--sessions-topic", SESSIONS,
+                        "--dlq-topic", DLQ,
+                        "--late-topic", LATE,
+                        "--metrics-topic", "e2e-metrics",
+                        "--group-id", "e2e",
+                        "--transactional-id-prefix", "e2e",
+                        "--starting-offsets", "earliest",
+                        "--parallelism", String.valueOf(FlinkCluster.PARALLELISM),
+                        "--checkpoint-interval", "500ms",
+                        "--gap", "5m",
+                        "--out-of-orderness", "3m",
+                        "--idle-timeout", "2m",
+                        "--max-record-bytes", String.valueOf(MAX_RECORD_BYTES));
         JobRunner.runBounded(FLINK, options, Duration.ofMinutes(2));
     }
 
     @Test
     void compactedSessionsEqualTheReference() {
-        Map<String, ExpectedSession> expected = ReferenceSessionizer.byKey(ReferenceSessionizer.sessionize(goodEvents, GAP));
+        Map<String, ExpectedSession> expected =
+                ReferenceSessionizer.byKey(ReferenceSessionizer.sessionize(goodEvents, GAP));
         Map<String, String> compacted = KAFKA.compacted(SESSIONS);
 
         Map<String, ExpectedSession> actual = new TreeMap<>();
@@ -149,7 +164,8 @@ class SessionJobEndToEndTest {
         for (Map.Entry<String, ExpectedSession> e : expected.entrySet()) {
             JsonNode n = json.get(e.getKey());
             assertThat(e.getValue().matches(n)).as("record %s: %s", e.getKey(), n).isTrue();
-            assertThat(n.get("owner").asText() + "/" + n.get("session_id").asLong()).isEqualTo(e.getKey());
+            assertThat(n.get("owner").asText() + "/" + n.get("session_id").asLong())
+                    .isEqualTo(e.getKey());
             assertThat(n.get("definition").asText()).isEqualTo("gap");
             assertThat(n.get("over_limit").asBoolean()).isFalse();
             assertThat(n.get("close_reason").asText()).isIn("gap", "end_of_input");
@@ -159,15 +175,18 @@ class SessionJobEndToEndTest {
         assertThat(expected.values()).anyMatch(s -> s.zeroLength() && !s.empty());
         assertThat(expected.values()).anyMatch(s -> s.lengthMs() > 2 * GAP);
         assertThat(expected.values()).anyMatch(s -> s.userId() == null);
-        assertThat(expected.values()).anyMatch(s -> s.activeEventCount() < s.eventCount() && !s.empty());
-        assertThat(expected.values().stream().map(ExpectedSession::owner).distinct()).hasSize(OWNERS.size());
+        assertThat(expected.values())
+                .anyMatch(s -> s.activeEventCount() < s.eventCount() && !s.empty());
+        assertThat(expected.values().stream().map(ExpectedSession::owner).distinct())
+                .hasSize(OWNERS.size());
     }
 
     @Test
     void everyBadRecordIsInTheDeadLetterTopicOnceWithReasonBytesAndOrigin() {
         Map<String, Item> bad = new LinkedHashMap<>();
         for (Item it : items) {
-            if (it.expectedReason != null) bad.put(it.sent.partition() + "@" + it.sent.offset(), it);
+            if (it.expectedReason != null)
+                bad.put(it.sent.partition() + "@" + it.sent.offset(), it);
         }
         List<ConsumerRecord<byte[], byte[]>> dlq = KAFKA.readToEnd(DLQ);
         Map<String, Integer> seen = new HashMap<>();
@@ -182,15 +201,25 @@ class SessionJobEndToEndTest {
             assertThat(n.path("detail").asText()).isNotBlank();
             assertThat(r.key()).as("key of %s", n).isEqualTo(utf8(it.key));
             assertThat(originalBytes(n)).as("original bytes of %s", n).isEqualTo(it.value);
-            if (it.timestamp != null) assertThat(n.get("timestamp").asLong()).isEqualTo(it.timestamp);
+            if (it.timestamp != null)
+                assertThat(n.get("timestamp").asLong()).isEqualTo(it.timestamp);
         }
         assertThat(seen.keySet()).containsExactlyInAnyOrderElementsOf(bad.keySet());
         assertThat(seen.values()).allMatch(count -> count == 1);
         assertThat(dlq).hasSize(bad.size());
         Set<String> reasons = new HashSet<>();
         bad.values().forEach(it -> reasons.add(it.expectedReason));
-        assertThat(reasons).contains("not_json", "not_an_event", "no_events", "no_owner", "no_time", "bad_time",
-                "bad_field", "too_large", "clock_ahead");
+        assertThat(reasons)
+                .contains(
+                        "not_json",
+                        "not_an_event",
+                        "no_events",
+                        "no_owner",
+                        "no_time",
+                        "bad_time",
+                        "bad_field",
+                        "too_large",
+                        "clock_ahead");
     }
 
     @Test
@@ -207,9 +236,13 @@ class SessionJobEndToEndTest {
         Set<String> distinct = new HashSet<>();
         long inSession = 0;
         for (Event e : goodEvents) {
-            if (distinct.add(e.deviceId + "|" + e.insertId) && e.sdkSessionId != Event.OUT_OF_SESSION_ID) inSession++;
+            if (distinct.add(e.deviceId + "|" + e.insertId)
+                    && e.sdkSessionId != Event.OUT_OF_SESSION_ID) inSession++;
         }
-        long counted = log.stream().mapToLong(r -> parse(text(r.value())).get("event_count").asLong()).sum();
+        long counted =
+                log.stream()
+                        .mapToLong(r -> parse(text(r.value())).get("event_count").asLong())
+                        .sum();
         assertThat(counted).isEqualTo(inSession);
         assertThat(goodEvents.size()).isGreaterThan(distinct.size()); // duplicates were sent
         assertThat(KAFKA.readToEnd(LATE)).isEmpty();
@@ -228,7 +261,12 @@ class SessionJobEndToEndTest {
                 long sdkSession = t;
                 int n = 1 + rnd.nextInt(6);
                 for (int i = 0; i < n; i++) {
-                    Event e = model(owner, TYPES[rnd.nextInt(TYPES.length)], t, "ins-" + (++insertSeq));
+                    Event e =
+                            model(
+                                    owner,
+                                    TYPES[rnd.nextInt(TYPES.length)],
+                                    t,
+                                    "ins-" + (++insertSeq));
                     if (!owner.platform.equals("Web")) e.sdkSessionId = sdkSession;
                     session.add(e);
                     if (i < n - 1) t += SECOND + rnd.nextInt((int) (4 * MINUTE));
@@ -248,30 +286,49 @@ class SessionJobEndToEndTest {
     }
 
     /** Boundaries, markers, an empty session, out-of-session events that would bridge a gap. */
-    private static void addSpecialCases(Owner owner, List<List<Event>> sessions, long t, Random rnd, int seq) {
+    private static void addSpecialCases(
+            Owner owner, List<List<Event>> sessions, long t, Random rnd, int seq) {
         String o = owner.deviceId;
         switch (owner.deviceId) {
             case "dev-a1" -> {
                 // gap - 1 ms extends the session; exactly the gap starts a new one (SPEC §2, §6)
-                sessions.add(new ArrayList<>(List.of(model(owner, "open_app", t, o + "-b1"),
-                        model(owner, "view_item", t + GAP - 1, o + "-b2"))));
-                sessions.add(new ArrayList<>(List.of(model(owner, "search", t + 2 * GAP - 1, o + "-b3"))));
+                sessions.add(
+                        new ArrayList<>(
+                                List.of(
+                                        model(owner, "open_app", t, o + "-b1"),
+                                        model(owner, "view_item", t + GAP - 1, o + "-b2"))));
+                sessions.add(
+                        new ArrayList<>(
+                                List.of(model(owner, "search", t + 2 * GAP - 1, o + "-b3"))));
                 // SDK markers around a session
                 long m = t + 4 * GAP;
-                sessions.add(new ArrayList<>(List.of(model(owner, "[Amplitude] Start Session", m, o + "-m1"),
-                        model(owner, "purchase", m + 20 * SECOND, o + "-m2"),
-                        model(owner, "[Amplitude] End Session", m + 40 * SECOND, o + "-m3"))));
+                sessions.add(
+                        new ArrayList<>(
+                                List.of(
+                                        model(owner, "[Amplitude] Start Session", m, o + "-m1"),
+                                        model(owner, "purchase", m + 20 * SECOND, o + "-m2"),
+                                        model(
+                                                owner,
+                                                "[Amplitude] End Session",
+                                                m + 40 * SECOND,
+                                                o + "-m3"))));
             }
             case "dev-c1" -> {
                 // a session of markers only is empty
-                sessions.add(new ArrayList<>(List.of(model(owner, "session_start", t, o + "-e1"),
-                        model(owner, "session_end", t + 2 * SECOND, o + "-e2"))));
+                sessions.add(
+                        new ArrayList<>(
+                                List.of(
+                                        model(owner, "session_start", t, o + "-e1"),
+                                        model(owner, "session_end", t + 2 * SECOND, o + "-e2"))));
                 // two events at one instant: zero length
                 long z = t + 3 * GAP;
-                sessions.add(new ArrayList<>(List.of(model(owner, "open_app", z, o + "-z1"),
-                        model(owner, "view_item", z, o + "-z2"))));
+                sessions.add(
+                        new ArrayList<>(
+                                List.of(
+                                        model(owner, "open_app", z, o + "-z1"),
+                                        model(owner, "view_item", z, o + "-z2"))));
             }
-            default -> { }
+            default -> {}
         }
         // an out-of-session event (session_id -1) in the middle of every gap shorter than two gaps:
         // counted as in-session, it would bridge the two sessions
@@ -288,21 +345,29 @@ class SessionJobEndToEndTest {
         // a session lasting well over two gaps, every step shorter than the gap
         long l = t + 10 * GAP;
         List<Event> longSession = new ArrayList<>();
-        for (int i = 0; i < 5; i++) longSession.add(model(owner, TYPES[i], l + i * (GAP - 10 * SECOND), o + "-long" + i));
+        for (int i = 0; i < 5; i++)
+            longSession.add(model(owner, TYPES[i], l + i * (GAP - 10 * SECOND), o + "-long" + i));
         sessions.add(longSession);
         sessions.addAll(oos);
     }
 
     private static Event model(Owner owner, String type, long time, String insertId) {
-        return AmplitudeJson.event(owner.userId, owner.deviceId, type, time, insertId, owner.platform);
+        return AmplitudeJson.event(
+                owner.userId, owner.deviceId, type, time, insertId, owner.platform);
     }
 
     /** Writes one session's events as single v2 events, export lines and v2 request bodies. */
     private static void renderSession(Owner owner, List<Event> session, Random rnd) {
         for (int i = 0; i < session.size(); ) {
             int format = rnd.nextInt(3);
-            if (format == 2 && i + 1 < session.size() && session.get(i + 1).time - session.get(i).time < MINUTE) {
-                int n = (i + 2 < session.size() && session.get(i + 2).time - session.get(i).time < MINUTE) ? 3 : 2;
+            if (format == 2
+                    && i + 1 < session.size()
+                    && session.get(i + 1).time - session.get(i).time < MINUTE) {
+                int n =
+                        (i + 2 < session.size()
+                                        && session.get(i + 2).time - session.get(i).time < MINUTE)
+                                ? 3
+                                : 2;
                 List<Event> batch = session.subList(i, i + n);
                 Item it = new Item();
                 it.key = owner.deviceId;
@@ -316,8 +381,10 @@ class SessionJobEndToEndTest {
                 Event e = session.get(i);
                 Item it = new Item();
                 it.key = owner.deviceId;
-                ObjectNode node = format == 1 ? AmplitudeJson.export(e, owner.rawUserId, rnd.nextInt(2))
-                        : AmplitudeJson.v2(e, owner.rawUserId);
+                ObjectNode node =
+                        format == 1
+                                ? AmplitudeJson.export(e, owner.rawUserId, rnd.nextInt(2))
+                                : AmplitudeJson.v2(e, owner.rawUserId);
                 it.value = utf8(AmplitudeJson.text(node));
                 it.events.add(e);
                 items.add(it);
@@ -328,16 +395,30 @@ class SessionJobEndToEndTest {
 
     /** Producers retry: some events are sent again, as the same v2 event or as an export line. */
     private static void addDuplicates(Random rnd) {
-        List<Item> singles = items.stream().filter(it -> it.events.size() == 1
-                && it.events.get(0).sdkSessionId != Event.OUT_OF_SESSION_ID).toList();
+        List<Item> singles =
+                items.stream()
+                        .filter(
+                                it ->
+                                        it.events.size() == 1
+                                                && it.events.get(0).sdkSessionId
+                                                        != Event.OUT_OF_SESSION_ID)
+                        .toList();
         for (int i = 0; i < 8; i++) {
             Item original = singles.get(rnd.nextInt(singles.size()));
             Event e = original.events.get(0);
-            Owner owner = OWNERS.stream().filter(o -> o.deviceId.equals(e.deviceId)).findFirst().orElseThrow();
+            Owner owner =
+                    OWNERS.stream()
+                            .filter(o -> o.deviceId.equals(e.deviceId))
+                            .findFirst()
+                            .orElseThrow();
             Item dup = new Item();
             dup.key = original.key;
-            dup.value = utf8(AmplitudeJson.text(i % 2 == 0 ? AmplitudeJson.v2(e, owner.rawUserId)
-                    : AmplitudeJson.export(e, owner.rawUserId, i)));
+            dup.value =
+                    utf8(
+                            AmplitudeJson.text(
+                                    i % 2 == 0
+                                            ? AmplitudeJson.v2(e, owner.rawUserId)
+                                            : AmplitudeJson.export(e, owner.rawUserId, i)));
             dup.events.add(e);
             items.add(dup);
         }
@@ -346,11 +427,21 @@ class SessionJobEndToEndTest {
         long t = BASE + 90 * MINUTE;
         Event a = model(fay, "view_item", t, "fay-batch-1");
         Event b = model(fay, "search", t + 10 * SECOND, "fay-batch-2");
-        ObjectNode noTime = AmplitudeJson.mapper().createObjectNode().put("user_id", "user-fay").put("event_type", "search");
+        ObjectNode noTime =
+                AmplitudeJson.mapper()
+                        .createObjectNode()
+                        .put("user_id", "user-fay")
+                        .put("event_type", "search");
         Item batch = new Item();
         batch.key = fay.deviceId;
-        batch.value = utf8(AmplitudeJson.text(AmplitudeJson.body(List.of(
-                AmplitudeJson.v2(a, fay.rawUserId), noTime, AmplitudeJson.v2(b, fay.rawUserId)))));
+        batch.value =
+                utf8(
+                        AmplitudeJson.text(
+                                AmplitudeJson.body(
+                                        List.of(
+                                                AmplitudeJson.v2(a, fay.rawUserId),
+                                                noTime,
+                                                AmplitudeJson.v2(b, fay.rawUserId)))));
         batch.events.add(a);
         batch.events.add(b);
         batch.expectedReason = "no_time";
@@ -367,28 +458,69 @@ class SessionJobEndToEndTest {
         bad("bad-4", "\"hello\"", "not_an_event");
         bad("bad-5", "{\"api_key\":\"k\",\"events\":[]}", "no_events");
         bad("bad-6", "{\"event_type\":\"open_app\",\"time\":" + t + "}", "no_owner");
-        bad("bad-7", "{\"user_id\":\"null\",\"device_id\":\"undefined\",\"event_type\":\"open_app\",\"time\":" + t + "}", "no_owner");
-        bad("bad-8", "{\"user_id\":\"user-ana\",\"event_type\":\"open_app\",\"time\":\"yesterday\"}", "bad_time");
-        bad("bad-9", "{\"user_id\":\"user-ben\",\"event_type\":\"open_app\",\"client_event_time\":\"11/12/2019 14:43\"}", "bad_time");
-        bad("bad-10", "{\"user_id\":\"user-ben\",\"event_type\":\"open_app\",\"time\":-5}", "bad_time");
+        bad(
+                "bad-7",
+                "{\"user_id\":\"null\",\"device_id\":\"undefined\",\"event_type\":\"open_app\",\"time\":"
+                        + t
+                        + "}",
+                "no_owner");
+        bad(
+                "bad-8",
+                "{\"user_id\":\"user-ana\",\"event_type\":\"open_app\",\"time\":\"yesterday\"}",
+                "bad_time");
+        bad(
+                "bad-9",
+                "{\"user_id\":\"user-ben\",\"event_type\":\"open_app\",\"client_event_time\":\"11/12/2019"
+                    + " 14:43\"}",
+                "bad_time");
+        bad(
+                "bad-10",
+                "{\"user_id\":\"user-ben\",\"event_type\":\"open_app\",\"time\":-5}",
+                "bad_time");
         bad("bad-11", "{\"user_id\":\"user-ben\",\"event_type\":\"open_app\"}", "no_time");
-        bad("bad-12", "{\"user_id\":42,\"event_type\":\"open_app\",\"time\":" + t + "}", "bad_field");
-        bad("bad-13", "{\"user_id\":\"user-cho\",\"event_type\":\"open_app\",\"time\":" + t + ",\"session_id\":\"abc\"}", "bad_field");
+        bad(
+                "bad-12",
+                "{\"user_id\":42,\"event_type\":\"open_app\",\"time\":" + t + "}",
+                "bad_field");
+        bad(
+                "bad-13",
+                "{\"user_id\":\"user-cho\",\"event_type\":\"open_app\",\"time\":"
+                        + t
+                        + ",\"session_id\":\"abc\"}",
+                "bad_field");
         char[] blob = new char[MAX_RECORD_BYTES];
         Arrays.fill(blob, 'x');
-        bad("bad-14", "{\"user_id\":\"user-cho\",\"event_type\":\"open_app\",\"time\":" + t
-                + ",\"event_properties\":{\"blob\":\"" + new String(blob) + "\"}}", "too_large");
-        // a broken device clock: an hour ahead of the record's Kafka timestamp (the limit is 10 minutes);
-        // were it accepted, its time would push the watermark an hour ahead and make later events late
-        Item ahead = bad("bad-15", "{\"user_id\":\"user-ana\",\"device_id\":\"dev-a1\",\"event_type\":\"open_app\",\"time\":"
-                + (t + 60 * MINUTE) + ",\"insert_id\":\"ahead-1\"}", "clock_ahead");
+        bad(
+                "bad-14",
+                "{\"user_id\":\"user-cho\",\"event_type\":\"open_app\",\"time\":"
+                        + t
+                        + ",\"event_properties\":{\"blob\":\""
+                        + new String(blob)
+                        + "\"}}",
+                "too_large");
+        // a broken device clock: an hour ahead of the record's Kafka timestamp (the limit is 10
+        // minutes);
+        // were it accepted, its time would push the watermark an hour ahead and make later events
+        // late
+        Item ahead =
+                bad(
+                        "bad-15",
+                        "{\"user_id\":\"user-ana\",\"device_id\":\"dev-a1\",\"event_type\":\"open_app\",\"time\":"
+                                + (t + 60 * MINUTE)
+                                + ",\"insert_id\":\"ahead-1\"}",
+                        "clock_ahead");
         ahead.timestamp = t;
-        Item aheadExport = bad("bad-16", "{\"user_id\":\"user-gus\",\"device_id\":\"dev-g1\",\"event_type\":\"search\","
-                + "\"client_event_time\":\"2024-03-01 12:00:00.000000\",\"$insert_id\":\"ahead-2\"}", "clock_ahead");
+        Item aheadExport =
+                bad(
+                        "bad-16",
+                        "{\"user_id\":\"user-gus\",\"device_id\":\"dev-g1\",\"event_type\":\"search\",\"client_event_time\":\"2024-03-01"
+                            + " 12:00:00.000000\",\"$insert_id\":\"ahead-2\"}",
+                        "clock_ahead");
         aheadExport.timestamp = Instant.parse("2024-03-01T11:00:00Z").toEpochMilli();
         // spread them through the stream
         for (Item it : items) {
-            if (it.expectedReason != null && it.events.isEmpty()) it.order = BASE + rnd.nextInt((int) (150 * MINUTE));
+            if (it.expectedReason != null && it.events.isEmpty())
+                it.order = BASE + rnd.nextInt((int) (150 * MINUTE));
         }
     }
 
@@ -414,7 +546,8 @@ class SessionJobEndToEndTest {
         for (Item it : items) {
             if (it.events.isEmpty()) continue;
             if (max != Long.MIN_VALUE && it.minTime() < max - OUT_OF_ORDERNESS + SECOND) {
-                throw new IllegalStateException("test traffic is more out of order than the job allows: " + it.events);
+                throw new IllegalStateException(
+                        "test traffic is more out of order than the job allows: " + it.events);
             }
             max = Math.max(max, it.maxTime());
             goodEvents.addAll(it.events);
@@ -423,13 +556,18 @@ class SessionJobEndToEndTest {
 
     // ---------------------------------------------------------------- reading
 
-    /** What differs between the expected and actual sessions by key, one line each (short failure messages). */
-    static List<String> differences(Map<String, ExpectedSession> expected, Map<String, ExpectedSession> actual) {
+    /**
+     * What differs between the expected and actual sessions by key, one line each (short failure
+     * messages).
+     */
+    static List<String> differences(
+            Map<String, ExpectedSession> expected, Map<String, ExpectedSession> actual) {
         List<String> out = new ArrayList<>();
         for (Map.Entry<String, ExpectedSession> e : new TreeMap<>(expected).entrySet()) {
             ExpectedSession a = actual.get(e.getKey());
             if (a == null) out.add("missing   " + e.getValue());
-            else if (!a.equals(e.getValue())) out.add("expected  " + e.getValue() + "\n  but got " + a);
+            else if (!a.equals(e.getValue()))
+                out.add("expected  " + e.getValue() + "\n  but got " + a);
         }
         for (Map.Entry<String, ExpectedSession> a : new TreeMap<>(actual).entrySet()) {
             if (!expected.containsKey(a.getKey())) out.add("unexpected " + a.getValue());
@@ -439,7 +577,8 @@ class SessionJobEndToEndTest {
 
     private static byte[] originalBytes(JsonNode n) {
         if (n.hasNonNull("original")) return utf8(n.get("original").asText());
-        if (n.hasNonNull("original_base64")) return Base64.getDecoder().decode(n.get("original_base64").asText());
+        if (n.hasNonNull("original_base64"))
+            return Base64.getDecoder().decode(n.get("original_base64").asText());
         return null;
     }
 }

@@ -14,21 +14,22 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** Start-up topic checks against a real broker (which does not create topics by itself). */
 class TopicsTest {
 
-    @RegisterExtension
-    static final KafkaBroker KAFKA = new KafkaBroker();
+    @RegisterExtension static final KafkaBroker KAFKA = new KafkaBroker();
 
     private static KafkaSettings settings(String prefix, String... more) {
         return settingsWithInputs(prefix, prefix + "-in", more);
     }
 
-    private static KafkaSettings settingsWithInputs(String prefix, String inputTopics, String... more) {
+    private static KafkaSettings settingsWithInputs(
+            String prefix, String inputTopics, String... more) {
         String[] base = {
-                "--bootstrap-servers", KAFKA.bootstrapServers(),
-                "--input-topics", inputTopics,
-                "--sessions-topic", prefix + "-sessions",
-                "--dlq-topic", prefix + "-dlq",
-                "--late-topic", prefix + "-late",
-                "--metrics-topic", prefix + "-metrics"};
+            "--bootstrap-servers", KAFKA.bootstrapServers(),
+            "--input-topics", inputTopics,
+            "--sessions-topic", prefix + "-sessions",
+            "--dlq-topic", prefix + "-dlq",
+            "--late-topic", prefix + "-late",
+            "--metrics-topic", prefix + "-metrics"
+        };
         String[] all = new String[base.length + more.length];
         System.arraycopy(base, 0, all, 0, base.length);
         System.arraycopy(more, 0, all, base.length, more.length);
@@ -63,7 +64,8 @@ class TopicsTest {
         KafkaSettings kafka = settings("create");
         Topics.prepare(kafka, true);
         // as many partitions as the input, so the output keeps up with it
-        for (String topic : new String[] {"create-sessions", "create-dlq", "create-late"}) KAFKA.awaitTopic(topic, 3);
+        for (String topic : new String[] {"create-sessions", "create-dlq", "create-late"})
+            KAFKA.awaitTopic(topic, 3);
 
         assertThat(topics()).contains("create-sessions", "create-dlq", "create-late");
         assertThat(KAFKA.topicConfig("create-sessions")).containsEntry("cleanup.policy", "compact");
@@ -79,10 +81,14 @@ class TopicsTest {
     @Test
     void existingOutputTopicsAreLeftAsTheyAre() throws Exception {
         KAFKA.createTopic("keep-in", 2);
-        KAFKA.createTopic("keep-sessions", 1, Map.of("cleanup.policy", "compact", "min.compaction.lag.ms", "60000"));
+        KAFKA.createTopic(
+                "keep-sessions",
+                1,
+                Map.of("cleanup.policy", "compact", "min.compaction.lag.ms", "60000"));
         Topics.prepare(settings("keep"), true);
         assertThat(KAFKA.partitionCount("keep-sessions")).isEqualTo(1);
-        assertThat(KAFKA.topicConfig("keep-sessions")).containsEntry("min.compaction.lag.ms", "60000");
+        assertThat(KAFKA.topicConfig("keep-sessions"))
+                .containsEntry("min.compaction.lag.ms", "60000");
     }
 
     @Test
@@ -96,17 +102,26 @@ class TopicsTest {
 
     @Test
     void anUnreachableBrokerIsAnErrorNamingTheOption() {
-        KafkaSettings kafka = JobOptions.parse("--bootstrap-servers", "127.0.0.1:1",
-                "--kafka-properties", writeClientProperties()).kafka();
+        KafkaSettings kafka =
+                JobOptions.parse(
+                                "--bootstrap-servers",
+                                "127.0.0.1:1",
+                                "--kafka-properties",
+                                writeClientProperties())
+                        .kafka();
         assertThatThrownBy(() -> Topics.prepare(kafka, true))
                 .hasMessageContaining("--bootstrap-servers");
     }
 
-    /** Short client timeouts, so the unreachable broker is given up on in seconds rather than 30. */
+    /**
+     * Short client timeouts, so the unreachable broker is given up on in seconds rather than 30.
+     */
     private static String writeClientProperties() {
         try {
-            java.nio.file.Path p = com.sessionflow.testing.TestDirs.newDir("topics").resolve("client.properties");
-            java.nio.file.Files.writeString(p, "default.api.timeout.ms=3000\nrequest.timeout.ms=2000\n");
+            java.nio.file.Path p =
+                    com.sessionflow.testing.TestDirs.newDir("topics").resolve("client.properties");
+            java.nio.file.Files.writeString(
+                    p, "default.api.timeout.ms=3000\nrequest.timeout.ms=2000\n");
             return p.toString();
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);

@@ -17,17 +17,25 @@ import org.apache.flink.util.Collector;
  */
 final class MetricsHarness implements AutoCloseable {
 
-    private final KeyedOneInputStreamOperatorTestHarness<String, SessionChange, MetricsDelta> contributions;
-    private final KeyedOneInputStreamOperatorTestHarness<String, MetricsDelta, MetricsRecord> buckets;
+    private final KeyedOneInputStreamOperatorTestHarness<String, SessionChange, MetricsDelta>
+            contributions;
+    private final KeyedOneInputStreamOperatorTestHarness<String, MetricsDelta, MetricsRecord>
+            buckets;
     private final OutOfSessionDeltas outOfSession;
     private final List<MetricsRecord> records = new ArrayList<>();
     private long processingTime;
 
     MetricsHarness(MetricsSettings settings) throws Exception {
-        contributions = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new SessionContributions(settings)), SessionChange::key, Types.STRING);
-        buckets = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new BucketMetrics(settings)), MetricsDelta::key, Types.STRING);
+        contributions =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(new SessionContributions(settings)),
+                        SessionChange::key,
+                        Types.STRING);
+        buckets =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(new BucketMetrics(settings)),
+                        MetricsDelta::key,
+                        Types.STRING);
         outOfSession = new OutOfSessionDeltas(settings);
         contributions.open();
         buckets.open();
@@ -40,10 +48,17 @@ final class MetricsHarness implements AutoCloseable {
 
     void outOfSession(Event event) throws Exception {
         List<MetricsDelta> deltas = new ArrayList<>();
-        outOfSession.flatMap(event, new Collector<>() {
-            @Override public void collect(MetricsDelta d) { deltas.add(d); }
-            @Override public void close() {}
-        });
+        outOfSession.flatMap(
+                event,
+                new Collector<>() {
+                    @Override
+                    public void collect(MetricsDelta d) {
+                        deltas.add(d);
+                    }
+
+                    @Override
+                    public void close() {}
+                });
         for (MetricsDelta d : deltas) buckets.processElement(d, event.time);
         drainBuckets();
     }
@@ -91,7 +106,8 @@ final class MetricsHarness implements AutoCloseable {
     @SuppressWarnings("unchecked")
     private void drainBuckets() {
         for (Object o : buckets.getOutput()) {
-            if (o instanceof StreamRecord) records.add(((StreamRecord<MetricsRecord>) o).getValue());
+            if (o instanceof StreamRecord)
+                records.add(((StreamRecord<MetricsRecord>) o).getValue());
             else if (!(o instanceof Watermark)) throw new AssertionError("unexpected output " + o);
         }
         buckets.getOutput().clear();

@@ -23,8 +23,8 @@ import net.jqwik.api.Property;
 
 /**
  * A random changelog (updates, revisions that change length, flags and platform, retractions),
- * out-of-session events, watermarks and processing-time steps through both metrics operators:
- * the latest record of every bucket and platform equals the measures computed directly from the
+ * out-of-session events, watermarks and processing-time steps through both metrics operators: the
+ * latest record of every bucket and platform equals the measures computed directly from the
  * sessions that are visible at the end.
  */
 class MetricsPropertyTest {
@@ -37,11 +37,26 @@ class MetricsPropertyTest {
 
     @Property(tries = 60)
     void latestRecordsEqualTheDirectComputation(@ForAll Random random) throws Exception {
-        long[] edges = random.nextBoolean()
-                ? new long[] {0, 3_000, 10_000, 30_000, 60_000, 180_000, 600_000, 1_800_000, 3_600_000, 86_400_000}
-                : new long[] {0, 1_000, 5_000, 60_000, 300_000, 600_000};
-        SessionDefinition definition = SessionDefinition.builder()
-                .gap(Duration.ofMillis(GAP)).maxLength(Duration.ofMillis(MAX_LENGTH)).build();
+        long[] edges =
+                random.nextBoolean()
+                        ? new long[] {
+                            0,
+                            3_000,
+                            10_000,
+                            30_000,
+                            60_000,
+                            180_000,
+                            600_000,
+                            1_800_000,
+                            3_600_000,
+                            86_400_000
+                        }
+                        : new long[] {0, 1_000, 5_000, 60_000, 300_000, 600_000};
+        SessionDefinition definition =
+                SessionDefinition.builder()
+                        .gap(Duration.ofMillis(GAP))
+                        .maxLength(Duration.ofMillis(MAX_LENGTH))
+                        .build();
         MetricsSettings settings = new MetricsSettings(definition, LATENESS, BUCKET, 10_000, edges);
 
         // the scenario: a list of operations, generated first so watermarks can respect them
@@ -51,7 +66,10 @@ class MetricsPropertyTest {
         List<String[]> keys = new ArrayList<>();
         int keyCount = 1 + random.nextInt(25);
         for (int i = 0; i < keyCount; i++) {
-            keys.add(new String[] {"u" + random.nextInt(6), String.valueOf(random.nextInt(300_000))});
+            keys.add(
+                    new String[] {
+                        "u" + random.nextInt(6), String.valueOf(random.nextInt(300_000))
+                    });
         }
         int opCount = 10 + random.nextInt(70);
         for (int i = 0; i < opCount; i++) {
@@ -69,7 +87,7 @@ class MetricsPropertyTest {
                 outOfSession.add(e);
                 ops.add(e);
             } else if (roll < 40) {
-                ops.add(Long.valueOf(random.nextInt(15_000)));  // processing time step
+                ops.add(Long.valueOf(random.nextInt(15_000))); // processing time step
             } else {
                 String[] key = keys.get(random.nextInt(keys.size()));
                 Session s = randomSession(random, key[0], Long.parseLong(key[1]));
@@ -83,9 +101,11 @@ class MetricsPropertyTest {
             long watermark = Long.MIN_VALUE;
             for (int i = 0; i < ops.size(); i++) {
                 if (random.nextInt(10) < 3) {
-                    // a watermark no later operation is too late for: below every later bucket's final bound
+                    // a watermark no later operation is too late for: below every later bucket's
+                    // final bound
                     long limit = Long.MAX_VALUE;
-                    for (int j = i; j < ops.size(); j++) limit = Math.min(limit, constraint(ops.get(j), settings));
+                    for (int j = i; j < ops.size(); j++)
+                        limit = Math.min(limit, constraint(ops.get(j), settings));
                     long from = Math.max(watermark, 0);
                     if (limit - 1 > from) {
                         watermark = from + (long) (random.nextDouble() * (limit - 1 - from));
@@ -103,7 +123,8 @@ class MetricsPropertyTest {
             Map<String, Integer> finals = new HashMap<>();
             for (MetricsRecord r : harness.records()) {
                 assertThat(latest.containsKey(r.key()) && latest.get(r.key()).finalRecord)
-                        .as("a record after the final one of %s", r.key()).isFalse();
+                        .as("a record after the final one of %s", r.key())
+                        .isFalse();
                 latest.put(r.key(), r);
                 if (r.finalRecord) finals.merge(r.key(), 1, Integer::sum);
             }
@@ -111,7 +132,9 @@ class MetricsPropertyTest {
             for (Map.Entry<String, Expected> e : expected.entrySet()) {
                 MetricsRecord r = latest.get(e.getKey());
                 assertThat(r).as("record of %s", e.getKey()).isNotNull();
-                assertThat(finals.get(e.getKey())).as("final records of %s", e.getKey()).isEqualTo(1);
+                assertThat(finals.get(e.getKey()))
+                        .as("final records of %s", e.getKey())
+                        .isEqualTo(1);
                 e.getValue().check(r, edges);
             }
             for (MetricsRecord r : latest.values()) {
@@ -122,7 +145,9 @@ class MetricsPropertyTest {
                     assertThat(r.finalRecord).isTrue();
                 }
             }
-            assertThat(harness.bucketStateEntries()).as("bucket state left after the final watermark").isZero();
+            assertThat(harness.bucketStateEntries())
+                    .as("bucket state left after the final watermark")
+                    .isZero();
             assertThat(harness.contributionStateEntries()).as("contribution state left").isZero();
         }
     }
@@ -134,13 +159,14 @@ class MetricsPropertyTest {
         s.platform = PLATFORMS[random.nextInt(PLATFORMS.length)];
         s.sessionId = sessionId;
         s.startTime = sessionId;
-        long length = switch (random.nextInt(5)) {
-            case 0 -> 0;
-            case 1 -> random.nextInt(5_000);
-            case 2 -> random.nextInt(100_000);
-            case 3 -> random.nextInt((int) MAX_LENGTH + 1);
-            default -> MAX_LENGTH + 1 + random.nextInt(100_000);
-        };
+        long length =
+                switch (random.nextInt(5)) {
+                    case 0 -> 0;
+                    case 1 -> random.nextInt(5_000);
+                    case 2 -> random.nextInt(100_000);
+                    case 3 -> random.nextInt((int) MAX_LENGTH + 1);
+                    default -> MAX_LENGTH + 1 + random.nextInt(100_000);
+                };
         s.endTime = sessionId + length;
         s.eventCount = 1 + random.nextInt(10);
         s.activeEventCount = random.nextInt(5) == 0 ? 0 : 1 + random.nextInt((int) s.eventCount);
@@ -150,13 +176,18 @@ class MetricsPropertyTest {
 
     /** The latest watermark before which an operation must arrive: its bucket's final bound. */
     static long constraint(Object op, MetricsSettings settings) {
-        if (op instanceof SessionChange c) return settings.finalBound(Math.floorDiv(c.sessionId, BUCKET) * BUCKET);
-        if (op instanceof Event e) return settings.finalBound(Math.floorDiv(e.time, BUCKET) * BUCKET);
+        if (op instanceof SessionChange c)
+            return settings.finalBound(Math.floorDiv(c.sessionId, BUCKET) * BUCKET);
+        if (op instanceof Event e)
+            return settings.finalBound(Math.floorDiv(e.time, BUCKET) * BUCKET);
         return Long.MAX_VALUE;
     }
 
-    /** The direct computation: every measure from the final set of sessions, by bucket and platform. */
-    static Map<String, Expected> expected(Iterable<Session> sessions, List<Event> outOfSession, MetricsSettings settings) {
+    /**
+     * The direct computation: every measure from the final set of sessions, by bucket and platform.
+     */
+    static Map<String, Expected> expected(
+            Iterable<Session> sessions, List<Event> outOfSession, MetricsSettings settings) {
         Map<String, Expected> all = new TreeMap<>();
         for (Session s : sessions) {
             long bucket = Math.floorDiv(s.sessionId, BUCKET) * BUCKET;
@@ -215,7 +246,9 @@ class MetricsPropertyTest {
             assertThat(r.zeroLengthSessions).as("zero-length of %s", key).isEqualTo(zero);
             assertThat(r.emptySessions).as("empty of %s", key).isEqualTo(empty);
             assertThat(r.overLimitSessions).as("over-limit of %s", key).isEqualTo(over);
-            assertThat(r.outOfSessionEvents).as("out-of-session events of %s", key).isEqualTo(outOfSessionEvents);
+            assertThat(r.outOfSessionEvents)
+                    .as("out-of-session events of %s", key)
+                    .isEqualTo(outOfSessionEvents);
             assertThat(r.binCounts).as("bins of %s", key).containsExactly(bins);
             assertThat(r.binEdges).containsExactly(edges);
             checkPercentile(r.p50LengthMs, lengths, 0.50, key);
@@ -228,12 +261,16 @@ class MetricsPropertyTest {
             if (lengths.isEmpty()) {
                 assertThat(json.get("average_length_ms").isNull()).isTrue();
             } else {
-                assertThat(json.get("average_length_ms").asDouble()).isCloseTo((double) timeSpent / lengths.size(), within(1e-9));
+                assertThat(json.get("average_length_ms").asDouble())
+                        .isCloseTo((double) timeSpent / lengths.size(), within(1e-9));
             }
             if (!users.isEmpty()) {
-                assertThat(json.get("sessions_per_user").asDouble()).isCloseTo((double) sessions.size() / users.size(), within(1e-9));
-                assertThat(json.get("time_spent_per_user_ms").asDouble()).isCloseTo((double) timeSpent / users.size(), within(1e-9));
-                assertThat(json.get("events_per_session").asDouble()).isCloseTo((double) events / sessions.size(), within(1e-9));
+                assertThat(json.get("sessions_per_user").asDouble())
+                        .isCloseTo((double) sessions.size() / users.size(), within(1e-9));
+                assertThat(json.get("time_spent_per_user_ms").asDouble())
+                        .isCloseTo((double) timeSpent / users.size(), within(1e-9));
+                assertThat(json.get("events_per_session").asDouble())
+                        .isCloseTo((double) events / sessions.size(), within(1e-9));
             }
         }
 
@@ -243,8 +280,11 @@ class MetricsPropertyTest {
                 return;
             }
             long exact = sorted.get((int) Math.floor(q * (sorted.size() - 1)));
-            assertThat(actual).as("p%s of %s (exact %s)", q, key, exact)
-                    .isCloseTo((double) exact, within(exact * MetricsSettings.RELATIVE_ACCURACY + 1e-9));
+            assertThat(actual)
+                    .as("p%s of %s (exact %s)", q, key, exact)
+                    .isCloseTo(
+                            (double) exact,
+                            within(exact * MetricsSettings.RELATIVE_ACCURACY + 1e-9));
         }
     }
 }

@@ -40,16 +40,24 @@ class PrometheusEndpointTest {
     static final int PORT = freePort();
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(() -> new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1)
-            .setNumberSlotsPerTaskManager(1)
-            .setConfiguration(configuration())
-            .build());
+    static final MiniClusterExtension FLINK =
+            new MiniClusterExtension(
+                    () ->
+                            new MiniClusterResourceConfiguration.Builder()
+                                    .setNumberTaskManagers(1)
+                                    .setNumberSlotsPerTaskManager(1)
+                                    .setConfiguration(configuration())
+                                    .build());
 
-    /** The shared test cluster settings plus the Prometheus reporter, and no restarts: a failing job fails the test. */
+    /**
+     * The shared test cluster settings plus the Prometheus reporter, and no restarts: a failing job
+     * fails the test.
+     */
     static Configuration configuration() {
         Configuration conf = FlinkCluster.configuration();
-        conf.setString("metrics.reporter.prom.factory.class", "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
+        conf.setString(
+                "metrics.reporter.prom.factory.class",
+                "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
         conf.setString("metrics.reporter.prom.port", String.valueOf(PORT));
         conf.setString("metrics.reporter.prom.interval", "1 s");
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
@@ -64,7 +72,10 @@ class PrometheusEndpointTest {
         }
     }
 
-    /** Events of three owners, one every 500 ms of event time and 2 ms of wall time: every event is its own session. */
+    /**
+     * Events of three owners, one every 500 ms of event time and 2 ms of wall time: every event is
+     * its own session.
+     */
     static ParsedRecord event(long n) throws InterruptedException {
         Thread.sleep(2);
         Event e = new Event();
@@ -84,20 +95,38 @@ class PrometheusEndpointTest {
         jobConf.set(PipelineOptions.GENERIC_TYPES, false);
         env.configure(jobConf);
         env.setParallelism(1);
-        SessionDefinition definition = SessionDefinition.builder().gap(Duration.ofSeconds(1)).build();
-        DataStream<ParsedRecord> parsed = env.fromSequence(0, Long.MAX_VALUE - 1)
-                .map(PrometheusEndpointTest::event)
-                .assignTimestampsAndWatermarks(WatermarkStrategy.<ParsedRecord>forMonotonousTimestamps()
-                        .withTimestampAssigner((r, ts) -> r.event.time));
-        SessionPipeline.Outputs out = SessionPipeline.sessionize(parsed, new OwnerTimeline(definition, 0), 0);
-        MetricsSettings settings = new MetricsSettings(definition, 0, 60_000, 500, MetricsSettings.parseBins(MetricsSettings.DEFAULT_BINS));
-        MetricsPipeline.build(out.sessions(), out.outOfSessionEvents(), settings).sinkTo(new DiscardingSink<>());
+        SessionDefinition definition =
+                SessionDefinition.builder().gap(Duration.ofSeconds(1)).build();
+        DataStream<ParsedRecord> parsed =
+                env.fromSequence(0, Long.MAX_VALUE - 1)
+                        .map(PrometheusEndpointTest::event)
+                        .assignTimestampsAndWatermarks(
+                                WatermarkStrategy.<ParsedRecord>forMonotonousTimestamps()
+                                        .withTimestampAssigner((r, ts) -> r.event.time));
+        SessionPipeline.Outputs out =
+                SessionPipeline.sessionize(parsed, new OwnerTimeline(definition, 0), 0);
+        MetricsSettings settings =
+                new MetricsSettings(
+                        definition,
+                        0,
+                        60_000,
+                        500,
+                        MetricsSettings.parseBins(MetricsSettings.DEFAULT_BINS));
+        MetricsPipeline.build(out.sessions(), out.outOfSessionEvents(), settings)
+                .sinkTo(new DiscardingSink<>());
         JobClient job = env.executeAsync("prometheus endpoint test");
         try {
             HttpClient http = HttpClient.newHttpClient();
-            HttpRequest scrape = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + PORT + "/metrics"))
-                    .timeout(Duration.ofSeconds(5)).build();
-            List<String> wanted = List.of("eventsIn", "sessionsEmitted", "outOfSessionEvents", "metricsRecordsEmitted");
+            HttpRequest scrape =
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + PORT + "/metrics"))
+                            .timeout(Duration.ofSeconds(5))
+                            .build();
+            List<String> wanted =
+                    List.of(
+                            "eventsIn",
+                            "sessionsEmitted",
+                            "outOfSessionEvents",
+                            "metricsRecordsEmitted");
             String body = "";
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (System.nanoTime() < deadline) {
@@ -106,18 +135,22 @@ class PrometheusEndpointTest {
                     body = scraped;
                     if (wanted.stream().allMatch(name -> value(scraped, name) > 0)) break;
                 } catch (IOException notYet) {
-                    // the reporter starts with the TaskManager; the job's metrics appear once it runs
+                    // the reporter starts with the TaskManager; the job's metrics appear once it
+                    // runs
                 }
                 Thread.sleep(300);
             }
             for (String name : wanted) {
-                assertThat(value(body, name)).as("%s on the Prometheus endpoint", name).isGreaterThan(0);
+                assertThat(value(body, name))
+                        .as("%s on the Prometheus endpoint", name)
+                        .isGreaterThan(0);
             }
             assertThat(body).contains("flink_taskmanager_job_task_operator_openSessions");
             assertThat(body).contains("flink_taskmanager_job_task_operator_watermarkLagMs");
             assertThat(body).contains("flink_taskmanager_job_task_operator_sessionLengthMs");
             // event times are in 2023: the watermark lags the wall clock by years
-            assertThat(value(body, "watermarkLagMs")).isGreaterThan(Duration.ofDays(365).toMillis());
+            assertThat(value(body, "watermarkLagMs"))
+                    .isGreaterThan(Duration.ofDays(365).toMillis());
         } finally {
             job.cancel().get();
         }
@@ -125,8 +158,13 @@ class PrometheusEndpointTest {
 
     /** The largest sample of the operator metric {@code name}, or -1 if absent. */
     static double value(String body, String name) {
-        Matcher m = Pattern.compile("^flink_taskmanager_job_task_operator_" + name + "\\{[^}]*} (\\S+)$", Pattern.MULTILINE)
-                .matcher(body);
+        Matcher m =
+                Pattern.compile(
+                                "^flink_taskmanager_job_task_operator_"
+                                        + name
+                                        + "\\{[^}]*} (\\S+)$",
+                                Pattern.MULTILINE)
+                        .matcher(body);
         double max = -1;
         while (m.find()) max = Math.max(max, Double.parseDouble(m.group(1)));
         return max;

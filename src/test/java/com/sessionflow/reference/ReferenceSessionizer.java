@@ -15,24 +15,28 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * A deliberately simple batch sessionizer written straight from SPEC §2, independent of the
- * job's own session code (it never calls OwnerTimeline or Session): the truth tests compare the
- * streaming job against.
+ * A deliberately simple batch sessionizer written straight from SPEC §2, independent of the job's
+ * own session code (it never calls OwnerTimeline or Session): the truth tests compare the streaming
+ * job against.
  *
  * <ol>
- *   <li>drop repeated (device_id, insert_id) pairs, the first one wins (events without an
- *       insert_id are never duplicates);</li>
- *   <li>set aside out-of-session events: session_id == -1 or an inactive event type;</li>
- *   <li>group by owner, sort by (time, event_type);</li>
+ *   <li>drop repeated (device_id, insert_id) pairs, the first one wins (events without an insert_id
+ *       are never duplicates);
+ *   <li>set aside out-of-session events: session_id == -1 or an inactive event type;
+ *   <li>group by owner, sort by (time, event_type);
  *   <li>start a new session whenever an event comes {@code gap} or more after the previous
- *       in-session event.</li>
+ *       in-session event.
  * </ol>
  */
 public final class ReferenceSessionizer {
 
     /** SPEC §2's default session markers (written out here on purpose, not taken from the job). */
-    public static final Set<String> DEFAULT_MARKERS = Set.of(
-            "session_start", "session_end", "[Amplitude] Start Session", "[Amplitude] End Session");
+    public static final Set<String> DEFAULT_MARKERS =
+            Set.of(
+                    "session_start",
+                    "session_end",
+                    "[Amplitude] Start Session",
+                    "[Amplitude] End Session");
 
     private ReferenceSessionizer() {}
 
@@ -72,16 +76,32 @@ public final class ReferenceSessionizer {
 
         /** The same fields read from the job's Session summary. */
         public static ExpectedSession of(Session s) {
-            return new ExpectedSession(s.owner, s.sessionId, s.endTime, s.eventCount, s.activeEventCount,
-                    s.firstEventType, s.lastEventType, s.userId, s.deviceId, s.platform);
+            return new ExpectedSession(
+                    s.owner,
+                    s.sessionId,
+                    s.endTime,
+                    s.eventCount,
+                    s.activeEventCount,
+                    s.firstEventType,
+                    s.lastEventType,
+                    s.userId,
+                    s.deviceId,
+                    s.platform);
         }
 
         /** The same fields read from a session record's JSON (JsonRecords.session). */
         public static ExpectedSession of(JsonNode n) {
-            return new ExpectedSession(text(n, "owner"), n.get("session_id").asLong(), n.get("end_time").asLong(),
-                    n.get("event_count").asLong(), n.get("active_event_count").asLong(),
-                    text(n, "first_event_type"), text(n, "last_event_type"),
-                    text(n, "user_id"), text(n, "device_id"), text(n, "platform"));
+            return new ExpectedSession(
+                    text(n, "owner"),
+                    n.get("session_id").asLong(),
+                    n.get("end_time").asLong(),
+                    n.get("event_count").asLong(),
+                    n.get("active_event_count").asLong(),
+                    text(n, "first_event_type"),
+                    text(n, "last_event_type"),
+                    text(n, "user_id"),
+                    text(n, "device_id"),
+                    text(n, "platform"));
         }
 
         public boolean matches(Session s) {
@@ -89,15 +109,17 @@ public final class ReferenceSessionizer {
         }
 
         /**
-         * True when a session record's JSON says what this session is, including the derived
-         * fields start_time, length_ms, zero_length and empty.
+         * True when a session record's JSON says what this session is, including the derived fields
+         * start_time, length_ms, zero_length and empty.
          */
         public boolean matches(JsonNode n) {
             return equals(of(n))
                     && n.path("start_time").asLong(Long.MIN_VALUE) == startTime()
                     && n.path("length_ms").asLong(Long.MIN_VALUE) == lengthMs()
-                    && n.path("zero_length").isBoolean() && n.get("zero_length").asBoolean() == zeroLength()
-                    && n.path("empty").isBoolean() && n.get("empty").asBoolean() == empty();
+                    && n.path("zero_length").isBoolean()
+                    && n.get("zero_length").asBoolean() == zeroLength()
+                    && n.path("empty").isBoolean()
+                    && n.get("empty").asBoolean() == empty();
         }
 
         private static String text(JsonNode n, String field) {
@@ -121,12 +143,13 @@ public final class ReferenceSessionizer {
         // 2 + 3. in-session events by owner
         Map<String, List<Event>> byOwner = new TreeMap<>();
         for (Event e : events) {
-            if (e.insertId != null && !seen.add(List.of(String.valueOf(e.deviceId), e.insertId))) continue;
+            if (e.insertId != null && !seen.add(List.of(String.valueOf(e.deviceId), e.insertId)))
+                continue;
             if (e.sdkSessionId == -1L || inactive.contains(e.eventType)) continue;
             byOwner.computeIfAbsent(e.owner, o -> new ArrayList<>()).add(e);
         }
-        Comparator<Event> order = Comparator.<Event>comparingLong(e -> e.time)
-                .thenComparing(e -> e.eventType);
+        Comparator<Event> order =
+                Comparator.<Event>comparingLong(e -> e.time).thenComparing(e -> e.eventType);
         List<ExpectedSession> result = new ArrayList<>();
         for (Map.Entry<String, List<Event>> owner : byOwner.entrySet()) {
             List<Event> sorted = owner.getValue();
@@ -156,12 +179,15 @@ public final class ReferenceSessionizer {
     }
 
     /** The out-of-session events that survive deduplication, counted per owner. */
-    public static Map<String, Long> outOfSessionCounts(Collection<Event> events, Set<String> inactive) {
+    public static Map<String, Long> outOfSessionCounts(
+            Collection<Event> events, Set<String> inactive) {
         Set<List<String>> seen = new HashSet<>();
         Map<String, Long> counts = new TreeMap<>();
         for (Event e : events) {
-            if (e.insertId != null && !seen.add(List.of(String.valueOf(e.deviceId), e.insertId))) continue;
-            if (e.sdkSessionId == -1L || inactive.contains(e.eventType)) counts.merge(e.owner, 1L, Long::sum);
+            if (e.insertId != null && !seen.add(List.of(String.valueOf(e.deviceId), e.insertId)))
+                continue;
+            if (e.sdkSessionId == -1L || inactive.contains(e.eventType))
+                counts.merge(e.owner, 1L, Long::sum);
         }
         return counts;
     }
@@ -171,42 +197,118 @@ public final class ReferenceSessionizer {
      * SessionDefinition): {@code kind} is gap, client or property (then {@code property} names it);
      * {@code splitAtMs} is the maximum length sessions are split at, 0 when they are not split.
      */
-    public record Rules(String kind, String property, long gapMs, Map<String, Long> platformGaps,
-            Set<String> markers, Set<String> inactive, Set<String> start, Set<String> end, Set<String> blocked,
+    public record Rules(
+            String kind,
+            String property,
+            long gapMs,
+            Map<String, Long> platformGaps,
+            Set<String> markers,
+            Set<String> inactive,
+            Set<String> start,
+            Set<String> end,
+            Set<String> blocked,
             long splitAtMs) {
 
-        public Rules(String kind, String property, long gapMs, Map<String, Long> platformGaps,
-                Set<String> markers, Set<String> inactive, Set<String> start, Set<String> end, Set<String> blocked) {
+        public Rules(
+                String kind,
+                String property,
+                long gapMs,
+                Map<String, Long> platformGaps,
+                Set<String> markers,
+                Set<String> inactive,
+                Set<String> start,
+                Set<String> end,
+                Set<String> blocked) {
             this(kind, property, gapMs, platformGaps, markers, inactive, start, end, blocked, 0);
         }
 
         public static Rules gap(long gapMs) {
-            return new Rules("gap", null, gapMs, Map.of(), DEFAULT_MARKERS, Set.of(), Set.of(), Set.of(), Set.of());
+            return new Rules(
+                    "gap",
+                    null,
+                    gapMs,
+                    Map.of(),
+                    DEFAULT_MARKERS,
+                    Set.of(),
+                    Set.of(),
+                    Set.of(),
+                    Set.of());
         }
 
         /** Split sessions at this maximum length (0: never). */
         public Rules splitAt(long maxLengthMs) {
-            return new Rules(kind, property, gapMs, platformGaps, markers, inactive, start, end, blocked, maxLengthMs);
+            return new Rules(
+                    kind,
+                    property,
+                    gapMs,
+                    platformGaps,
+                    markers,
+                    inactive,
+                    start,
+                    end,
+                    blocked,
+                    maxLengthMs);
         }
 
         public Rules kind(String kind, String property) {
-            return new Rules(kind, property, gapMs, platformGaps, markers, inactive, start, end, blocked, splitAtMs);
+            return new Rules(
+                    kind,
+                    property,
+                    gapMs,
+                    platformGaps,
+                    markers,
+                    inactive,
+                    start,
+                    end,
+                    blocked,
+                    splitAtMs);
         }
 
         public Rules platformGaps(Map<String, Long> gaps) {
-            return new Rules(kind, property, gapMs, gaps, markers, inactive, start, end, blocked, splitAtMs);
+            return new Rules(
+                    kind, property, gapMs, gaps, markers, inactive, start, end, blocked, splitAtMs);
         }
 
         public Rules inactive(Set<String> types) {
-            return new Rules(kind, property, gapMs, platformGaps, markers, types, start, end, blocked, splitAtMs);
+            return new Rules(
+                    kind,
+                    property,
+                    gapMs,
+                    platformGaps,
+                    markers,
+                    types,
+                    start,
+                    end,
+                    blocked,
+                    splitAtMs);
         }
 
         public Rules startEnd(Set<String> startTypes, Set<String> endTypes) {
-            return new Rules(kind, property, gapMs, platformGaps, markers, inactive, startTypes, endTypes, blocked, splitAtMs);
+            return new Rules(
+                    kind,
+                    property,
+                    gapMs,
+                    platformGaps,
+                    markers,
+                    inactive,
+                    startTypes,
+                    endTypes,
+                    blocked,
+                    splitAtMs);
         }
 
         public Rules blocked(Set<String> types) {
-            return new Rules(kind, property, gapMs, platformGaps, markers, inactive, start, end, types, splitAtMs);
+            return new Rules(
+                    kind,
+                    property,
+                    gapMs,
+                    platformGaps,
+                    markers,
+                    inactive,
+                    start,
+                    end,
+                    types,
+                    splitAtMs);
         }
 
         /** The gap of an event: its platform's, else its os_name's (any case), else the default. */
@@ -221,11 +323,14 @@ public final class ReferenceSessionizer {
         }
 
         boolean outOfSession(Event e) {
-            return e.sdkSessionId == -1L || inactive.contains(e.eventType)
+            return e.sdkSessionId == -1L
+                    || inactive.contains(e.eventType)
                     || (kind.equals("property") && e.sessionProperty == null);
         }
 
-        /** 0 for start events, 2 for end events, 1 for the others: the order within one millisecond. */
+        /**
+         * 0 for start events, 2 for end events, 1 for the others: the order within one millisecond.
+         */
         int rank(Event e) {
             return start.contains(e.eventType) ? 0 : end.contains(e.eventType) ? 2 : 1;
         }
@@ -236,7 +341,8 @@ public final class ReferenceSessionizer {
      * decided it, and whether the maximum length alone cut it (the next one starts there only
      * because of the split).
      */
-    public record DefinedSession(ExpectedSession session, String group, boolean fromSdk, boolean cutByMaxLength) {
+    public record DefinedSession(
+            ExpectedSession session, String group, boolean fromSdk, boolean cutByMaxLength) {
         /** {@code <owner>/<session_id>}, plus {@code /<group>} when there is a group. */
         public String key() {
             return session.key() + (group == null ? "" : "/" + group);
@@ -246,20 +352,23 @@ public final class ReferenceSessionizer {
     /**
      * The sessions of any definition (SPEC §3): drop blocked types, then duplicates, set aside
      * out-of-session events, group each owner's events (client: by SDK session_id, the events
-     * without one together; property: by value; gap: all together), sort each group by (time,
-     * start events first and end events last, type), and walk it: a new session starts at an
-     * event later than the previous one that is a start event, or follows an end event, or comes
-     * its own gap or more after it, or (split at a maximum length) comes the maximum length or
-     * more after the current session's first event. An SDK session_id group is one session,
-     * whatever the times.
+     * without one together; property: by value; gap: all together), sort each group by (time, start
+     * events first and end events last, type), and walk it: a new session starts at an event later
+     * than the previous one that is a start event, or follows an end event, or comes its own gap or
+     * more after it, or (split at a maximum length) comes the maximum length or more after the
+     * current session's first event. An SDK session_id group is one session, whatever the times.
      */
     public static List<DefinedSession> sessionize(Collection<Event> events, Rules rules) {
         Set<List<String>> seen = new HashSet<>();
-        Map<List<String>, List<Event>> groups = new TreeMap<>(Comparator.comparing((List<String> k) -> k.get(0))
-                .thenComparing(k -> k.get(1)).thenComparing(k -> k.get(2)));
+        Map<List<String>, List<Event>> groups =
+                new TreeMap<>(
+                        Comparator.comparing((List<String> k) -> k.get(0))
+                                .thenComparing(k -> k.get(1))
+                                .thenComparing(k -> k.get(2)));
         for (Event e : events) {
             if (rules.blocked().contains(e.eventType)) continue;
-            if (e.insertId != null && !seen.add(List.of(String.valueOf(e.deviceId), e.insertId))) continue;
+            if (e.insertId != null && !seen.add(List.of(String.valueOf(e.deviceId), e.insertId)))
+                continue;
             if (rules.outOfSession(e)) continue;
             String sdk = "";
             String group = "";
@@ -271,8 +380,10 @@ public final class ReferenceSessionizer {
             }
             groups.computeIfAbsent(List.of(e.owner, sdk, group), k -> new ArrayList<>()).add(e);
         }
-        Comparator<Event> order = Comparator.<Event>comparingLong(e -> e.time)
-                .thenComparingInt(rules::rank).thenComparing(e -> e.eventType);
+        Comparator<Event> order =
+                Comparator.<Event>comparingLong(e -> e.time)
+                        .thenComparingInt(rules::rank)
+                        .thenComparing(e -> e.eventType);
         List<DefinedSession> result = new ArrayList<>();
         for (Map.Entry<List<String>, List<Event>> g : groups.entrySet()) {
             String owner = g.getKey().get(0);
@@ -284,11 +395,21 @@ public final class ReferenceSessionizer {
             for (Event e : sorted) {
                 if (!current.isEmpty() && !sdk) {
                     Event prev = current.get(current.size() - 1);
-                    boolean cut = e.time > prev.time && (rules.start().contains(e.eventType)
-                            || rules.end().contains(prev.eventType) || e.time - prev.time >= rules.gapOf(e));
-                    boolean tooLong = rules.splitAtMs() > 0 && e.time - current.get(0).time >= rules.splitAtMs();
+                    boolean cut =
+                            e.time > prev.time
+                                    && (rules.start().contains(e.eventType)
+                                            || rules.end().contains(prev.eventType)
+                                            || e.time - prev.time >= rules.gapOf(e));
+                    boolean tooLong =
+                            rules.splitAtMs() > 0
+                                    && e.time - current.get(0).time >= rules.splitAtMs();
                     if (cut || tooLong) {
-                        result.add(new DefinedSession(summarize(owner, current, rules.markers()), group, false, !cut));
+                        result.add(
+                                new DefinedSession(
+                                        summarize(owner, current, rules.markers()),
+                                        group,
+                                        false,
+                                        !cut));
                         current = new ArrayList<>();
                     }
                 }
@@ -297,8 +418,18 @@ public final class ReferenceSessionizer {
             ExpectedSession last = summarize(owner, current, rules.markers());
             if (sdk) {
                 long id = Long.parseLong(g.getKey().get(1));
-                last = new ExpectedSession(owner, id, last.endTime(), last.eventCount(), last.activeEventCount(),
-                        last.firstEventType(), last.lastEventType(), last.userId(), last.deviceId(), last.platform());
+                last =
+                        new ExpectedSession(
+                                owner,
+                                id,
+                                last.endTime(),
+                                last.eventCount(),
+                                last.activeEventCount(),
+                                last.firstEventType(),
+                                last.lastEventType(),
+                                last.userId(),
+                                last.deviceId(),
+                                last.platform());
             }
             result.add(new DefinedSession(last, group, sdk, false));
         }
@@ -315,24 +446,37 @@ public final class ReferenceSessionizer {
         return m;
     }
 
-    /** The out-of-session events of a definition that survive blocking and deduplication, per owner. */
+    /**
+     * The out-of-session events of a definition that survive blocking and deduplication, per owner.
+     */
     public static Map<String, Long> outOfSessionCounts(Collection<Event> events, Rules rules) {
         Set<List<String>> seen = new HashSet<>();
         Map<String, Long> counts = new TreeMap<>();
         for (Event e : events) {
             if (rules.blocked().contains(e.eventType)) continue;
-            if (e.insertId != null && !seen.add(List.of(String.valueOf(e.deviceId), e.insertId))) continue;
+            if (e.insertId != null && !seen.add(List.of(String.valueOf(e.deviceId), e.insertId)))
+                continue;
             if (rules.outOfSession(e)) counts.merge(e.owner, 1L, Long::sum);
         }
         return counts;
     }
 
-    private static ExpectedSession summarize(String owner, List<Event> sorted, Set<String> markers) {
+    private static ExpectedSession summarize(
+            String owner, List<Event> sorted, Set<String> markers) {
         Event first = sorted.get(0);
         Event last = sorted.get(sorted.size() - 1);
         long active = sorted.stream().filter(e -> !markers.contains(e.eventType)).count();
         Objects.requireNonNull(owner);
-        return new ExpectedSession(owner, first.time, last.time, sorted.size(), active,
-                first.eventType, last.eventType, first.userId, first.deviceId, first.platform);
+        return new ExpectedSession(
+                owner,
+                first.time,
+                last.time,
+                sorted.size(),
+                active,
+                first.eventType,
+                last.eventType,
+                first.userId,
+                first.deviceId,
+                first.platform);
     }
 }

@@ -39,13 +39,23 @@ class ReferenceSessionizerTest {
 
     @Test
     void spec6() {
-        assertThat(ids(ReferenceSessionizer.sessionize(List.of(e(1000), e(1050)), GAP))).containsExactly(1000L);
-        assertThat(ids(ReferenceSessionizer.sessionize(List.of(e(1000), e(2000)), GAP))).containsExactly(1000L, 2000L);
-        assertThat(ids(ReferenceSessionizer.sessionize(List.of(e(1000), outOfSession(1050), e(1100)), GAP)))
+        assertThat(ids(ReferenceSessionizer.sessionize(List.of(e(1000), e(1050)), GAP)))
+                .containsExactly(1000L);
+        assertThat(ids(ReferenceSessionizer.sessionize(List.of(e(1000), e(2000)), GAP)))
+                .containsExactly(1000L, 2000L);
+        assertThat(
+                        ids(
+                                ReferenceSessionizer.sessionize(
+                                        List.of(e(1000), outOfSession(1050), e(1100)), GAP)))
                 .containsExactly(1000L, 1100L);
-        assertThat(ids(ReferenceSessionizer.sessionize(List.of(e(1000), e(1099)), GAP))).containsExactly(1000L);
-        assertThat(ids(ReferenceSessionizer.sessionize(List.of(e(1000), e(1100)), GAP))).containsExactly(1000L, 1100L);
-        assertThat(ids(ReferenceSessionizer.sessionize(List.of(e(1000), outOfSession(1099), e(1100)), GAP)))
+        assertThat(ids(ReferenceSessionizer.sessionize(List.of(e(1000), e(1099)), GAP)))
+                .containsExactly(1000L);
+        assertThat(ids(ReferenceSessionizer.sessionize(List.of(e(1000), e(1100)), GAP)))
+                .containsExactly(1000L, 1100L);
+        assertThat(
+                        ids(
+                                ReferenceSessionizer.sessionize(
+                                        List.of(e(1000), outOfSession(1099), e(1100)), GAP)))
                 .containsExactly(1000L, 1100L);
     }
 
@@ -64,16 +74,33 @@ class ReferenceSessionizerTest {
         Event dup2 = e("u", 1100, "click");
         dup2.insertId = "x";
         Event other = e("v", 1000, "session_start");
-        List<ExpectedSession> s = ReferenceSessionizer.sessionize(
-                List.of(a, b, c, d, marker, push, dup1, dup2, other), GAP,
-                ReferenceSessionizer.DEFAULT_MARKERS, Set.of("push"));
-        assertThat(s).containsExactly(
-                new ExpectedSession("u", 1000, 1150, 6, 5, "a", "session_end", "u", "d-u", "iOS"),
-                new ExpectedSession("v", 1000, 1000, 1, 0, "session_start", "session_start", "v", "d-v", null));
+        List<ExpectedSession> s =
+                ReferenceSessionizer.sessionize(
+                        List.of(a, b, c, d, marker, push, dup1, dup2, other),
+                        GAP,
+                        ReferenceSessionizer.DEFAULT_MARKERS,
+                        Set.of("push"));
+        assertThat(s)
+                .containsExactly(
+                        new ExpectedSession(
+                                "u", 1000, 1150, 6, 5, "a", "session_end", "u", "d-u", "iOS"),
+                        new ExpectedSession(
+                                "v",
+                                1000,
+                                1000,
+                                1,
+                                0,
+                                "session_start",
+                                "session_start",
+                                "v",
+                                "d-v",
+                                null));
         assertThat(s.get(0).lengthMs()).isEqualTo(150);
         assertThat(s.get(1).empty()).isTrue();
         assertThat(s.get(1).zeroLength()).isTrue();
-        assertThat(ReferenceSessionizer.outOfSessionCounts(List.of(push, outOfSession(5)), Set.of("push")))
+        assertThat(
+                        ReferenceSessionizer.outOfSessionCounts(
+                                List.of(push, outOfSession(5)), Set.of("push")))
                 .containsEntry("u", 2L);
     }
 }

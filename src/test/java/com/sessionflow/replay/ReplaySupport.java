@@ -30,7 +30,10 @@ final class ReplaySupport {
         }
     }
 
-    /** Every line of every finished file below {@code dir} (FileSink's in-progress files start with a dot). */
+    /**
+     * Every line of every finished file below {@code dir} (FileSink's in-progress files start with
+     * a dot).
+     */
     static List<String> readNdjson(Path dir) throws IOException {
         List<String> lines = new ArrayList<>();
         if (!Files.exists(dir)) return lines;
@@ -45,15 +48,19 @@ final class ReplaySupport {
         return lines;
     }
 
-    /** Session records by key ({@code owner/session_id}), without the fields a replay may set differently. */
+    /**
+     * Session records by key ({@code owner/session_id}), without the fields a replay may set
+     * differently.
+     */
     static Map<String, JsonNode> comparable(Map<String, String> byKey) {
         Map<String, JsonNode> out = new TreeMap<>();
-        byKey.forEach((k, v) -> {
-            ObjectNode n = (ObjectNode) AmplitudeJson.parse(v);
-            n.remove("revision");
-            n.remove("close_reason");
-            out.put(k, n);
-        });
+        byKey.forEach(
+                (k, v) -> {
+                    ObjectNode n = (ObjectNode) AmplitudeJson.parse(v);
+                    n.remove("revision");
+                    n.remove("close_reason");
+                    out.put(k, n);
+                });
         return out;
     }
 
@@ -63,7 +70,8 @@ final class ReplaySupport {
         for (String line : sessionLines) {
             JsonNode n = AmplitudeJson.parse(line);
             String key = n.get("owner").asText() + "/" + n.get("session_id").asLong();
-            if (out.put(key, line) != null) throw new AssertionError("two session records with key " + key);
+            if (out.put(key, line) != null)
+                throw new AssertionError("two session records with key " + key);
         }
         return out;
     }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sessionflow.event.Event;
-import com.sessionflow.event.ParsedRecord;
 import com.sessionflow.event.RecordOrigin;
 import com.sessionflow.job.InvalidOptionException;
 import com.sessionflow.job.JobOptions;
@@ -20,15 +19,20 @@ import org.junit.jupiter.api.Test;
 class DefinitionOptionsTest {
 
     static final long MIN = 60_000;
+
     /** Event times are epoch ms, so the tests use times after T. */
     static final long T = 1_700_000_000_000L;
 
     static List<Event> parse(JobOptions o, String json) {
         List<Event> out = new ArrayList<>();
-        o.parser().parse(new RecordOrigin("events", 0, 0, -1, null, json.getBytes(StandardCharsets.UTF_8)), r -> {
-            assertThat(r.isEvent()).as("%s", r).isTrue();
-            out.add(r.event);
-        });
+        o.parser()
+                .parse(
+                        new RecordOrigin(
+                                "events", 0, 0, -1, null, json.getBytes(StandardCharsets.UTF_8)),
+                        r -> {
+                            assertThat(r.isEvent()).as("%s", r).isTrue();
+                            out.add(r.event);
+                        });
         return out;
     }
 
@@ -37,82 +41,183 @@ class DefinitionOptionsTest {
         OwnerTimeline timeline = o.timeline();
         java.util.Map<String, List<Session>> byOwner = new java.util.TreeMap<>();
         for (Event e : events) {
-            if (timeline.definition().isBlocked(e) || timeline.definition().isOutOfSession(e)) continue;
+            if (timeline.definition().isBlocked(e) || timeline.definition().isOutOfSession(e))
+                continue;
             timeline.place(byOwner.computeIfAbsent(e.owner, k -> new ArrayList<>()), e);
         }
         List<Session> out = new ArrayList<>();
-        byOwner.values().forEach(s -> timeline.advance(s, Long.MAX_VALUE, c -> {
-            if (!c.isRetraction()) out.add(c.session);
-        }));
+        byOwner.values()
+                .forEach(
+                        s ->
+                                timeline.advance(
+                                        s,
+                                        Long.MAX_VALUE,
+                                        c -> {
+                                            if (!c.isRetraction()) out.add(c.session);
+                                        }));
         return out;
     }
 
     static String event(String user, String device, String type, long time, String extra) {
-        return "{\"user_id\":" + (user == null ? "null" : "\"" + user + "\"") + ",\"device_id\":\"" + device
-                + "\",\"event_type\":\"" + type + "\",\"time\":" + (T + time) + extra + "}";
+        return "{\"user_id\":"
+                + (user == null ? "null" : "\"" + user + "\"")
+                + ",\"device_id\":\""
+                + device
+                + "\",\"event_type\":\""
+                + type
+                + "\",\"time\":"
+                + (T + time)
+                + extra
+                + "}";
     }
 
     @Test
     void deviceIdPlusThirtyMinutes() {
         JobOptions o = JobOptions.parse("--identity", "device", "--gap", "30m");
-        // one user on two devices: sessions per device; 20 min apart on d1 is one session with a 30 min gap
-        List<Event> events = parse(o, "[" + event("ann", "d1", "view", 0, "") + "," + event("ann", "d2", "view", MIN, "")
-                + "," + event("ann", "d1", "view", 20 * MIN, "") + "," + event("ann", "d1", "view", 50 * MIN, "") + "]");
+        // one user on two devices: sessions per device; 20 min apart on d1 is one session with a 30
+        // min gap
+        List<Event> events =
+                parse(
+                        o,
+                        "["
+                                + event("ann", "d1", "view", 0, "")
+                                + ","
+                                + event("ann", "d2", "view", MIN, "")
+                                + ","
+                                + event("ann", "d1", "view", 20 * MIN, "")
+                                + ","
+                                + event("ann", "d1", "view", 50 * MIN, "")
+                                + "]");
         List<Session> s = sessions(o, events);
-        assertThat(s).extracting(Session::key).containsExactlyInAnyOrder("d1/" + T, "d2/" + (T + MIN), "d1/" + (T + 50 * MIN));
-        assertThat(s.stream().filter(x -> x.key().equals("d1/" + T)).findFirst().orElseThrow().eventCount).isEqualTo(2);
+        assertThat(s)
+                .extracting(Session::key)
+                .containsExactlyInAnyOrder("d1/" + T, "d2/" + (T + MIN), "d1/" + (T + 50 * MIN));
+        assertThat(
+                        s.stream()
+                                .filter(x -> x.key().equals("d1/" + T))
+                                .findFirst()
+                                .orElseThrow()
+                                .eventCount)
+                .isEqualTo(2);
         assertThat(o.definition().name()).isEqualTo("gap");
     }
 
     @Test
     void startEventAppOpenPlusFiveMinuteTimeout() {
         JobOptions o = JobOptions.parse("--start-events", "app open", "--gap", "5m");
-        List<Event> events = parse(o, "[" + event("ann", "d1", "app open", 0, "") + "," + event("ann", "d1", "click", MIN, "")
-                + "," + event("ann", "d1", "app open", 3 * MIN, "") + "," + event("ann", "d1", "click", 4 * MIN, "")
-                + "," + event("ann", "d1", "click", 10 * MIN, "") + "]");
+        List<Event> events =
+                parse(
+                        o,
+                        "["
+                                + event("ann", "d1", "app open", 0, "")
+                                + ","
+                                + event("ann", "d1", "click", MIN, "")
+                                + ","
+                                + event("ann", "d1", "app open", 3 * MIN, "")
+                                + ","
+                                + event("ann", "d1", "click", 4 * MIN, "")
+                                + ","
+                                + event("ann", "d1", "click", 10 * MIN, "")
+                                + "]");
         // app open at 3m opens a new session; 10m is 6m after 4m: the 5 min timeout
-        assertThat(sessions(o, events)).extracting(x -> x.sessionId - T).containsExactlyInAnyOrder(0L, 3 * MIN, 10 * MIN);
+        assertThat(sessions(o, events))
+                .extracting(x -> x.sessionId - T)
+                .containsExactlyInAnyOrder(0L, 3 * MIN, 10 * MIN);
     }
 
     @Test
     void endEventsCloseTheirSession() {
         JobOptions o = JobOptions.parse("--end-events", "logout,app_close");
-        List<Event> events = parse(o, "[" + event("ann", "d1", "click", 0, "") + "," + event("ann", "d1", "logout", MIN, "")
-                + "," + event("ann", "d1", "click", 2 * MIN, "") + "]");
+        List<Event> events =
+                parse(
+                        o,
+                        "["
+                                + event("ann", "d1", "click", 0, "")
+                                + ","
+                                + event("ann", "d1", "logout", MIN, "")
+                                + ","
+                                + event("ann", "d1", "click", 2 * MIN, "")
+                                + "]");
         List<Session> s = sessions(o, events);
         assertThat(s).extracting(x -> x.sessionId - T).containsExactlyInAnyOrder(0L, 2 * MIN);
-        assertThat(s.stream().filter(x -> x.sessionId == T).findFirst().orElseThrow().closeReason).isEqualTo(CloseReason.END_EVENT);
+        assertThat(s.stream().filter(x -> x.sessionId == T).findFirst().orElseThrow().closeReason)
+                .isEqualTo(CloseReason.END_EVENT);
     }
 
     @Test
     void propertyDefinitionReadsTheEventPropertyElseTheUserProperty() {
         JobOptions o = JobOptions.parse("--definition", "property:plan");
         assertThat(o.definition().name()).isEqualTo("property:plan");
-        List<Event> events = parse(o, "[" + event("ann", "d1", "click", 0, ",\"event_properties\":{\"plan\":\"pro\"}")
-                + "," + event("ann", "d1", "click", 1000, ",\"user_properties\":{\"plan\":\"free\"}")
-                + "," + event("ann", "d1", "click", 2000, ",\"event_properties\":{\"plan\":\"pro\"},\"user_properties\":{\"plan\":\"free\"}")
-                + "," + event("ann", "d1", "click", 3000, "") + "]");
-        assertThat(events).extracting(e -> e.sessionProperty).containsExactly("pro", "free", "pro", null);
+        List<Event> events =
+                parse(
+                        o,
+                        "["
+                                + event(
+                                        "ann",
+                                        "d1",
+                                        "click",
+                                        0,
+                                        ",\"event_properties\":{\"plan\":\"pro\"}")
+                                + ","
+                                + event(
+                                        "ann",
+                                        "d1",
+                                        "click",
+                                        1000,
+                                        ",\"user_properties\":{\"plan\":\"free\"}")
+                                + ","
+                                + event(
+                                        "ann",
+                                        "d1",
+                                        "click",
+                                        2000,
+                                        ",\"event_properties\":{\"plan\":\"pro\"},\"user_properties\":{\"plan\":\"free\"}")
+                                + ","
+                                + event("ann", "d1", "click", 3000, "")
+                                + "]");
+        assertThat(events)
+                .extracting(e -> e.sessionProperty)
+                .containsExactly("pro", "free", "pro", null);
         List<Session> s = sessions(o, events);
-        assertThat(s).extracting(Session::key).containsExactlyInAnyOrder("ann/" + T + "/pro", "ann/" + (T + 1000) + "/free");
+        assertThat(s)
+                .extracting(Session::key)
+                .containsExactlyInAnyOrder("ann/" + T + "/pro", "ann/" + (T + 1000) + "/free");
         assertThat(o.definition().isOutOfSession(events.get(3))).isTrue();
     }
 
     @Test
     void clientDefinitionTrustsTheSdk() {
         JobOptions o = JobOptions.parse("--definition", "client", "--gap", "100ms");
-        List<Event> events = parse(o, "[" + event("ann", "d1", "click", 1000, ",\"session_id\":" + (T + 990))
-                + "," + event("ann", "d1", "click", 5000, ",\"session_id\":" + (T + 990))
-                + "," + event("ann", "d1", "click", 6000, ",\"session_id\":-1")
-                + "," + event("ann", "d1", "click", 7000, "") + "]");
+        List<Event> events =
+                parse(
+                        o,
+                        "["
+                                + event("ann", "d1", "click", 1000, ",\"session_id\":" + (T + 990))
+                                + ","
+                                + event("ann", "d1", "click", 5000, ",\"session_id\":" + (T + 990))
+                                + ","
+                                + event("ann", "d1", "click", 6000, ",\"session_id\":-1")
+                                + ","
+                                + event("ann", "d1", "click", 7000, "")
+                                + "]");
         List<Session> s = sessions(o, events);
-        assertThat(s).extracting(Session::key).containsExactlyInAnyOrder("ann/" + (T + 990), "ann/" + (T + 7000) + "/inferred");
-        assertThat(s.stream().filter(x -> x.sessionId == T + 990).findFirst().orElseThrow().lengthMs()).isEqualTo(4010);
+        assertThat(s)
+                .extracting(Session::key)
+                .containsExactlyInAnyOrder("ann/" + (T + 990), "ann/" + (T + 7000) + "/inferred");
+        assertThat(
+                        s.stream()
+                                .filter(x -> x.sessionId == T + 990)
+                                .findFirst()
+                                .orElseThrow()
+                                .lengthMs())
+                .isEqualTo(4010);
     }
 
     @Test
     void platformGapsAndBlockedEvents() {
-        JobOptions o = JobOptions.parse("--platform-gaps", "Web=30m,iOS=5m", "--blocked-events", "debug_ping");
+        JobOptions o =
+                JobOptions.parse(
+                        "--platform-gaps", "Web=30m,iOS=5m", "--blocked-events", "debug_ping");
         SessionDefinition d = o.definition();
         Event web = new Event();
         web.platform = "web";
@@ -131,15 +236,20 @@ class DefinitionOptionsTest {
 
     @Test
     void badDefinitionOptionsNameTheOption() {
-        assertThatThrownBy(() -> JobOptions.parse("--definition", "sdk")).isInstanceOf(InvalidOptionException.class)
+        assertThatThrownBy(() -> JobOptions.parse("--definition", "sdk"))
+                .isInstanceOf(InvalidOptionException.class)
                 .hasMessageContaining("--definition");
-        assertThatThrownBy(() -> JobOptions.parse("--definition", "property:")).isInstanceOf(InvalidOptionException.class)
+        assertThatThrownBy(() -> JobOptions.parse("--definition", "property:"))
+                .isInstanceOf(InvalidOptionException.class)
                 .hasMessageContaining("--definition");
-        assertThatThrownBy(() -> JobOptions.parse("--platform-gaps", "Web")).isInstanceOf(InvalidOptionException.class)
+        assertThatThrownBy(() -> JobOptions.parse("--platform-gaps", "Web"))
+                .isInstanceOf(InvalidOptionException.class)
                 .hasMessageContaining("--platform-gaps");
-        assertThatThrownBy(() -> JobOptions.parse("--platform-gaps", "Web=soon")).isInstanceOf(InvalidOptionException.class)
+        assertThatThrownBy(() -> JobOptions.parse("--platform-gaps", "Web=soon"))
+                .isInstanceOf(InvalidOptionException.class)
                 .hasMessageContaining("--platform-gaps");
-        assertThatThrownBy(() -> JobOptions.parse("--platform-gaps", "Web=0ms")).isInstanceOf(InvalidOptionException.class)
+        assertThatThrownBy(() -> JobOptions.parse("--platform-gaps", "Web=0ms"))
+                .isInstanceOf(InvalidOptionException.class)
                 .hasMessageContaining("--platform-gaps");
     }
 }

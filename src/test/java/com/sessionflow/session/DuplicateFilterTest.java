@@ -13,15 +13,20 @@ class DuplicateFilterTest {
         long h = DuplicateFilter.hash("d1", "i1");
         assertThat(filter.firstSighting(h, 1000, Long.MIN_VALUE)).isTrue();
         assertThat(filter.firstSighting(h, 1000, Long.MIN_VALUE)).isFalse();
-        assertThat(filter.firstSighting(DuplicateFilter.hash("d1", "i1"), 5000, Long.MIN_VALUE)).isFalse();
+        assertThat(filter.firstSighting(DuplicateFilter.hash("d1", "i1"), 5000, Long.MIN_VALUE))
+                .isFalse();
     }
 
     @Test
     void theDeviceIsPartOfThePair() {
-        assertThat(filter.firstSighting(DuplicateFilter.hash("d1", "i1"), 1000, Long.MIN_VALUE)).isTrue();
-        assertThat(filter.firstSighting(DuplicateFilter.hash("d2", "i1"), 1000, Long.MIN_VALUE)).isTrue();
-        assertThat(filter.firstSighting(DuplicateFilter.hash(null, "i1"), 1000, Long.MIN_VALUE)).isTrue();
-        assertThat(filter.firstSighting(DuplicateFilter.hash("d1", "i2"), 1000, Long.MIN_VALUE)).isTrue();
+        assertThat(filter.firstSighting(DuplicateFilter.hash("d1", "i1"), 1000, Long.MIN_VALUE))
+                .isTrue();
+        assertThat(filter.firstSighting(DuplicateFilter.hash("d2", "i1"), 1000, Long.MIN_VALUE))
+                .isTrue();
+        assertThat(filter.firstSighting(DuplicateFilter.hash(null, "i1"), 1000, Long.MIN_VALUE))
+                .isTrue();
+        assertThat(filter.firstSighting(DuplicateFilter.hash("d1", "i2"), 1000, Long.MIN_VALUE))
+                .isTrue();
         // no ambiguity from concatenation
         assertThat(DuplicateFilter.hash("ab", "c")).isNotEqualTo(DuplicateFilter.hash("a", "bc"));
     }

@@ -22,8 +22,11 @@ class OwnerTimelineTest {
 
     static final long GAP = 100;
     static final long LATENESS = 500;
-    static final SessionDefinition DEFINITION = SessionDefinition.builder()
-            .gap(Duration.ofMillis(GAP)).inactiveTypes(Set.of("push_received")).build();
+    static final SessionDefinition DEFINITION =
+            SessionDefinition.builder()
+                    .gap(Duration.ofMillis(GAP))
+                    .inactiveTypes(Set.of("push_received"))
+                    .build();
 
     final OwnerTimeline timeline = new OwnerTimeline(DEFINITION, LATENESS);
     final List<Session> sessions = new ArrayList<>();
@@ -71,7 +74,8 @@ class OwnerTimelineTest {
 
         @Test
         void outOfSessionEventDoesNotBridge() {
-            assertThat(ids(sessionsOf(event(1000), outOfSession(1050), event(1100)))).containsExactly(1000L, 1100L);
+            assertThat(ids(sessionsOf(event(1000), outOfSession(1050), event(1100))))
+                    .containsExactly(1000L, 1100L);
         }
 
         @Test
@@ -96,19 +100,22 @@ class OwnerTimelineTest {
 
         @Test
         void outOfSessionEventAtGapMinusOneDoesNotExtend() {
-            assertThat(ids(sessionsOf(event(1000), outOfSession(1099), event(1100)))).containsExactly(1000L, 1100L);
+            assertThat(ids(sessionsOf(event(1000), outOfSession(1099), event(1100))))
+                    .containsExactly(1000L, 1100L);
         }
 
         @Test
         void inactiveEventTypeDoesNotExtend() {
             Event push = at("u", 1099).type("push_received").build();
-            assertThat(ids(sessionsOf(event(1000), push, event(1100)))).containsExactly(1000L, 1100L);
+            assertThat(ids(sessionsOf(event(1000), push, event(1100))))
+                    .containsExactly(1000L, 1100L);
         }
     }
 
     @Test
     void outOfOrderEventsGiveTheSameSessions() {
-        List<Session> s = sessionsOf(event(1050), event(1000), event(1300), event(1220), event(1130));
+        List<Session> s =
+                sessionsOf(event(1050), event(1000), event(1300), event(1220), event(1130));
         assertThat(ids(s)).containsExactly(1000L);
         assertThat(s.get(0).endTime).isEqualTo(1300);
         assertThat(s.get(0).eventCount).isEqualTo(5);
@@ -134,7 +141,8 @@ class OwnerTimelineTest {
         feed(event(1050));
         assertThat(sessions).hasSize(2);
         feed(event(1150));
-        assertThat(ids(advance(Long.MAX_VALUE).stream().map(c -> c.session).toList())).containsExactly(1000L);
+        assertThat(ids(advance(Long.MAX_VALUE).stream().map(c -> c.session).toList()))
+                .containsExactly(1000L);
     }
 
     @Test
@@ -153,8 +161,11 @@ class OwnerTimelineTest {
 
     @Test
     void markersBelongToTheirSessionButAreNotActive() {
-        List<Session> s = sessionsOf(
-                at("u", 1000).type("session_start").build(), event(1040), at("u", 1090).type("session_end").build());
+        List<Session> s =
+                sessionsOf(
+                        at("u", 1000).type("session_start").build(),
+                        event(1040),
+                        at("u", 1090).type("session_end").build());
         assertThat(s).hasSize(1);
         assertThat(s.get(0).eventCount).isEqualTo(3);
         assertThat(s.get(0).activeEventCount).isEqualTo(1);
@@ -165,9 +176,10 @@ class OwnerTimelineTest {
 
     @Test
     void markersOnlyIsEmpty() {
-        List<Session> s = sessionsOf(
-                at("u", 1000).type("[Amplitude] Start Session").build(),
-                at("u", 1030).type("[Amplitude] End Session").build());
+        List<Session> s =
+                sessionsOf(
+                        at("u", 1000).type("[Amplitude] Start Session").build(),
+                        at("u", 1030).type("[Amplitude] End Session").build());
         assertThat(s).hasSize(1);
         assertThat(s.get(0).isEmpty()).isTrue();
         assertThat(s.get(0).isZeroLength()).isFalse();
@@ -185,15 +197,18 @@ class OwnerTimelineTest {
         List<Session> instant = sessionsOf(event(2000), at("u", 2000).type("view").build());
         assertThat(instant.get(0).eventCount).isEqualTo(2);
         assertThat(instant.get(0).isZeroLength()).isTrue();
-        assertThat(JsonRecords.session(instant.get(0), DEFINITION).get("zero_length").asBoolean()).isTrue();
-        assertThat(JsonRecords.session(instant.get(0), DEFINITION).get("length_ms").asLong()).isZero();
+        assertThat(JsonRecords.session(instant.get(0), DEFINITION).get("zero_length").asBoolean())
+                .isTrue();
+        assertThat(JsonRecords.session(instant.get(0), DEFINITION).get("length_ms").asLong())
+                .isZero();
     }
 
     @Test
     void tiesOnTimeAreBrokenByEventTypeName() {
         Event[] events = {
             at("u", 1050).type("x").build(), at("u", 1000).type("b").platform("Android").build(),
-            at("u", 1050).type("y").build(), at("u", 1000).type("a").platform("Web").build()};
+            at("u", 1050).type("y").build(), at("u", 1000).type("a").platform("Web").build()
+        };
         List<Session> s = sessionsOf(events);
         assertThat(s.get(0).firstEventType).isEqualTo("a");
         assertThat(s.get(0).lastEventType).isEqualTo("y");
@@ -208,17 +223,23 @@ class OwnerTimelineTest {
 
     @Test
     void overLimitIsFlaggedWhenLongerThanTheMaximum() {
-        SessionDefinition shortMax = SessionDefinition.builder()
-                .gap(Duration.ofMillis(GAP)).maxLength(Duration.ofMillis(1000)).build();
+        SessionDefinition shortMax =
+                SessionDefinition.builder()
+                        .gap(Duration.ofMillis(GAP))
+                        .maxLength(Duration.ofMillis(1000))
+                        .build();
         OwnerTimeline t = new OwnerTimeline(shortMax, 0);
         List<Session> list = new ArrayList<>();
         for (long time = 0; time <= 1000; time += 50) t.place(list, event(10_000 + time));
         assertThat(list).hasSize(1);
         assertThat(list.get(0).lengthMs()).isEqualTo(1000);
-        assertThat(JsonRecords.session(list.get(0), shortMax).get("over_limit").asBoolean()).isFalse();
+        assertThat(JsonRecords.session(list.get(0), shortMax).get("over_limit").asBoolean())
+                .isFalse();
         t.place(list, event(11_001));
-        assertThat(JsonRecords.session(list.get(0), shortMax).get("over_limit").asBoolean()).isTrue();
-        assertThat(JsonRecords.session(list.get(0), DEFINITION).get("over_limit").asBoolean()).isFalse();
+        assertThat(JsonRecords.session(list.get(0), shortMax).get("over_limit").asBoolean())
+                .isTrue();
+        assertThat(JsonRecords.session(list.get(0), DEFINITION).get("over_limit").asBoolean())
+                .isFalse();
     }
 
     @Test
@@ -229,7 +250,9 @@ class OwnerTimelineTest {
         assertThat(s).hasSize(2);
         for (int i = 0; i < 2; i++) {
             ObjectNode json = JsonRecords.session(s.get(i), DEFINITION);
-            assertThat(expected.get(i).matches(json)).as("%s vs %s", expected.get(i), json).isTrue();
+            assertThat(expected.get(i).matches(json))
+                    .as("%s vs %s", expected.get(i), json)
+                    .isTrue();
             assertThat(json.get("definition").asText()).isEqualTo("gap");
             assertThat(json.get("revision").asInt()).isEqualTo(1);
             assertThat(json.get("close_reason").asText()).isEqualTo("end_of_input");
@@ -302,9 +325,12 @@ class OwnerTimelineTest {
             feed(event(1080));
             List<SessionChange> out = advance(1300);
             assertThat(out).hasSize(2);
-            assertThat(out).filteredOn(SessionChange::isRetraction).singleElement()
+            assertThat(out)
+                    .filteredOn(SessionChange::isRetraction)
+                    .singleElement()
                     .satisfies(c -> assertThat(c.key()).isEqualTo("u/1150"));
-            Session merged = out.stream().filter(c -> !c.isRetraction()).findFirst().orElseThrow().session;
+            Session merged =
+                    out.stream().filter(c -> !c.isRetraction()).findFirst().orElseThrow().session;
             assertThat(merged.sessionId).isEqualTo(1000);
             assertThat(merged.endTime).isEqualTo(1150);
             assertThat(merged.eventCount).isEqualTo(3);
@@ -312,10 +338,13 @@ class OwnerTimelineTest {
             assertThat(merged.emittedIds).containsExactly(1000L);
             // the retracted id is not retracted again on the next change
             feed(event(1100));
-            assertThat(advance(1400)).singleElement().satisfies(c -> {
-                assertThat(c.isRetraction()).isFalse();
-                assertThat(c.session.revision).isEqualTo(3);
-            });
+            assertThat(advance(1400))
+                    .singleElement()
+                    .satisfies(
+                            c -> {
+                                assertThat(c.isRetraction()).isFalse();
+                                assertThat(c.session.revision).isEqualTo(3);
+                            });
         }
 
         @Test
@@ -324,9 +353,15 @@ class OwnerTimelineTest {
             advance(1099);
             feed(event(950));
             List<SessionChange> out = advance(1100);
-            assertThat(out).extracting(SessionChange::key).containsExactlyInAnyOrder("u/1000", "u/950");
-            assertThat(out).filteredOn(SessionChange::isRetraction).extracting(SessionChange::key).containsExactly("u/1000");
-            Session s = out.stream().filter(c -> !c.isRetraction()).findFirst().orElseThrow().session;
+            assertThat(out)
+                    .extracting(SessionChange::key)
+                    .containsExactlyInAnyOrder("u/1000", "u/950");
+            assertThat(out)
+                    .filteredOn(SessionChange::isRetraction)
+                    .extracting(SessionChange::key)
+                    .containsExactly("u/1000");
+            Session s =
+                    out.stream().filter(c -> !c.isRetraction()).findFirst().orElseThrow().session;
             assertThat(s.sessionId).isEqualTo(950);
             assertThat(s.startTime).isEqualTo(950);
             assertThat(s.emittedIds).containsExactly(950L);
@@ -365,7 +400,8 @@ class OwnerTimelineTest {
         @Test
         void endOfInputIsTheCloseReasonAtTheFinalWatermark() {
             feed(event(1000));
-            assertThat(advance(Long.MAX_VALUE).get(0).session.closeReason).isEqualTo(CloseReason.END_OF_INPUT);
+            assertThat(advance(Long.MAX_VALUE).get(0).session.closeReason)
+                    .isEqualTo(CloseReason.END_OF_INPUT);
             assertThat(sessions).isEmpty();
         }
     }

@@ -53,7 +53,10 @@ class SessionDefinitionsTest {
 
     List<Session> all(Event... events) {
         feed(events);
-        return advance(Long.MAX_VALUE).stream().filter(c -> !c.isRetraction()).map(c -> c.session).toList();
+        return advance(Long.MAX_VALUE).stream()
+                .filter(c -> !c.isRetraction())
+                .map(c -> c.session)
+                .toList();
     }
 
     static List<Long> ids(List<Session> s) {
@@ -71,8 +74,12 @@ class SessionDefinitionsTest {
     @Nested
     class PlatformGaps {
         // Amplitude's web SDK ends a session after 30 minutes, its mobile SDKs after 5
-        final SessionDefinition d = SessionDefinition.builder().gap(Duration.ofMinutes(5))
-                .platformGaps(Map.of("Web", Duration.ofMinutes(30), "iOS", Duration.ofMinutes(5))).build();
+        final SessionDefinition d =
+                SessionDefinition.builder()
+                        .gap(Duration.ofMinutes(5))
+                        .platformGaps(
+                                Map.of("Web", Duration.ofMinutes(30), "iOS", Duration.ofMinutes(5)))
+                        .build();
 
         @Test
         void webEventsTwentyMinutesApartAreOneSession() {
@@ -89,8 +96,10 @@ class SessionDefinitionsTest {
         @Test
         void theLaterEventsGapApplies() {
             use(d);
-            // iOS 0 -> Web 10m: Web's 30m applies, joins; Web 10m -> iOS 16m: iOS's 5m applies, 6m >= 5m cuts
-            assertThat(ids(all(ios(0), web(10 * MIN), ios(16 * MIN)))).containsExactly(0L, 16 * MIN);
+            // iOS 0 -> Web 10m: Web's 30m applies, joins; Web 10m -> iOS 16m: iOS's 5m applies, 6m
+            // >= 5m cuts
+            assertThat(ids(all(ios(0), web(10 * MIN), ios(16 * MIN))))
+                    .containsExactly(0L, 16 * MIN);
         }
 
         @Test
@@ -111,7 +120,9 @@ class SessionDefinitionsTest {
             assertThat(ids(all(web(0), byOs))).containsExactly(0L);
             sessions.clear();
             Event other = at("u", 20 * MIN).platform("Android").osName("android").build();
-            assertThat(ids(all(web(0), other))).as("Android has the default 5 min").containsExactly(0L, 20 * MIN);
+            assertThat(ids(all(web(0), other)))
+                    .as("Android has the default 5 min")
+                    .containsExactly(0L, 20 * MIN);
         }
 
         @Test
@@ -126,8 +137,14 @@ class SessionDefinitionsTest {
             feed(ios(10 * MIN));
             List<SessionChange> c = advance(50 * MIN);
             assertThat(keys(c)).containsExactlyInAnyOrder("u/0", "u/" + 10 * MIN);
-            Session first = c.stream().filter(x -> x.sessionId == 0).findFirst().orElseThrow().session;
-            Session second = c.stream().filter(x -> x.sessionId == 10 * MIN).findFirst().orElseThrow().session;
+            Session first =
+                    c.stream().filter(x -> x.sessionId == 0).findFirst().orElseThrow().session;
+            Session second =
+                    c.stream()
+                            .filter(x -> x.sessionId == 10 * MIN)
+                            .findFirst()
+                            .orElseThrow()
+                            .session;
             assertThat(first.eventCount).isEqualTo(1);
             assertThat(first.revision).isEqualTo(2);
             assertThat(second.eventCount).isEqualTo(2);
@@ -148,13 +165,17 @@ class SessionDefinitionsTest {
 
     @Nested
     class Client {
-        final SessionDefinition d = SessionDefinition.builder().gap(Duration.ofMillis(100)).client().build();
+        final SessionDefinition d =
+                SessionDefinition.builder().gap(Duration.ofMillis(100)).client().build();
 
         @Test
         void eventsOfOneSessionIdAreOneSessionWhateverTheirGaps() {
             use(d);
-            List<Session> s = all(at("u", 1000).sessionId(1000).build(), at("u", 1500).sessionId(1000).build(),
-                    at("u", 1550).sessionId(1000).build());
+            List<Session> s =
+                    all(
+                            at("u", 1000).sessionId(1000).build(),
+                            at("u", 1500).sessionId(1000).build(),
+                            at("u", 1550).sessionId(1000).build());
             assertThat(ids(s)).containsExactly(1000L);
             assertThat(s.get(0).eventCount).isEqualTo(3);
             assertThat(s.get(0).lengthMs()).isEqualTo(550);
@@ -164,8 +185,12 @@ class SessionDefinitionsTest {
         @Test
         void lengthIsTheLatestEventMinusTheSessionIdNeverNegative() {
             use(d);
-            // Amplitude: max(client_event_time) - session_id; the first event may be later than the id
-            List<Session> s = all(at("u", 1200).sessionId(1000).build(), at("u", 1260).sessionId(1000).build());
+            // Amplitude: max(client_event_time) - session_id; the first event may be later than the
+            // id
+            List<Session> s =
+                    all(
+                            at("u", 1200).sessionId(1000).build(),
+                            at("u", 1260).sessionId(1000).build());
             assertThat(s.get(0).sessionId).isEqualTo(1000);
             assertThat(s.get(0).startTime).isEqualTo(1200);
             assertThat(s.get(0).lengthMs()).isEqualTo(260);
@@ -176,8 +201,11 @@ class SessionDefinitionsTest {
         @Test
         void differentSessionIdsAreDifferentSessionsEvenWhenInterleaved() {
             use(d);
-            List<Session> s = all(at("u", 1000).sessionId(1000).build(), at("u", 1010).sessionId(2000).build(),
-                    at("u", 1020).sessionId(1000).build());
+            List<Session> s =
+                    all(
+                            at("u", 1000).sessionId(1000).build(),
+                            at("u", 1010).sessionId(2000).build(),
+                            at("u", 1020).sessionId(1000).build());
             assertThat(ids(s)).containsExactlyInAnyOrder(1000L, 2000L);
         }
 
@@ -190,13 +218,23 @@ class SessionDefinitionsTest {
         @Test
         void eventsWithoutSessionIdFallBackToTheGapAndSaySo() {
             use(d);
-            List<Session> s = all(at("u", 1000).sessionId(1000).build(), at("u", 1000).build(), at("u", 1050).build(),
-                    at("u", 1150).build());
-            // the inferred sessions 1000 (1000, 1050) and 1150; the SDK session 1000 has the same id
-            assertThat(s).extracting(Session::key)
+            List<Session> s =
+                    all(
+                            at("u", 1000).sessionId(1000).build(),
+                            at("u", 1000).build(),
+                            at("u", 1050).build(),
+                            at("u", 1150).build());
+            // the inferred sessions 1000 (1000, 1050) and 1150; the SDK session 1000 has the same
+            // id
+            assertThat(s)
+                    .extracting(Session::key)
                     .containsExactlyInAnyOrder("u/1000", "u/1000/inferred", "u/1150/inferred");
             Session sdk = s.stream().filter(x -> x.group == null).findFirst().orElseThrow();
-            Session inferred = s.stream().filter(x -> "inferred".equals(x.group) && x.sessionId == 1000).findFirst().orElseThrow();
+            Session inferred =
+                    s.stream()
+                            .filter(x -> "inferred".equals(x.group) && x.sessionId == 1000)
+                            .findFirst()
+                            .orElseThrow();
             assertThat(inferred.eventCount).isEqualTo(2);
             ObjectNode sdkJson = JsonRecords.session(sdk, d);
             ObjectNode inferredJson = JsonRecords.session(inferred, d);
@@ -216,7 +254,8 @@ class SessionDefinitionsTest {
 
     @Nested
     class Property {
-        final SessionDefinition d = SessionDefinition.builder().gap(Duration.ofMillis(100)).property("screen").build();
+        final SessionDefinition d =
+                SessionDefinition.builder().gap(Duration.ofMillis(100)).property("screen").build();
 
         Event on(long t, String screen) {
             return at("u", t).property(screen).build();
@@ -225,17 +264,31 @@ class SessionDefinitionsTest {
         @Test
         void eventsSharingTheValueFormSessionsSplitByTheGap() {
             use(d);
-            List<Session> s = all(on(1000, "home"), on(1030, "cart"), on(1050, "home"), on(1060, "cart"), on(1150, "home"));
+            List<Session> s =
+                    all(
+                            on(1000, "home"),
+                            on(1030, "cart"),
+                            on(1050, "home"),
+                            on(1060, "cart"),
+                            on(1150, "home"));
             // home: 1000, 1050 | 1150 (gap 100); cart: 1030, 1060
-            assertThat(s).extracting(Session::key)
+            assertThat(s)
+                    .extracting(Session::key)
                     .containsExactlyInAnyOrder("u/1000/home", "u/1150/home", "u/1030/cart");
-            assertThat(s.stream().filter(x -> x.key().equals("u/1000/home")).findFirst().orElseThrow().eventCount).isEqualTo(2);
+            assertThat(
+                            s.stream()
+                                    .filter(x -> x.key().equals("u/1000/home"))
+                                    .findFirst()
+                                    .orElseThrow()
+                                    .eventCount)
+                    .isEqualTo(2);
         }
 
         @Test
         void twoValuesStartingAtOneMillisecondKeepTwoKeys() {
             use(d);
-            assertThat(all(on(1000, "home"), on(1000, "cart"))).extracting(Session::key)
+            assertThat(all(on(1000, "home"), on(1000, "cart")))
+                    .extracting(Session::key)
                     .containsExactlyInAnyOrder("u/1000/home", "u/1000/cart");
         }
 
@@ -245,15 +298,23 @@ class SessionDefinitionsTest {
             assertThat(d.isOutOfSession(at("u", 1000).build())).isTrue();
             assertThat(d.isOutOfSession(on(1000, "home"))).isFalse();
             assertThat(d.name()).isEqualTo("property:screen");
-            assertThat(JsonRecords.session(all(on(1000, "home")).get(0), d).get("session_property").asText()).isEqualTo("home");
+            assertThat(
+                            JsonRecords.session(all(on(1000, "home")).get(0), d)
+                                    .get("session_property")
+                                    .asText())
+                    .isEqualTo("home");
         }
     }
 
     @Nested
     class StartAndEndEvents {
         // Amplitude's example: start event "app open" with a 5 minute timeout
-        final SessionDefinition d = SessionDefinition.builder().gap(Duration.ofMinutes(5))
-                .startTypes(Set.of("app open")).endTypes(Set.of("logout")).build();
+        final SessionDefinition d =
+                SessionDefinition.builder()
+                        .gap(Duration.ofMinutes(5))
+                        .startTypes(Set.of("app open"))
+                        .endTypes(Set.of("logout"))
+                        .build();
 
         Event e(long t, String type) {
             return at("u", t).type(type).build();
@@ -262,8 +323,13 @@ class SessionDefinitionsTest {
         @Test
         void appOpenPlusFiveMinuteTimeout() {
             use(d);
-            List<Session> s = all(e(0, "app open"), e(MIN, "click"), e(2 * MIN, "app open"), e(3 * MIN, "click"),
-                    e(9 * MIN, "click"));
+            List<Session> s =
+                    all(
+                            e(0, "app open"),
+                            e(MIN, "click"),
+                            e(2 * MIN, "app open"),
+                            e(3 * MIN, "click"),
+                            e(9 * MIN, "click"));
             // app open starts a session; 9m is 6m after 3m >= 5m timeout
             assertThat(ids(s)).containsExactly(0L, 2 * MIN, 9 * MIN);
             assertThat(s.get(1).firstEventType).isEqualTo("app open");
@@ -299,11 +365,17 @@ class SessionDefinitionsTest {
             use(d);
             feed(e(MIN, "click"), e(2 * MIN, "click"), e(3 * MIN, "click"));
             advance(10 * MIN);
-            // an end event at 2m cuts before 3m; a late event at 30s moves the start: u/60000 is retracted
+            // an end event at 2m cuts before 3m; a late event at 30s moves the start: u/60000 is
+            // retracted
             feed(e(2 * MIN, "logout"), e(30_000, "click"));
             List<SessionChange> c = advance(10 * MIN + 1);
             assertThat(keys(c)).containsExactlyInAnyOrder("-u/60000", "u/30000", "u/180000");
-            Session first = c.stream().filter(x -> x.sessionId == 30_000 && !x.isRetraction()).findFirst().orElseThrow().session;
+            Session first =
+                    c.stream()
+                            .filter(x -> x.sessionId == 30_000 && !x.isRetraction())
+                            .findFirst()
+                            .orElseThrow()
+                            .session;
             assertThat(first.lastEventType).isEqualTo("logout");
             assertThat(first.eventCount).isEqualTo(4);
         }
@@ -311,7 +383,13 @@ class SessionDefinitionsTest {
         @Test
         void withinOneMillisecondStartEventsComeFirstAndEndEventsLast() {
             use(d);
-            List<Session> s = all(e(0, "click"), e(MIN, "zzz"), e(MIN, "app open"), e(MIN, "logout"), e(MIN, "aaa"));
+            List<Session> s =
+                    all(
+                            e(0, "click"),
+                            e(MIN, "zzz"),
+                            e(MIN, "app open"),
+                            e(MIN, "logout"),
+                            e(MIN, "aaa"));
             assertThat(ids(s)).containsExactly(0L, MIN);
             assertThat(s.get(1).firstEventType).isEqualTo("app open");
             assertThat(s.get(1).lastEventType).isEqualTo("logout");
@@ -320,41 +398,75 @@ class SessionDefinitionsTest {
 
         @Test
         void combinedWithAProperty() {
-            use(SessionDefinition.builder().gap(Duration.ofMinutes(5)).property("screen")
-                    .startTypes(Set.of("app open")).build());
-            List<Session> s = all(at("u", 0).property("a").build(), at("u", MIN).type("app open").property("b").build(),
-                    at("u", 2 * MIN).property("a").build(), at("u", 3 * MIN).type("app open").property("a").build());
+            use(
+                    SessionDefinition.builder()
+                            .gap(Duration.ofMinutes(5))
+                            .property("screen")
+                            .startTypes(Set.of("app open"))
+                            .build());
+            List<Session> s =
+                    all(
+                            at("u", 0).property("a").build(),
+                            at("u", MIN).type("app open").property("b").build(),
+                            at("u", 2 * MIN).property("a").build(),
+                            at("u", 3 * MIN).type("app open").property("a").build());
             // a: 0, 2m | 3m (app open); b: 1m
-            assertThat(s).extracting(Session::key).containsExactlyInAnyOrder("u/0/a", "u/" + 3 * MIN + "/a", "u/" + MIN + "/b");
+            assertThat(s)
+                    .extracting(Session::key)
+                    .containsExactlyInAnyOrder("u/0/a", "u/" + 3 * MIN + "/a", "u/" + MIN + "/b");
         }
     }
 
     @Nested
     class SplitOverLimit {
         // a 5 minute gap and a 10 minute maximum length, split instead of flagged
-        final SessionDefinition d = SessionDefinition.builder().gap(Duration.ofMinutes(5))
-                .maxLength(Duration.ofMinutes(10)).splitOverLimit(true).build();
+        final SessionDefinition d =
+                SessionDefinition.builder()
+                        .gap(Duration.ofMinutes(5))
+                        .maxLength(Duration.ofMinutes(10))
+                        .splitOverLimit(true)
+                        .build();
 
         @Test
         void anEventTheMaximumLengthAfterTheStartOpensANewSession() {
             assertThat(d.keepsFacts()).isTrue();
             use(d);
             // 12m - 0 >= 10m: cut before 12m although 12m is only 4m after 8m; 16m - 12m < 10m
-            List<Session> s = all(at("u", 0).build(), at("u", 4 * MIN).build(), at("u", 8 * MIN).build(),
-                    at("u", 12 * MIN).build(), at("u", 16 * MIN).build());
+            List<Session> s =
+                    all(
+                            at("u", 0).build(),
+                            at("u", 4 * MIN).build(),
+                            at("u", 8 * MIN).build(),
+                            at("u", 12 * MIN).build(),
+                            at("u", 16 * MIN).build());
             assertThat(ids(s)).containsExactly(0L, 12 * MIN);
             assertThat(s.get(0).eventCount).isEqualTo(3);
             assertThat(s.get(0).closeReason).isEqualTo(CloseReason.MAX_LENGTH);
             assertThat(s.get(1).closeReason).isEqualTo(CloseReason.END_OF_INPUT);
             // exactly the maximum length cuts too
             sessions.clear();
-            assertThat(ids(all(at("u", 100 * MIN).build(), at("u", 104 * MIN).build(), at("u", 108 * MIN).build(), at("u", 110 * MIN).build())))
+            assertThat(
+                            ids(
+                                    all(
+                                            at("u", 100 * MIN).build(),
+                                            at("u", 104 * MIN).build(),
+                                            at("u", 108 * MIN).build(),
+                                            at("u", 110 * MIN).build())))
                     .containsExactly(100 * MIN, 110 * MIN);
             // without the option the same events are one session, flagged over_limit
-            use(SessionDefinition.builder().gap(Duration.ofMinutes(5)).maxLength(Duration.ofMinutes(10)).build());
+            use(
+                    SessionDefinition.builder()
+                            .gap(Duration.ofMinutes(5))
+                            .maxLength(Duration.ofMinutes(10))
+                            .build());
             sessions.clear();
-            List<Session> flagged = all(at("u", 0).build(), at("u", 4 * MIN).build(), at("u", 8 * MIN).build(),
-                    at("u", 12 * MIN).build(), at("u", 16 * MIN).build());
+            List<Session> flagged =
+                    all(
+                            at("u", 0).build(),
+                            at("u", 4 * MIN).build(),
+                            at("u", 8 * MIN).build(),
+                            at("u", 12 * MIN).build(),
+                            at("u", 16 * MIN).build());
             assertThat(ids(flagged)).containsExactly(0L);
             ObjectNode n = JsonRecords.session(flagged.get(0), timeline.definition());
             assertThat(n.get("over_limit").asBoolean()).isTrue();
@@ -364,7 +476,11 @@ class SessionDefinitionsTest {
         void aGapAtTheCutGivesTheGapReason() {
             use(d);
             // 14m is both 6m after 8m (>= the gap) and 14m after the start: the gap cut it
-            feed(at("u", 0).build(), at("u", 4 * MIN).build(), at("u", 8 * MIN).build(), at("u", 14 * MIN).build());
+            feed(
+                    at("u", 0).build(),
+                    at("u", 4 * MIN).build(),
+                    at("u", 8 * MIN).build(),
+                    at("u", 14 * MIN).build());
             List<SessionChange> c = advance(13 * MIN - 1);
             assertThat(keys(c)).containsExactly("u/0");
             assertThat(c.get(0).session.closeReason).isEqualTo(CloseReason.GAP);
@@ -373,29 +489,55 @@ class SessionDefinitionsTest {
         @Test
         void aLateEventBeforeAChainMovesEveryLaterCut() {
             use(d);
-            // 2m 6m 10m | 14m 18m 22m | 26m: each cut by the maximum length, 4m apart (below the gap)
+            // 2m 6m 10m | 14m 18m 22m | 26m: each cut by the maximum length, 4m apart (below the
+            // gap)
             for (long t = 2; t <= 26; t += 4) feed(at("u", t * MIN).build());
-            assertThat(keys(advance(31 * MIN - 1))).containsExactly("u/" + 2 * MIN, "u/" + 14 * MIN, "u/" + 26 * MIN);
+            assertThat(keys(advance(31 * MIN - 1)))
+                    .containsExactly("u/" + 2 * MIN, "u/" + 14 * MIN, "u/" + 26 * MIN);
             // a late event at 0 is within a gap of the first session only, yet moves every cut:
             // 0 2m 6m | 10m 14m 18m | 22m 26m
             feed(at("u", 0).build());
             List<SessionChange> c = advance(31 * MIN);
-            assertThat(keys(c)).containsExactlyInAnyOrder("-u/" + 2 * MIN, "-u/" + 14 * MIN, "-u/" + 26 * MIN,
-                    "u/0", "u/" + 10 * MIN, "u/" + 22 * MIN);
-            List<Session> now = c.stream().filter(x -> !x.isRetraction()).map(x -> x.session).toList();
+            assertThat(keys(c))
+                    .containsExactlyInAnyOrder(
+                            "-u/" + 2 * MIN,
+                            "-u/" + 14 * MIN,
+                            "-u/" + 26 * MIN,
+                            "u/0",
+                            "u/" + 10 * MIN,
+                            "u/" + 22 * MIN);
+            List<Session> now =
+                    c.stream().filter(x -> !x.isRetraction()).map(x -> x.session).toList();
             assertThat(now).extracting(x -> x.eventCount).containsExactly(3L, 3L, 2L);
-            assertThat(now).extracting(x -> x.closeReason)
-                    .containsExactly(CloseReason.MAX_LENGTH, CloseReason.MAX_LENGTH, CloseReason.GAP);
+            assertThat(now)
+                    .extracting(x -> x.closeReason)
+                    .containsExactly(
+                            CloseReason.MAX_LENGTH, CloseReason.MAX_LENGTH, CloseReason.GAP);
         }
 
         @Test
         void underClientSdkSessionsAreNotSplitInferredOnesAre() {
-            use(SessionDefinition.builder().gap(Duration.ofMinutes(5)).maxLength(Duration.ofMinutes(10))
-                    .splitOverLimit(true).client().build());
-            List<Session> s = all(at("u", 0).sessionId(0).build(), at("u", 4 * MIN).sessionId(0).build(),
-                    at("u", 8 * MIN).sessionId(0).build(), at("u", 12 * MIN).sessionId(0).build(),
-                    at("u", 0).build(), at("u", 4 * MIN).build(), at("u", 8 * MIN).build(), at("u", 12 * MIN).build());
-            assertThat(s).extracting(Session::key).containsExactlyInAnyOrder("u/0", "u/0/inferred", "u/" + 12 * MIN + "/inferred");
+            use(
+                    SessionDefinition.builder()
+                            .gap(Duration.ofMinutes(5))
+                            .maxLength(Duration.ofMinutes(10))
+                            .splitOverLimit(true)
+                            .client()
+                            .build());
+            List<Session> s =
+                    all(
+                            at("u", 0).sessionId(0).build(),
+                            at("u", 4 * MIN).sessionId(0).build(),
+                            at("u", 8 * MIN).sessionId(0).build(),
+                            at("u", 12 * MIN).sessionId(0).build(),
+                            at("u", 0).build(),
+                            at("u", 4 * MIN).build(),
+                            at("u", 8 * MIN).build(),
+                            at("u", 12 * MIN).build());
+            assertThat(s)
+                    .extracting(Session::key)
+                    .containsExactlyInAnyOrder(
+                            "u/0", "u/0/inferred", "u/" + 12 * MIN + "/inferred");
             Session sdk = s.stream().filter(x -> x.key().equals("u/0")).findFirst().orElseThrow();
             assertThat(sdk.eventCount).isEqualTo(4);
             assertThat(sdk.lengthMs()).isEqualTo(12 * MIN);
@@ -406,9 +548,12 @@ class SessionDefinitionsTest {
     void definitionsByName() {
         assertThat(SessionDefinition.builder().kind("gap").build().name()).isEqualTo("gap");
         assertThat(SessionDefinition.builder().kind("client").build().name()).isEqualTo("client");
-        assertThat(SessionDefinition.builder().kind("property:plan").build().propertyName()).isEqualTo("plan");
-        assertThatThrownBy(() -> SessionDefinition.builder().kind("property:")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> SessionDefinition.builder().kind("sdk")).isInstanceOf(IllegalArgumentException.class);
+        assertThat(SessionDefinition.builder().kind("property:plan").build().propertyName())
+                .isEqualTo("plan");
+        assertThatThrownBy(() -> SessionDefinition.builder().kind("property:"))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> SessionDefinition.builder().kind("sdk"))
+                .isInstanceOf(IllegalArgumentException.class);
         assertThat(SessionDefinition.defaults().keepsFacts()).isFalse();
         assertThat(SessionDefinition.defaults().splitOverLimit()).isFalse();
     }

@@ -25,11 +25,17 @@ class SessionTest {
 
     @Provide
     Arbitrary<List<Event>> events() {
-        Arbitrary<Event> event = Combinators.combine(
-                        Arbitraries.longs().between(1000, 1020), Arbitraries.of(TYPES))
-                .as((time, type) -> TestEvents.at("u", time).type(type)
-                        // the first event's attributes are defined by (time, type): no unspecified ties
-                        .platform("p" + (time + type).hashCode() % 3).user("u" + time).build());
+        Arbitrary<Event> event =
+                Combinators.combine(Arbitraries.longs().between(1000, 1020), Arbitraries.of(TYPES))
+                        .as(
+                                (time, type) ->
+                                        TestEvents.at("u", time)
+                                                .type(type)
+                                                // the first event's attributes are defined by
+                                                // (time, type): no unspecified ties
+                                                .platform("p" + (time + type).hashCode() % 3)
+                                                .user("u" + time)
+                                                .build());
         return event.list().ofMinSize(1).ofMaxSize(8);
     }
 

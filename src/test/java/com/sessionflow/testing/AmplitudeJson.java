@@ -13,8 +13,8 @@ import java.util.Locale;
 
 /**
  * Writes test events in the three input formats of SPEC §1, written here from the format
- * descriptions (never through the job's parser): an HTTP API v2 event, a v2 request body
- * {@code {"api_key":...,"events":[...]}}, and an Amplitude export line.
+ * descriptions (never through the job's parser): an HTTP API v2 event, a v2 request body {@code
+ * {"api_key":...,"events":[...]}}, and an Amplitude export line.
  */
 public final class AmplitudeJson {
 
@@ -25,7 +25,8 @@ public final class AmplitudeJson {
     /**
      * An HTTP API v2 event.
      *
-     * @param rawUserId the user_id as sent (may be one of Amplitude's invalid ids); null leaves it out
+     * @param rawUserId the user_id as sent (may be one of Amplitude's invalid ids); null leaves it
+     *     out
      */
     public static ObjectNode v2(Event e, String rawUserId) {
         ObjectNode n = MAPPER.createObjectNode();
@@ -59,12 +60,15 @@ public final class AmplitudeJson {
      * or {@code T} and 3 fraction digits.
      */
     public static ObjectNode export(Event e, String rawUserId, int variant) {
-        return export(e, rawUserId, variant % 2 == 0 ? exportTime(e.time, ' ', 6) : exportTime(e.time, 'T', 3));
+        return export(
+                e,
+                rawUserId,
+                variant % 2 == 0 ? exportTime(e.time, ' ', 6) : exportTime(e.time, 'T', 3));
     }
 
     /**
-     * An export line whose {@code client_event_time} is the given text (e.g. from
-     * {@link #exportTime}, or a malformed one); {@code server_upload_time} is 2 s after {@code e.time}.
+     * An export line whose {@code client_event_time} is the given text (e.g. from {@link
+     * #exportTime}, or a malformed one); {@code server_upload_time} is 2 s after {@code e.time}.
      */
     public static ObjectNode export(Event e, String rawUserId, String clientEventTime) {
         ObjectNode n = MAPPER.createObjectNode();
@@ -84,16 +88,27 @@ public final class AmplitudeJson {
     }
 
     /**
-     * An export timestamp as Amplitude writes it: UTC, {@code separator} (space or {@code T}) between
-     * date and time, {@code digits} (0 to 6) fraction digits, which must hold the time exactly.
+     * An export timestamp as Amplitude writes it: UTC, {@code separator} (space or {@code T})
+     * between date and time, {@code digits} (0 to 6) fraction digits, which must hold the time
+     * exactly.
      */
     public static String exportTime(long epochMs, char separator, int digits) {
         LocalDateTime t = LocalDateTime.ofInstant(Instant.ofEpochMilli(epochMs), ZoneOffset.UTC);
-        String base = String.format(Locale.ROOT, "%04d-%02d-%02d%c%02d:%02d:%02d", t.getYear(), t.getMonthValue(), t.getDayOfMonth(),
-                separator, t.getHour(), t.getMinute(), t.getSecond());
+        String base =
+                String.format(
+                        Locale.ROOT,
+                        "%04d-%02d-%02d%c%02d:%02d:%02d",
+                        t.getYear(),
+                        t.getMonthValue(),
+                        t.getDayOfMonth(),
+                        separator,
+                        t.getHour(),
+                        t.getMinute(),
+                        t.getSecond());
         String micros = String.format(Locale.ROOT, "%06d", Math.floorMod(epochMs, 1000L) * 1000);
         if (digits < 6 && !micros.substring(digits).chars().allMatch(c -> c == '0')) {
-            throw new IllegalArgumentException(epochMs + " cannot be written exactly with " + digits + " digits");
+            throw new IllegalArgumentException(
+                    epochMs + " cannot be written exactly with " + digits + " digits");
         }
         return digits == 0 ? base : base + "." + micros.substring(0, digits);
     }
@@ -120,7 +135,12 @@ public final class AmplitudeJson {
     }
 
     /** A test event (the fields the reference needs); owner = user id, else device id. */
-    public static Event event(String userId, String deviceId, String type, long time, String insertId,
+    public static Event event(
+            String userId,
+            String deviceId,
+            String type,
+            long time,
+            String insertId,
             String platform) {
         Event e = new Event();
         e.userId = userId;
@@ -130,7 +150,8 @@ public final class AmplitudeJson {
         e.time = time;
         e.insertId = insertId;
         e.platform = platform;
-        e.osName = "iOS".equals(platform) ? "ios" : "Android".equals(platform) ? "android" : "Chrome";
+        e.osName =
+                "iOS".equals(platform) ? "ios" : "Android".equals(platform) ? "android" : "Chrome";
         e.appVersion = "Web".equals(platform) ? null : "5.2.1";
         return e;
     }

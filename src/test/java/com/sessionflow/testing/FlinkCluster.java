@@ -22,9 +22,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * One Flink MiniCluster per test class: one TaskManager with enough slots for parallelism 2, a
  * bounded restart strategy (a broken job fails the test instead of restarting forever), the REST
  * endpoint on a random port, and scratch folders under the build folder. Usable from
- * {@code @BeforeAll} (unlike flink-test-utils' MiniClusterExtension, whose context environment
- * only exists per test). Register it with
- * {@code @RegisterExtension static final FlinkCluster FLINK = new FlinkCluster();}
+ * {@code @BeforeAll} (unlike flink-test-utils' MiniClusterExtension, whose context environment only
+ * exists per test). Register it with {@code @RegisterExtension static final FlinkCluster FLINK =
+ * new FlinkCluster();}
  */
 public final class FlinkCluster implements BeforeAllCallback, AfterAllCallback {
 
@@ -34,12 +34,14 @@ public final class FlinkCluster implements BeforeAllCallback, AfterAllCallback {
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
-        cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
-                .setConfiguration(configuration())
-                .setNumTaskManagers(1)
-                .setNumSlotsPerTaskManager(PARALLELISM)
-                .withRandomPorts()
-                .build());
+        cluster =
+                new MiniCluster(
+                        new MiniClusterConfiguration.Builder()
+                                .setConfiguration(configuration())
+                                .setNumTaskManagers(1)
+                                .setNumSlotsPerTaskManager(PARALLELISM)
+                                .withRandomPorts()
+                                .build());
         cluster.start();
     }
 
@@ -50,7 +52,8 @@ public final class FlinkCluster implements BeforeAllCallback, AfterAllCallback {
 
     /** A fresh environment that submits to this cluster, with {@link #configuration()}. */
     public StreamExecutionEnvironment env() {
-        return new TestStreamEnvironment(cluster, configuration(), PARALLELISM, List.of(), List.of());
+        return new TestStreamEnvironment(
+                cluster, configuration(), PARALLELISM, List.of(), List.of());
     }
 
     /** Settings of the cluster and of every test job. */
@@ -61,7 +64,9 @@ public final class FlinkCluster implements BeforeAllCallback, AfterAllCallback {
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(1));
         conf.set(CoreOptions.TMP_DIRS, TestDirs.tmp().toString());
         // as on a cluster: the job refuses the JobManager's in-memory checkpoint storage
-        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, TestDirs.tmp().resolve("checkpoints").toUri().toString());
+        conf.set(
+                CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+                TestDirs.tmp().resolve("checkpoints").toUri().toString());
         conf.set(WebOptions.UPLOAD_DIR, TestDirs.tmp().resolve("flink-web-upload").toString());
         conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
         conf.set(RestOptions.ADDRESS, "127.0.0.1");

@@ -22,7 +22,8 @@ public final class JobRunner {
      * partition up to its current end, emits everything (the final watermark closes every session),
      * commits its transactions in a final checkpoint and ends. Fails after {@code timeout}.
      */
-    public static JobExecutionResult runBounded(FlinkCluster flink, JobOptions options, Duration timeout) throws Exception {
+    public static JobExecutionResult runBounded(
+            FlinkCluster flink, JobOptions options, Duration timeout) throws Exception {
         Topics.prepare(options.kafka(), options.createTopics());
         StreamExecutionEnvironment env = flink.env();
         SessionJob.build(env, options, OffsetsInitializer.latest());
@@ -35,7 +36,9 @@ public final class JobRunner {
         }
     }
 
-    /** Prepares the topics and starts the job unbounded; the caller cancels it ({@link #cancel}). */
+    /**
+     * Prepares the topics and starts the job unbounded; the caller cancels it ({@link #cancel}).
+     */
     public static JobClient start(FlinkCluster flink, JobOptions options) throws Exception {
         Topics.prepare(options.kafka(), options.createTopics());
         StreamExecutionEnvironment env = flink.env();
@@ -69,7 +72,8 @@ public final class JobRunner {
                 client.getJobExecutionResult().get(10, TimeUnit.SECONDS);
                 throw new AssertionError("the job ended before it ran: " + status);
             }
-            if (System.nanoTime() > deadline) throw new AssertionError("the job is not running after " + timeout + ": " + status);
+            if (System.nanoTime() > deadline)
+                throw new AssertionError("the job is not running after " + timeout + ": " + status);
             Thread.sleep(100);
         }
     }

@@ -34,8 +34,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * One real Kafka broker (KRaft, in this JVM) per test class, with the few client operations the
- * tests need: create topics, produce, and read a topic to its end as a read_committed consumer
- * sees it. Register it as {@code @RegisterExtension static final KafkaBroker KAFKA = new KafkaBroker();}
+ * tests need: create topics, produce, and read a topic to its end as a read_committed consumer sees
+ * it. Register it as {@code @RegisterExtension static final KafkaBroker KAFKA = new KafkaBroker();}
  */
 public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback {
 
@@ -72,30 +72,44 @@ public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback {
         createTopic(topic, partitions, Map.of());
     }
 
-    public void createTopic(String topic, int partitions, Map<String, String> configs) throws Exception {
-        NewTopic t = new NewTopic(topic, Optional.of(partitions), Optional.empty()).configs(configs);
+    public void createTopic(String topic, int partitions, Map<String, String> configs)
+            throws Exception {
+        NewTopic t =
+                new NewTopic(topic, Optional.of(partitions), Optional.empty()).configs(configs);
         admin.createTopics(List.of(t)).all().get(30, TimeUnit.SECONDS);
         awaitTopic(topic, partitions);
     }
 
     /**
      * Waits until the broker lists the topic with a leader for every partition: createTopics
-     * returns once the controller has it, and a client asking the broker at once may not see it yet.
+     * returns once the controller has it, and a client asking the broker at once may not see it
+     * yet.
      */
     public void awaitTopic(String topic, int partitions) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         String seen = "not listed";
         while (true) {
             if (admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(topic)) {
-                var description = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic);
+                var description =
+                        admin.describeTopics(List.of(topic))
+                                .allTopicNames()
+                                .get(30, TimeUnit.SECONDS)
+                                .get(topic);
                 seen = description.toString();
                 if (description.partitions().size() == partitions
-                        && description.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
+                        && description.partitions().stream()
+                                .allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
                     return;
                 }
             }
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("topic " + topic + " with " + partitions + " partitions is not ready after 30 s: " + seen);
+                throw new AssertionError(
+                        "topic "
+                                + topic
+                                + " with "
+                                + partitions
+                                + " partitions is not ready after 30 s: "
+                                + seen);
             }
             Thread.sleep(50);
         }
@@ -103,21 +117,31 @@ public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback {
 
     /** Topic configs as the broker reports them (defaults included). */
     public Map<String, String> topicConfig(String topic) throws Exception {
-        var resource = new org.apache.kafka.common.config.ConfigResource(
-                org.apache.kafka.common.config.ConfigResource.Type.TOPIC, topic);
-        var config = admin.describeConfigs(List.of(resource)).all().get(30, TimeUnit.SECONDS).get(resource);
+        var resource =
+                new org.apache.kafka.common.config.ConfigResource(
+                        org.apache.kafka.common.config.ConfigResource.Type.TOPIC, topic);
+        var config =
+                admin.describeConfigs(List.of(resource))
+                        .all()
+                        .get(30, TimeUnit.SECONDS)
+                        .get(resource);
         Map<String, String> out = new HashMap<>();
         config.entries().forEach(e -> out.put(e.name(), e.value()));
         return out;
     }
 
     public int partitionCount(String topic) throws Exception {
-        return admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS)
-                .get(topic).partitions().size();
+        return admin.describeTopics(List.of(topic))
+                .allTopicNames()
+                .get(30, TimeUnit.SECONDS)
+                .get(topic)
+                .partitions()
+                .size();
     }
 
     /** Sends the records (in order, idempotently) and returns where each one landed. */
-    public List<RecordMetadata> produce(List<ProducerRecord<byte[], byte[]>> records) throws Exception {
+    public List<RecordMetadata> produce(List<ProducerRecord<byte[], byte[]>> records)
+            throws Exception {
         Properties p = kafka.clientProperties();
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
@@ -139,8 +163,8 @@ public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback {
     }
 
     /**
-     * Every record of the topic that a read_committed consumer sees, up to the topic's current
-     * end (its last stable offset), in (partition, offset) order.
+     * Every record of the topic that a read_committed consumer sees, up to the topic's current end
+     * (its last stable offset), in (partition, offset) order.
      */
     public List<ConsumerRecord<byte[], byte[]>> readToEnd(String topic) {
         Properties p = kafka.clientProperties();
@@ -161,13 +185,20 @@ public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback {
             long deadline = System.nanoTime() + READ_TIMEOUT.toNanos();
             while (!reached(consumer, end)) {
                 if (System.nanoTime() > deadline) {
-                    throw new AssertionError("could not read " + topic + " to its end " + end + " within " + READ_TIMEOUT);
+                    throw new AssertionError(
+                            "could not read "
+                                    + topic
+                                    + " to its end "
+                                    + end
+                                    + " within "
+                                    + READ_TIMEOUT);
                 }
                 consumer.poll(Duration.ofMillis(200)).forEach(out::add);
             }
         }
-        out.sort(Comparator.<ConsumerRecord<byte[], byte[]>>comparingInt(ConsumerRecord::partition)
-                .thenComparingLong(ConsumerRecord::offset));
+        out.sort(
+                Comparator.<ConsumerRecord<byte[], byte[]>>comparingInt(ConsumerRecord::partition)
+                        .thenComparingLong(ConsumerRecord::offset));
         return out;
     }
 
@@ -197,15 +228,23 @@ public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback {
     }
 
     /** Reads the topic again and again until {@code done} holds, or fails after {@code timeout}. */
-    public List<ConsumerRecord<byte[], byte[]>> awaitRecords(String topic,
-            Predicate<List<ConsumerRecord<byte[], byte[]>>> done, Duration timeout) throws InterruptedException {
+    public List<ConsumerRecord<byte[], byte[]>> awaitRecords(
+            String topic, Predicate<List<ConsumerRecord<byte[], byte[]>>> done, Duration timeout)
+            throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             List<ConsumerRecord<byte[], byte[]>> records = readToEnd(topic);
             if (done.test(records)) return records;
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("topic " + topic + " did not reach the expected state within " + timeout
-                        + "; it holds " + records.size() + " committed records: " + describe(records));
+                throw new AssertionError(
+                        "topic "
+                                + topic
+                                + " did not reach the expected state within "
+                                + timeout
+                                + "; it holds "
+                                + records.size()
+                                + " committed records: "
+                                + describe(records));
             }
             Thread.sleep(250);
         }
@@ -214,8 +253,14 @@ public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback {
     public static String describe(List<ConsumerRecord<byte[], byte[]>> records) {
         StringBuilder sb = new StringBuilder();
         for (ConsumerRecord<byte[], byte[]> r : records) {
-            sb.append("\n  ").append(r.partition()).append('@').append(r.offset()).append(' ')
-                    .append(text(r.key())).append(" -> ").append(text(r.value()));
+            sb.append("\n  ")
+                    .append(r.partition())
+                    .append('@')
+                    .append(r.offset())
+                    .append(' ')
+                    .append(text(r.key()))
+                    .append(" -> ")
+                    .append(text(r.value()));
         }
         return sb.toString();
     }

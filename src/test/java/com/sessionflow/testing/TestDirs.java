@@ -6,9 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The test JVM's temporary folder. Surefire points {@code java.io.tmpdir} into the build folder
- * (so Flink's and Kafka's scratch files stay under {@code target/}), but does not create it:
- * everything that writes temp files calls {@link #tmp()} first.
+ * The test JVM's temporary folder. Surefire points {@code java.io.tmpdir} into the build folder (so
+ * Flink's and Kafka's scratch files stay under {@code target/}), but does not create it: everything
+ * that writes temp files calls {@link #tmp()} first.
  */
 public final class TestDirs {
 

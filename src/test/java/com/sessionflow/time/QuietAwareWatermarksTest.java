@@ -16,7 +16,10 @@ import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.util.clock.RelativeClock;
 import org.junit.jupiter.api.Test;
 
-/** Watermarks per partition: bounded out-of-orderness while flowing, the clock's pace when quiet (SPEC §5). */
+/**
+ * Watermarks per partition: bounded out-of-orderness while flowing, the clock's pace when quiet
+ * (SPEC §5).
+ */
 class QuietAwareWatermarksTest {
 
     static final long BOUND = 1_000;
@@ -70,8 +73,12 @@ class QuietAwareWatermarksTest {
     }
 
     static ParsedRecord deadLetter() {
-        return ParsedRecord.of(new DeadLetter(Rejection.NOT_JSON, "x",
-                new RecordOrigin("events", 0, 0, 9_000_000_000_000L, null, new byte[] {1})));
+        return ParsedRecord.of(
+                new DeadLetter(
+                        Rejection.NOT_JSON,
+                        "x",
+                        new RecordOrigin(
+                                "events", 0, 0, 9_000_000_000_000L, null, new byte[] {1})));
     }
 
     @Test
@@ -100,12 +107,15 @@ class QuietAwareWatermarksTest {
         clock.millis += 60_000;
         generator.onPeriodicEmit(out);
         assertThat(out.last()).isEqualTo(flowing + QUIET + 60_000);
-        assertThat(out.idle).as("a quiet partition keeps its watermark moving instead of going idle").isZero();
+        assertThat(out.idle)
+                .as("a quiet partition keeps its watermark moving instead of going idle")
+                .isZero();
     }
 
     @Test
     void aSessionClosesOnTimeWhenEverythingGoesQuiet() {
-        // the last event of the night at 100000: its session closes at 100000 + gap - 1 in event time
+        // the last event of the night at 100000: its session closes at 100000 + gap - 1 in event
+        // time
         long gap = 300_000;
         event(100_000);
         generator.onPeriodicEmit(out);
@@ -175,14 +185,18 @@ class QuietAwareWatermarksTest {
         generator.onEvent(deadLetter(), 9_000_000_000_000L, out);
         clock.millis += 1;
         generator.onPeriodicEmit(out);
-        assertThat(out.last()).as("quiet since the event, whatever dead letters came").isEqualTo(100_000 - BOUND - 1 + QUIET);
+        assertThat(out.last())
+                .as("quiet since the event, whatever dead letters came")
+                .isEqualTo(100_000 - BOUND - 1 + QUIET);
     }
 
     @Test
     void strategyStampsEventsWithEventTimeAndDeadLettersWithTheKafkaTimestamp() {
-        TimestampAssigner<ParsedRecord> assigner = EventTimes.strategy(Duration.ofSeconds(1), Duration.ofSeconds(30))
-                .createTimestampAssigner(null);
-        assertThat(assigner.extractTimestamp(ParsedRecord.of(TestEvents.event(1234)), 99)).isEqualTo(1234);
+        TimestampAssigner<ParsedRecord> assigner =
+                EventTimes.strategy(Duration.ofSeconds(1), Duration.ofSeconds(30))
+                        .createTimestampAssigner(null);
+        assertThat(assigner.extractTimestamp(ParsedRecord.of(TestEvents.event(1234)), 99))
+                .isEqualTo(1234);
         assertThat(assigner.extractTimestamp(deadLetter(), 99)).isEqualTo(99);
     }
 }
