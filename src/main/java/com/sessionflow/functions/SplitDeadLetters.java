@@ -7,7 +7,10 @@ import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
-/** Events go on; dead letters go to a side output for the dead-letter topic. */
+/**
+ * Events go on; dead letters go to a side output for the dead-letter topic; a partition's restored
+ * clock has done its work in the source's watermark generator and stops here.
+ */
 public class SplitDeadLetters extends ProcessFunction<ParsedRecord, Event> {
 
     private static final long serialVersionUID = 1L;
@@ -17,6 +20,6 @@ public class SplitDeadLetters extends ProcessFunction<ParsedRecord, Event> {
     @Override
     public void processElement(ParsedRecord record, Context ctx, Collector<Event> out) {
         if (record.isEvent()) out.collect(record.event);
-        else ctx.output(DEAD_LETTERS, record.deadLetter);
+        else if (record.isDeadLetter()) ctx.output(DEAD_LETTERS, record.deadLetter);
     }
 }

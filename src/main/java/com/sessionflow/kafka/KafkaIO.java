@@ -22,7 +22,7 @@ public final class KafkaIO {
     /**
      * @param stoppingOffsets where a bounded run (replay) stops, or null to run forever
      */
-    public static KafkaSource<ParsedRecord> eventSource(
+    public static ClockKeepingKafkaSource eventSource(
             KafkaSettings kafka,
             EventParser parser,
             OffsetsInitializer startingOffsets,
@@ -41,7 +41,7 @@ public final class KafkaIO {
                         .setProperty("commit.offsets.on.checkpoint", "true")
                         .setProperty("isolation.level", "read_committed");
         if (stoppingOffsets != null) builder.setBounded(stoppingOffsets);
-        return builder.build();
+        return new ClockKeepingKafkaSource(builder.build());
     }
 
     public static KafkaSink<SessionChange> sessionsSink(

@@ -30,7 +30,17 @@ public final class FlinkCluster implements BeforeAllCallback, AfterAllCallback {
 
     public static final int PARALLELISM = 2;
 
+    private final int slots;
     private MiniCluster cluster;
+
+    public FlinkCluster() {
+        this(PARALLELISM);
+    }
+
+    /** A cluster whose one TaskManager has {@code slots} slots: jobs may run at up to that. */
+    public FlinkCluster(int slots) {
+        this.slots = slots;
+    }
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
@@ -39,7 +49,7 @@ public final class FlinkCluster implements BeforeAllCallback, AfterAllCallback {
                         new MiniClusterConfiguration.Builder()
                                 .setConfiguration(configuration())
                                 .setNumTaskManagers(1)
-                                .setNumSlotsPerTaskManager(PARALLELISM)
+                                .setNumSlotsPerTaskManager(slots)
                                 .withRandomPorts()
                                 .build());
         cluster.start();
@@ -52,8 +62,14 @@ public final class FlinkCluster implements BeforeAllCallback, AfterAllCallback {
 
     /** A fresh environment that submits to this cluster, with {@link #configuration()}. */
     public StreamExecutionEnvironment env() {
-        return new TestStreamEnvironment(
-                cluster, configuration(), PARALLELISM, List.of(), List.of());
+        return env(new Configuration());
+    }
+
+    /** A fresh environment with {@link #configuration()} and {@code extra} on top. */
+    public StreamExecutionEnvironment env(Configuration extra) {
+        Configuration conf = configuration();
+        conf.addAll(extra);
+        return new TestStreamEnvironment(cluster, conf, PARALLELISM, List.of(), List.of());
     }
 
     /** Settings of the cluster and of every test job. */

@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -40,8 +41,17 @@ public final class JobRunner {
      * Prepares the topics and starts the job unbounded; the caller cancels it ({@link #cancel}).
      */
     public static JobClient start(FlinkCluster flink, JobOptions options) throws Exception {
+        return start(flink, options, new Configuration());
+    }
+
+    /**
+     * As {@link #start(FlinkCluster, JobOptions)}, with Flink settings on top of the cluster's
+     * (such as {@code execution.state-recovery.path} to resume from a savepoint).
+     */
+    public static JobClient start(FlinkCluster flink, JobOptions options, Configuration flinkConf)
+            throws Exception {
         Topics.prepare(options.kafka(), options.createTopics());
-        StreamExecutionEnvironment env = flink.env();
+        StreamExecutionEnvironment env = flink.env(flinkConf);
         SessionJob.build(env, options, null);
         JobClient client = env.executeAsync("sessionflow unbounded test run");
         awaitRunning(client, Duration.ofSeconds(60));

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sessionflow.event.DeadLetter;
 import com.sessionflow.event.ParsedRecord;
+import com.sessionflow.event.PartitionClock;
 import com.sessionflow.event.RecordOrigin;
 import com.sessionflow.event.Rejection;
 import com.sessionflow.reference.TestEvents;
@@ -198,5 +199,60 @@ class QuietAwareWatermarksTest {
         assertThat(assigner.extractTimestamp(ParsedRecord.of(TestEvents.event(1234)), 99))
                 .isEqualTo(1234);
         assertThat(assigner.extractTimestamp(deadLetter(), 99)).isEqualTo(99);
+    }
+
+    /** What the source does after a restore: the checkpointed clock comes before any event. */
+    void restore(PartitionClock checkpointed) {
+        generator.onEvent(ParsedRecord.of(checkpointed), Long.MIN_VALUE, out);
+    }
+
+    @Test
+    void aRestoredPartitionHoldsItsWatermarkInsteadOfGoingIdle() {
+        // checkpointed after it had been quiet a while: the watermark is above max - bound - 1
+        PartitionClock checkpointed = new PartitionClock(100_000, 100_000 - BOUND - 1 + 45_000);
+        restore(checkpointed);
+        generator.onPeriodicEmit(out);
+        assertThat(out.last()).as("emits what it had reached").isEqualTo(checkpointed.watermark);
+        clock.millis += QUIET - 1;
+        generator.onPeriodicEmit(out);
+        assertThat(out.idle).as("a partition with a past is never idle").isZero();
+        assertThat(out.watermarks).hasSize(1);
+        // quiet time starts again at the restore, from the watermark it had reached: a downtime
+        // is not quiet time
+        clock.millis += 1 + 10_000;
+        generator.onPeriodicEmit(out);
+        assertThat(out.last()).isEqualTo(100_000 - BOUND - 1 + 45_000 + QUIET + 10_000);
+    }
+
+    @Test
+    void theHandedOverClockIsWhatTheSourceCheckpoints() {
+        PartitionClock checkpointed = new PartitionClock(100_000, 100_000 - BOUND - 1);
+        restore(checkpointed);
+        event(120_000);
+        generator.onPeriodicEmit(out);
+        assertThat(checkpointed.maxEventTime).isEqualTo(120_000);
+        assertThat(checkpointed.watermark).isEqualTo(120_000 - BOUND - 1);
+        clock.millis += QUIET;
+        generator.onPeriodicEmit(out);
+        assertThat(checkpointed.watermark)
+                .as("the quiet advance is remembered too")
+                .isEqualTo(120_000 - BOUND - 1 + QUIET);
+    }
+
+    @Test
+    void aClockHandedOverLateNeverTakesTheWatermarkBack() {
+        event(200_000);
+        restore(new PartitionClock(100_000, 100_000 - BOUND - 1));
+        generator.onPeriodicEmit(out);
+        assertThat(out.last()).isEqualTo(200_000 - BOUND - 1);
+    }
+
+    @Test
+    void aRestoredPartitionThatNeverHadAnEventStillGoesIdle() {
+        restore(new PartitionClock());
+        clock.millis += QUIET;
+        generator.onPeriodicEmit(out);
+        assertThat(out.idle).isPositive();
+        assertThat(out.watermarks).isEmpty();
     }
 }
