@@ -1,0 +1,222 @@
+package com.sessionflow.upgrade;
+
+import static com.sessionflow.testing.AmplitudeJson.parse;
+import static com.sessionflow.testing.KafkaBroker.utf8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sessionflow.event.Event;
+import com.sessionflow.job.JobOptions;
+import com.sessionflow.reference.ReferenceSessionizer;
+import com.sessionflow.reference.ReferenceSessionizer.ExpectedSession;
+import com.sessionflow.testing.AmplitudeJson;
+import com.sessionflow.testing.FlinkCluster;
+import com.sessionflow.testing.JobRunner;
+import com.sessionflow.testing.KafkaBroker;
+import com.sessionflow.testing.TestDirs;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.util.FileUtils;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The upgrade promise: a savepoint written by the current release ({@code
+ * src/test/resources/savepoints/current}, checked in) is restored by the build under test, and the
+ * job goes on from it with the right sessions. The first half of a fixed traffic was in the job
+ * when the savepoint was taken: its sessions are all still open in the savepoint's state, so a lost
+ * or misread state splits them. After the restore, the second half continues some of them, repeats
+ * an insert id the dedup state must remember, and starts new ones.
+ *
+ * <p>A change to any state class (or to the split state) must keep this savepoint restorable, or
+ * ship a migration and a new savepoint: write one with {@code mvn -B test
+ * -Dtest=SavepointUpgradeTest -Dsessionflow.savepoint.write=true} (README, "Upgrading").
+ */
+class SavepointUpgradeTest {
+
+    @RegisterExtension static final KafkaBroker KAFKA = new KafkaBroker();
+
+    @RegisterExtension static final FlinkCluster FLINK = new FlinkCluster();
+
+    static final String TOPIC = "upgrade-events";
+    static final long GAP = 10_000;
+    static final long BASE = Instant.parse("2026-11-01T10:00:00Z").toEpochMilli();
+    static final Path WRITE_TO = Paths.get("src/test/resources/savepoints/current");
+
+    static JobOptions options() {
+        return JobOptions.parse(
+                new String[] {
+                    "--bootstrap-servers", KAFKA.bootstrapServers(),
+                    "--input-topics", TOPIC,
+                    "--sessions-topic", "upgrade-sessions",
+                    "--dlq-topic", "upgrade-dlq",
+                    "--late-topic", "upgrade-late",
+                    "--metrics-topic", "upgrade-metrics",
+                    "--group-id", "upgrade",
+                    "--transactional-id-prefix", "upgrade",
+                    // a job that started afresh instead of from the savepoint misses the first half
+                    "--starting-offsets", "latest",
+                    "--parallelism", "2",
+                    "--checkpoint-interval", "500ms",
+                    "--gap", "10s",
+                    "--out-of-orderness", "1s",
+                    // only events move event time: nothing closes while the savepoint is taken
+                    "--idle-timeout", "1h"
+                });
+    }
+
+    record Sent(int partition, Event event) {}
+
+    static Sent event(int partition, String owner, long secondsAfterBase, String insertId) {
+        return new Sent(
+                partition,
+                AmplitudeJson.event(
+                        owner,
+                        owner + "-device",
+                        "view_item",
+                        BASE + secondsAfterBase * 1_000,
+                        insertId,
+                        "iOS"));
+    }
+
+    /** Before the savepoint: four owners, every session still open (within a gap of the end). */
+    static List<Sent> firstHalf() {
+        List<Sent> sent = new ArrayList<>();
+        for (int k = 0; k <= 4; k++) {
+            sent.add(event(0, "up-ana", 2 * k, "ana-" + k));
+            sent.add(event(1, "up-bo", 2 * k, "bo-" + k));
+            sent.add(event(0, "up-cy", 2 * k, "cy-" + k));
+            sent.add(event(1, "up-di", 2 * k, "di-" + k));
+        }
+        return sent;
+    }
+
+    /**
+     * After the restore: ana and cy continue their sessions, bo repeats an insert id and starts a
+     * new session, di stays away; one far-ahead event per partition closes every other session.
+     */
+    static List<Sent> secondHalf() {
+        return List.of(
+                event(0, "up-ana", 12, "ana-5"),
+                event(0, "up-ana", 14, "ana-6"),
+                event(1, "up-bo", 6, "bo-3"),
+                event(1, "up-bo", 30, "bo-5"),
+                event(0, "up-cy", 15, "cy-5"),
+                event(0, "up-clock-0", 600, "clock-0"),
+                event(1, "up-clock-1", 600, "clock-1"));
+    }
+
+    static void produce(List<Sent> sent) throws Exception {
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+        for (Sent s : sent) {
+            Event e = s.event();
+            records.add(
+                    new ProducerRecord<>(
+                            TOPIC,
+                            s.partition(),
+                            utf8(e.owner),
+                            utf8(AmplitudeJson.text(AmplitudeJson.v2(e, e.userId)))));
+        }
+        KAFKA.produce(records);
+    }
+
+    @Test
+    @DisabledIfSystemProperty(named = "sessionflow.savepoint.write", matches = "true")
+    void theCheckedInSavepointRestoresAndTheJobGoesOn() throws Exception {
+        URL metadata = getClass().getResource("/savepoints/current/_metadata");
+        assertThat(metadata).as("the checked-in savepoint").isNotNull();
+        Path savepoint = TestDirs.tmp().resolve("upgrade-savepoint");
+        FileUtils.deleteDirectory(savepoint.toFile());
+        FileUtils.copy(
+                new org.apache.flink.core.fs.Path(Paths.get(metadata.toURI()).getParent().toUri()),
+                new org.apache.flink.core.fs.Path(savepoint.toUri()),
+                false);
+
+        KAFKA.createTopic(TOPIC, 2);
+        // the same records at the same offsets as when the savepoint was written
+        produce(firstHalf());
+        Configuration conf = new Configuration();
+        conf.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint.toUri().toString());
+        JobClient job = JobRunner.start(FLINK, options(), conf);
+        try {
+            produce(secondHalf());
+            List<Event> all = new ArrayList<>();
+            Stream.concat(firstHalf().stream(), secondHalf().stream())
+                    .forEach(s -> all.add(s.event()));
+            Map<String, ExpectedSession> expected =
+                    ReferenceSessionizer.byKey(ReferenceSessionizer.sessionize(all, GAP));
+            expected.keySet().removeIf(key -> key.startsWith("up-clock-"));
+            assertThat(expected).hasSize(5);
+            Map<String, String> sessions =
+                    KafkaBroker.fold(
+                            KAFKA.awaitRecords(
+                                    "upgrade-sessions",
+                                    r ->
+                                            KafkaBroker.fold(r)
+                                                    .keySet()
+                                                    .containsAll(expected.keySet()),
+                                    Duration.ofSeconds(90)));
+            assertThat(sessions.keySet()).containsExactlyInAnyOrderElementsOf(expected.keySet());
+            for (Map.Entry<String, ExpectedSession> e : expected.entrySet()) {
+                JsonNode n = parse(sessions.get(e.getKey()));
+                assertThat(e.getValue().matches(n)).as("%s vs %s", e.getValue(), n).isTrue();
+            }
+            assertThat(KAFKA.readToEnd("upgrade-late")).isEmpty();
+            assertThat(KAFKA.readToEnd("upgrade-dlq")).isEmpty();
+        } finally {
+            JobRunner.cancel(job);
+        }
+    }
+
+    /** Writes a new checked-in savepoint: run only on purpose, see the class comment. */
+    @Test
+    @EnabledIfSystemProperty(named = "sessionflow.savepoint.write", matches = "true")
+    void writeTheSavepoint() throws Exception {
+        KAFKA.createTopic(TOPIC, 2);
+        JobClient job = JobRunner.start(FLINK, options());
+        String written;
+        try {
+            Thread.sleep(3_000); // the source has taken its starting offsets
+            produce(firstHalf());
+            Thread.sleep(5_000); // every record read, a few checkpoints taken
+            written =
+                    job.stopWithSavepoint(
+                                    false,
+                                    TestDirs.tmp().resolve("savepoints").toUri().toString(),
+                                    SavepointFormatType.CANONICAL)
+                            .get(60, TimeUnit.SECONDS);
+        } finally {
+            JobRunner.cancel(job);
+        }
+        assertThat(KAFKA.readToEnd("upgrade-sessions"))
+                .as("no session closed before the savepoint")
+                .isEmpty();
+        if (Files.exists(WRITE_TO)) {
+            try (Stream<Path> old = Files.walk(WRITE_TO)) {
+                old.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+        FileUtils.copy(
+                new org.apache.flink.core.fs.Path(written),
+                new org.apache.flink.core.fs.Path(WRITE_TO.toAbsolutePath().toUri()),
+                false);
+        System.out.println("savepoint written to " + WRITE_TO);
+    }
+}
