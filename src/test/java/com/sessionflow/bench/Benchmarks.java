@@ -116,6 +116,7 @@ public final class Benchmarks {
                 }
             }
             if (o.scenarios.contains("state")) fork("state", 1, List.of());
+            if (o.scenarios.contains("hot-owner")) fork("hot-owner", 1, List.of());
             for (int r = 1; r <= o.repeat; r++) {
                 for (String s : END_TO_END) {
                     if (o.scenarios.contains(s)) fork(s, r, List.of());
@@ -252,7 +253,7 @@ public final class Benchmarks {
                         "  --scenarios LIST       comma-separated, default all but kstreams-rocksdb"
                                 + " and the Kafka ones: "
                                 + String.join(",", PROCESSING)
-                                + ",scale,state",
+                                + ",scale,state,hot-owner",
                         "                         through a real (in-JVM) Kafka broker: "
                                 + String.join(",", END_TO_END)
                                 + " (end to end), latency",
@@ -387,7 +388,7 @@ public final class Benchmarks {
                 // Kafka Streams' real cost; run it only when asked for (--scenarios
                 // kstreams-rocksdb)
                 o.scenarios.remove("kstreams-rocksdb");
-                o.scenarios.addAll(List.of("scale", "state"));
+                o.scenarios.addAll(List.of("scale", "state", "hot-owner"));
             }
             return o;
         }

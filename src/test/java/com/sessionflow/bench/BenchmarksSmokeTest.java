@@ -75,6 +75,11 @@ class BenchmarksSmokeTest {
         JsonNode state = runner.fork("state", 1, List.of("--users", "100"));
         assertThat(state.path("measures")).hasSize(4);
         state.path("measures").forEach(m -> assertThat(m.path("sessions").asLong()).isPositive());
+
+        JsonNode hot = runner.fork("hot-owner", 1, List.of());
+        assertThat(hot.path("measures")).hasSize(6);
+        hot.path("measures")
+                .forEach(m -> assertThat(m.path("ordinaryEventMicros").asDouble()).isPositive());
     }
 
     @Test

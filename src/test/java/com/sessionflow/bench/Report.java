@@ -122,6 +122,28 @@ final class Report {
                                 m.path("bytesPerOpenSession").asDouble()));
             }
         }
+        for (JsonNode r : by.getOrDefault("hot-owner", List.of())) {
+            b.append(
+                    String.format(
+                            "\n### Hot owners (%,d events, %,d ordinary owners, harness)\n\n",
+                            r.path("events").asLong(), r.path("ordinaryOwners").asLong()));
+            b.append(
+                    "| backend | hot owners | ordinary event µs | hot event µs | hot / ordinary"
+                            + " (target ≤ 1.5) |\n|---|---:|---:|---:|---:|\n");
+            for (JsonNode m : r.path("measures")) {
+                b.append(
+                        String.format(
+                                "| %s | %d | %.2f | %.2f | %s |\n",
+                                m.path("backend").asText(),
+                                m.path("hotOwners").asInt(),
+                                m.path("ordinaryEventMicros").asDouble(),
+                                m.path("hotEventMicros").asDouble(),
+                                m.path("hotOverOrdinary").isNull()
+                                        ? "-"
+                                        : String.format(
+                                                "%.2fx", m.path("hotOverOrdinary").asDouble())));
+            }
+        }
         List<JsonNode> e2e = new ArrayList<>();
         by.forEach(
                 (k, v) -> {

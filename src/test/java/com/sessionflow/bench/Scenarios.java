@@ -75,6 +75,9 @@ final class Scenarios {
             case "state" -> {
                 return StateSizeBench.run(o, s);
             }
+            case "hot-owner" -> {
+                return HotOwnerBench.run(o, s);
+            }
             default -> throw new IllegalArgumentException("unknown scenario " + name);
         }
     }
