@@ -1,15 +1,17 @@
 package com.sessionflow.functions;
 
 import com.sessionflow.session.DuplicateFilter;
+import com.sessionflow.session.InsertIds;
 import com.sessionflow.session.Session;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
 /**
- * Everything the sessionizer keeps for one owner, in one keyed value: on RocksDB every state access
- * is a JNI call with (de)serialization, so an event costs one read and one write instead of one of
- * each per kind of state. A Flink POJO.
+ * What the sessionizer keeps for one owner in one keyed value, read and written once per event (on
+ * RocksDB every state access is a JNI call with (de)serialization). The owner's insert ids are not
+ * in it: they have an entry each ({@link SessionizeFunction#INSERT_IDS_STATE_NAME}), so a hot
+ * owner's value stays small. A Flink POJO.
  */
 public class OwnerState {
 
@@ -19,7 +21,16 @@ public class OwnerState {
     /** The owner's sessions still held: open ones and closed ones kept for late events. */
     public Session[] sessions = new Session[0];
 
-    /** Insert ids seen within the dedup horizon; null when there are none. */
+    /**
+     * The watermark at which the owner's expired insert ids are next swept, or {@link
+     * InsertIds#NONE} when none is remembered.
+     */
+    public long insertIdSweep = InsertIds.NONE;
+
+    /**
+     * Insert ids as savepoints before per-id entries held them; null once moved (see {@link
+     * DuplicateFilter}).
+     */
     public DuplicateFilter seen;
 
     /** The owner's one pending event-time timer, or {@link #NO_TIMER}. */
@@ -39,7 +50,8 @@ public class OwnerState {
     /** True when nothing is left to keep, so the owner's state can be cleared. */
     public boolean isEmpty() {
         return sessions.length == 0
-                && (seen == null || seen.hashes.length == 0)
+                && insertIdSweep == InsertIds.NONE
+                && seen == null
                 && pendingTimer == NO_TIMER;
     }
 }

@@ -2,14 +2,20 @@ package com.sessionflow.functions;
 
 import com.sessionflow.event.Event;
 import com.sessionflow.session.DuplicateFilter;
+import com.sessionflow.session.InsertIds;
 import com.sessionflow.session.LateEvent;
 import com.sessionflow.session.OwnerTimeline;
 import com.sessionflow.session.Session;
 import com.sessionflow.session.SessionChange;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.Histogram;
@@ -21,9 +27,10 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
- * Sessionizes one owner's events, keyed by owner. A thin shell around {@link OwnerTimeline}: it
- * keeps the owner's session summaries, seen insert ids and pending timer in one keyed value ({@link
- * OwnerState}) and turns the rules' times into event-time timers.
+ * Sessionizes one owner's events, keyed by owner. A thin shell around {@link OwnerTimeline} and
+ * {@link InsertIds}: it keeps the owner's session summaries and pending timer in one keyed value
+ * ({@link OwnerState}), its insert ids in a map state with one entry per id, and turns the rules'
+ * times into event-time timers.
  *
  * <p>Emission: a session is emitted when the watermark reaches its close time. A late event (within
  * the allowed lateness) that changes an emitted session marks it changed and is due at the next
@@ -46,12 +53,15 @@ public class SessionizeFunction extends KeyedProcessFunction<String, Event, Sess
     /** The name of the owner's keyed state ({@link OwnerState}). */
     public static final String STATE_NAME = "owner";
 
+    /** The name of the owner's insert ids: hash of (device_id, insert_id) to the event's time. */
+    public static final String INSERT_IDS_STATE_NAME = "insert-ids";
+
     private final OwnerTimeline timeline;
 
-    /** How long (event time) an insert id is remembered; 0 turns deduplication off. */
-    private final long dedupHorizonMs;
+    private final InsertIds insertIds;
 
     private transient ValueState<OwnerState> ownerState;
+    private transient MapState<Long, Long> insertIdTimes;
     private transient Counter lateEvents;
     private transient Counter duplicateEvents;
     private transient Counter outOfSessionEvents;
@@ -74,8 +84,11 @@ public class SessionizeFunction extends KeyedProcessFunction<String, Event, Sess
     public SessionizeFunction(OwnerTimeline timeline, long dedupHorizonMs) {
         this.timeline = timeline;
         // an insert id must be remembered at least as long as its event can still be placed
-        this.dedupHorizonMs =
-                dedupHorizonMs <= 0 ? 0 : Math.max(dedupHorizonMs, timeline.placementWindowMs());
+        this.insertIds =
+                new InsertIds(
+                        dedupHorizonMs <= 0
+                                ? 0
+                                : Math.max(dedupHorizonMs, timeline.placementWindowMs()));
     }
 
     @Override
@@ -83,6 +96,11 @@ public class SessionizeFunction extends KeyedProcessFunction<String, Event, Sess
         ownerState =
                 getRuntimeContext()
                         .getState(new ValueStateDescriptor<>(STATE_NAME, OwnerState.class));
+        insertIdTimes =
+                getRuntimeContext()
+                        .getMapState(
+                                new MapStateDescriptor<>(
+                                        INSERT_IDS_STATE_NAME, Types.LONG, Types.LONG));
         MetricGroup metrics = getRuntimeContext().getMetricGroup();
         lateEvents = metrics.counter("lateEvents");
         duplicateEvents = metrics.counter("duplicateEvents");
@@ -113,23 +131,22 @@ public class SessionizeFunction extends KeyedProcessFunction<String, Event, Sess
         }
         OwnerState state = ownerState.value();
         if (state == null) state = new OwnerState();
-        boolean remembered = false;
-        if (dedupHorizonMs > 0 && event.insertId != null) {
-            if (state.seen == null) state.seen = new DuplicateFilter();
-            if (!state.seen.firstSighting(
-                    DuplicateFilter.hash(event.deviceId, event.insertId),
-                    event.time,
-                    forgetBefore(watermark))) {
+        boolean changed = moveLegacyInsertIds(state);
+        if (insertIds.applies(event.insertId)) {
+            long hash = InsertIds.hash(event.deviceId, event.insertId);
+            if (insertIds.remembers(insertIdTimes.get(hash), watermark)) {
                 duplicateEvents.inc();
+                if (changed) ownerState.update(state);
                 return;
             }
-            remembered = true;
+            insertIdTimes.put(hash, event.time);
+            changed |= remember(state, event.time);
         }
         if (timeline.definition().isOutOfSession(event)) {
             outOfSessionEvents.inc();
             ctx.output(OUT_OF_SESSION, event);
-            // nothing to keep, unless its insert id, which the timer will forget some day
-            if (!remembered) return;
+            // nothing to keep in the owner's value, unless what its insert id changed
+            if (!changed) return;
         } else {
             List<Session> owned = state.sessionList();
             long pendingBefore = pending(owned);
@@ -148,6 +165,7 @@ public class SessionizeFunction extends KeyedProcessFunction<String, Event, Sess
         lastWatermark = watermark;
         OwnerState state = ownerState.value();
         if (state == null) return;
+        moveLegacyInsertIds(state);
         state.pendingTimer = OwnerState.NO_TIMER;
         if (state.sessions.length > 0) {
             List<Session> owned = state.sessionList();
@@ -166,7 +184,9 @@ public class SessionizeFunction extends KeyedProcessFunction<String, Event, Sess
             openSessions += pending(owned) - pendingBefore;
             state.keep(owned);
         }
-        if (state.seen != null && state.seen.forget(forgetBefore(watermark))) state.seen = null;
+        if (state.insertIdSweep != InsertIds.NONE && watermark >= state.insertIdSweep) {
+            sweepInsertIds(state, watermark);
+        }
         schedule(state, watermark, ctx.timerService());
         if (state.isEmpty()) ownerState.clear();
         else ownerState.update(state);
@@ -175,7 +195,7 @@ public class SessionizeFunction extends KeyedProcessFunction<String, Event, Sess
     /**
      * Keeps the owner's one timer at or before the earliest time something is due: a changed
      * session's close time (or the next watermark, for one already past it), a session's purge
-     * time, or the time its last insert id may be forgotten.
+     * time, or the next sweep of its insert ids.
      */
     private void schedule(OwnerState state, long watermark, TimerService timers) {
         long next = Long.MAX_VALUE;
@@ -186,8 +206,7 @@ public class SessionizeFunction extends KeyedProcessFunction<String, Event, Sess
             }
             next = Math.min(next, timeline.purgeTime(s));
         }
-        if (state.seen != null && state.seen.hashes.length > 0)
-            next = Math.min(next, state.seen.latest() + dedupHorizonMs + 1);
+        if (state.insertIdSweep != InsertIds.NONE) next = Math.min(next, state.insertIdSweep);
         long current = state.pendingTimer;
         // an earlier timer stays: firing early costs one look at the owner, which then sets the
         // next one, while moving the timer on every event (each moves its session's end) costs a
@@ -200,8 +219,41 @@ public class SessionizeFunction extends KeyedProcessFunction<String, Event, Sess
         }
     }
 
-    private long forgetBefore(long watermark) {
-        return watermark == Long.MIN_VALUE ? Long.MIN_VALUE : watermark - dedupHorizonMs;
+    /** Notes that an insert id of an event at {@code time} is remembered; true if state changed. */
+    private boolean remember(OwnerState state, long time) {
+        long expiry = insertIds.expiry(time);
+        if (state.insertIdSweep != InsertIds.NONE && state.insertIdSweep <= expiry) return false;
+        state.insertIdSweep = expiry;
+        return true;
+    }
+
+    /** Drops the owner's expired insert ids and sets the next sweep. */
+    private void sweepInsertIds(OwnerState state, long watermark) throws Exception {
+        long oldest = InsertIds.NONE;
+        Iterator<Map.Entry<Long, Long>> it = insertIdTimes.iterator();
+        while (it.hasNext()) {
+            long time = it.next().getValue();
+            if (!insertIds.remembers(time, watermark)) it.remove();
+            else if (oldest == InsertIds.NONE || time < oldest) oldest = time;
+        }
+        // an emptied map still holds the owner's key on the heap backend
+        if (oldest == InsertIds.NONE) insertIdTimes.clear();
+        state.insertIdSweep = insertIds.nextSweep(oldest, watermark);
+    }
+
+    /**
+     * The migration of a savepoint whose owner values still hold their insert ids in arrays ({@link
+     * DuplicateFilter}): they move into the per-id entries. True when the state changed.
+     */
+    private boolean moveLegacyInsertIds(OwnerState state) throws Exception {
+        DuplicateFilter legacy = state.seen;
+        if (legacy == null) return false;
+        for (int i = 0; i < legacy.hashes.length; i++) {
+            insertIdTimes.put(legacy.hashes[i], legacy.times[i]);
+            remember(state, legacy.times[i]);
+        }
+        state.seen = null;
+        return true;
     }
 
     private static long pending(List<Session> owned) {

@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
@@ -119,6 +121,22 @@ final class SessionizerHarness implements AutoCloseable {
                         VoidNamespaceSerializer.INSTANCE,
                         new ValueStateDescriptor<>(SessionizeFunction.STATE_NAME, OwnerState.class))
                 .value();
+    }
+
+    /** The insert ids the operator remembers for {@code owner}: hash to event time. */
+    Map<Long, Long> insertIds(String owner) throws Exception {
+        harness.getOperator().setCurrentKey(owner);
+        Map<Long, Long> ids = new TreeMap<>();
+        harness.getOperator()
+                .getKeyedStateBackend()
+                .getPartitionedState(
+                        VoidNamespace.INSTANCE,
+                        VoidNamespaceSerializer.INSTANCE,
+                        new MapStateDescriptor<>(
+                                SessionizeFunction.INSERT_IDS_STATE_NAME, Types.LONG, Types.LONG))
+                .entries()
+                .forEach(e -> ids.put(e.getKey(), e.getValue()));
+        return ids;
     }
 
     int numEventTimeTimers() {

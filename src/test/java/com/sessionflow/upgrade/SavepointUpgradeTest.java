@@ -38,18 +38,23 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The upgrade promise: a savepoint written by the current release ({@code
- * src/test/resources/savepoints/current}, checked in) is restored by the build under test, and the
- * job goes on from it with the right sessions. The first half of a fixed traffic was in the job
- * when the savepoint was taken: its sessions are all still open in the savepoint's state, so a lost
- * or misread state splits them. After the restore, the second half continues some of them, repeats
- * an insert id the dedup state must remember, and starts new ones.
+ * The upgrade promise: every savepoint checked in under {@code src/test/resources/savepoints} is
+ * restored by the build under test, and the job goes on from it with the right sessions: {@code
+ * current}, written by this release, and each older layout the job still migrates ({@code
+ * insert-id-arrays}: insert ids inside the owner's value, before they had an entry each). The first
+ * half of a fixed traffic was in the job when the savepoint was taken: its sessions are all still
+ * open in the savepoint's state, so a lost or misread state splits them. After the restore, the
+ * second half continues some of them, repeats an insert id the dedup state must remember, and
+ * starts new ones.
  *
  * <p>A change to any state class (or to the split state) must keep this savepoint restorable, or
  * ship a migration and a new savepoint: write one with {@code mvn -B test
  * -Dtest=SavepointUpgradeTest -Dsessionflow.savepoint.write=true} (README, "Upgrading").
  */
 class SavepointUpgradeTest {
+
+    /** The checked-in savepoints, each a folder under {@code src/test/resources/savepoints}. */
+    static final List<String> SAVEPOINTS = List.of("current", "insert-id-arrays");
 
     @RegisterExtension static final KafkaBroker KAFKA = new KafkaBroker();
 
@@ -139,10 +144,31 @@ class SavepointUpgradeTest {
 
     @Test
     @DisabledIfSystemProperty(named = "sessionflow.savepoint.write", matches = "true")
-    void theCheckedInSavepointRestoresAndTheJobGoesOn() throws Exception {
-        URL metadata = getClass().getResource("/savepoints/current/_metadata");
-        assertThat(metadata).as("the checked-in savepoint").isNotNull();
-        Path savepoint = TestDirs.tmp().resolve("upgrade-savepoint");
+    void everyCheckedInSavepointRestoresAndTheJobGoesOn() throws Exception {
+        // one after the other on the same broker: each needs the same topic at the same offsets
+        for (String name : SAVEPOINTS) {
+            for (String topic : List.of(TOPIC, "upgrade-sessions")) {
+                if (KAFKA.admin().listTopics().names().get().contains(topic)) {
+                    KAFKA.admin().deleteTopics(List.of(topic)).all().get();
+                    awaitGone(topic);
+                }
+            }
+            restoreAndGoOn(name);
+        }
+    }
+
+    private static void awaitGone(String topic) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (KAFKA.admin().listTopics().names().get().contains(topic)) {
+            if (System.nanoTime() > deadline) throw new AssertionError(topic + " not deleted");
+            Thread.sleep(100);
+        }
+    }
+
+    private void restoreAndGoOn(String name) throws Exception {
+        URL metadata = getClass().getResource("/savepoints/" + name + "/_metadata");
+        assertThat(metadata).as("the checked-in savepoint " + name).isNotNull();
+        Path savepoint = TestDirs.tmp().resolve("upgrade-savepoint-" + name);
         FileUtils.deleteDirectory(savepoint.toFile());
         FileUtils.copy(
                 new org.apache.flink.core.fs.Path(Paths.get(metadata.toURI()).getParent().toUri()),
@@ -173,10 +199,14 @@ class SavepointUpgradeTest {
                                                     .keySet()
                                                     .containsAll(expected.keySet()),
                                     Duration.ofSeconds(90)));
-            assertThat(sessions.keySet()).containsExactlyInAnyOrderElementsOf(expected.keySet());
+            assertThat(sessions.keySet())
+                    .as(name)
+                    .containsExactlyInAnyOrderElementsOf(expected.keySet());
             for (Map.Entry<String, ExpectedSession> e : expected.entrySet()) {
                 JsonNode n = parse(sessions.get(e.getKey()));
-                assertThat(e.getValue().matches(n)).as("%s vs %s", e.getValue(), n).isTrue();
+                assertThat(e.getValue().matches(n))
+                        .as("%s: %s vs %s", name, e.getValue(), n)
+                        .isTrue();
             }
             assertThat(KAFKA.readToEnd("upgrade-late")).isEmpty();
             assertThat(KAFKA.readToEnd("upgrade-dlq")).isEmpty();

@@ -1,0 +1,59 @@
+package com.sessionflow.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.HashSet;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** The dedup rules, without Flink: which pair is one insert id, how long it is remembered. */
+class InsertIdsTest {
+
+    static final long HORIZON = 10_000;
+    final InsertIds insertIds = new InsertIds(HORIZON);
+
+    @Test
+    void theDeviceIsPartOfThePair() {
+        Set<Long> hashes = new HashSet<>();
+        assertThat(hashes.add(InsertIds.hash("d1", "i1"))).isTrue();
+        assertThat(hashes.add(InsertIds.hash("d1", "i1"))).as("same pair, same hash").isFalse();
+        assertThat(hashes.add(InsertIds.hash("d2", "i1"))).isTrue();
+        assertThat(hashes.add(InsertIds.hash(null, "i1"))).isTrue();
+        assertThat(hashes.add(InsertIds.hash("d1", "i2"))).isTrue();
+        // no ambiguity from concatenation
+        assertThat(InsertIds.hash("ab", "c")).isNotEqualTo(InsertIds.hash("a", "bc"));
+    }
+
+    @Test
+    void rememberedForTheHorizonOfEventTime() {
+        assertThat(insertIds.remembers(null, 5_000)).as("never seen").isFalse();
+        assertThat(insertIds.remembers(1_000L, Long.MIN_VALUE)).as("before any watermark").isTrue();
+        assertThat(insertIds.remembers(1_000L, 1_000 + HORIZON)).isTrue();
+        assertThat(insertIds.remembers(1_000L, 1_000 + HORIZON + 1))
+                .as("a forgotten pair counts as new again")
+                .isFalse();
+    }
+
+    @Test
+    void appliesOnlyToEventsWithAnInsertIdAndWhenOn() {
+        assertThat(insertIds.applies("i1")).isTrue();
+        assertThat(insertIds.applies(null)).isFalse();
+        assertThat(new InsertIds(0).applies("i1")).as("dedup off").isFalse();
+    }
+
+    @Test
+    void forgottenAtItsExpiry() {
+        assertThat(insertIds.remembers(1_000L, insertIds.expiry(1_000) - 1)).isTrue();
+        assertThat(insertIds.remembers(1_000L, insertIds.expiry(1_000))).isFalse();
+    }
+
+    @Test
+    void theNextSweepComesWhenTheOldestExpiresButNotSoonerThanAnEighthOfAHorizon() {
+        assertThat(insertIds.nextSweep(InsertIds.NONE, 50_000)).isEqualTo(InsertIds.NONE);
+        // an owner that sent little: swept as soon as its oldest id expires
+        assertThat(insertIds.nextSweep(45_000, 50_000)).isEqualTo(insertIds.expiry(45_000));
+        // an owner that sends all the time: its oldest expires right away, yet not swept again
+        // before an eighth of a horizon has passed
+        assertThat(insertIds.nextSweep(40_001, 50_000)).isEqualTo(50_000 + HORIZON / 8);
+    }
+}
