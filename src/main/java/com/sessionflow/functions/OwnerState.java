@@ -9,9 +9,9 @@ import java.util.List;
 
 /**
  * What the sessionizer keeps for one owner in one keyed value, read and written once per event (on
- * RocksDB every state access is a JNI call with (de)serialization). The owner's insert ids are not
- * in it: they have an entry each ({@link SessionizeFunction#INSERT_IDS_STATE_NAME}), so a hot
- * owner's value stays small. A Flink POJO.
+ * RocksDB every state access is a JNI call with (de)serialization): its sessions, a few insert ids,
+ * its timer. An owner that sends many insert ids has them in entries of their own ({@link
+ * SessionizeFunction#INSERT_IDS_STATE_NAME}), so its value stays small. A Flink POJO.
  */
 public class OwnerState {
 
@@ -22,16 +22,15 @@ public class OwnerState {
     public Session[] sessions = new Session[0];
 
     /**
-     * The watermark at which the owner's expired insert ids are next swept, or {@link
-     * InsertIds#NONE} when none is remembered.
-     */
-    public long insertIdSweep = InsertIds.NONE;
-
-    /**
-     * Insert ids as savepoints before per-id entries held them; null once moved (see {@link
-     * DuplicateFilter}).
+     * The owner's insert ids while it has few ({@link InsertIds#inlineCapacity()}); null when none.
      */
     public DuplicateFilter seen;
+
+    /**
+     * While the owner's insert ids are in entries of their own: the watermark at which the expired
+     * ones are next swept; {@link InsertIds#NONE} while they are inline.
+     */
+    public long insertIdSweep = InsertIds.NONE;
 
     /** The owner's one pending event-time timer, or {@link #NO_TIMER}. */
     public long pendingTimer = NO_TIMER;
@@ -50,8 +49,8 @@ public class OwnerState {
     /** True when nothing is left to keep, so the owner's state can be cleared. */
     public boolean isEmpty() {
         return sessions.length == 0
-                && insertIdSweep == InsertIds.NONE
                 && seen == null
+                && insertIdSweep == InsertIds.NONE
                 && pendingTimer == NO_TIMER;
     }
 }

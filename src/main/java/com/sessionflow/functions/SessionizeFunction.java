@@ -81,14 +81,24 @@ public class SessionizeFunction extends KeyedProcessFunction<String, Event, Sess
 
     private transient Histogram sessionLengths;
 
+    /** With the inline insert ids of the heap backend. */
     public SessionizeFunction(OwnerTimeline timeline, long dedupHorizonMs) {
+        this(timeline, dedupHorizonMs, InsertIds.INLINE_ON_HEAP);
+    }
+
+    /**
+     * @param inlineInsertIds how many insert ids an owner keeps in its value ({@link
+     *     InsertIds#inlineCapacityFor})
+     */
+    public SessionizeFunction(OwnerTimeline timeline, long dedupHorizonMs, int inlineInsertIds) {
         this.timeline = timeline;
         // an insert id must be remembered at least as long as its event can still be placed
         this.insertIds =
                 new InsertIds(
                         dedupHorizonMs <= 0
                                 ? 0
-                                : Math.max(dedupHorizonMs, timeline.placementWindowMs()));
+                                : Math.max(dedupHorizonMs, timeline.placementWindowMs()),
+                        inlineInsertIds);
     }
 
     @Override
@@ -131,16 +141,14 @@ public class SessionizeFunction extends KeyedProcessFunction<String, Event, Sess
         }
         OwnerState state = ownerState.value();
         if (state == null) state = new OwnerState();
-        boolean changed = moveLegacyInsertIds(state);
+        boolean changed = false;
         if (insertIds.applies(event.insertId)) {
             long hash = InsertIds.hash(event.deviceId, event.insertId);
-            if (insertIds.remembers(insertIdTimes.get(hash), watermark)) {
+            if (isDuplicate(state, hash, watermark)) {
                 duplicateEvents.inc();
-                if (changed) ownerState.update(state);
                 return;
             }
-            insertIdTimes.put(hash, event.time);
-            changed |= remember(state, event.time);
+            changed = remember(state, hash, event.time, watermark);
         }
         if (timeline.definition().isOutOfSession(event)) {
             outOfSessionEvents.inc();
@@ -165,7 +173,6 @@ public class SessionizeFunction extends KeyedProcessFunction<String, Event, Sess
         lastWatermark = watermark;
         OwnerState state = ownerState.value();
         if (state == null) return;
-        moveLegacyInsertIds(state);
         state.pendingTimer = OwnerState.NO_TIMER;
         if (state.sessions.length > 0) {
             List<Session> owned = state.sessionList();
@@ -184,6 +191,7 @@ public class SessionizeFunction extends KeyedProcessFunction<String, Event, Sess
             openSessions += pending(owned) - pendingBefore;
             state.keep(owned);
         }
+        if (state.seen != null && state.seen.forget(insertIds, watermark)) state.seen = null;
         if (state.insertIdSweep != InsertIds.NONE && watermark >= state.insertIdSweep) {
             sweepInsertIds(state, watermark);
         }
@@ -206,6 +214,7 @@ public class SessionizeFunction extends KeyedProcessFunction<String, Event, Sess
             }
             next = Math.min(next, timeline.purgeTime(s));
         }
+        if (state.seen != null) next = Math.min(next, insertIds.expiry(state.seen.latest()));
         if (state.insertIdSweep != InsertIds.NONE) next = Math.min(next, state.insertIdSweep);
         long current = state.pendingTimer;
         // an earlier timer stays: firing early costs one look at the owner, which then sets the
@@ -219,8 +228,41 @@ public class SessionizeFunction extends KeyedProcessFunction<String, Event, Sess
         }
     }
 
-    /** Notes that an insert id of an event at {@code time} is remembered; true if state changed. */
-    private boolean remember(OwnerState state, long time) {
+    private boolean isDuplicate(OwnerState state, long hash, long watermark) throws Exception {
+        if (state.seen != null && state.seen.remembers(hash, insertIds, watermark)) return true;
+        return state.insertIdSweep != InsertIds.NONE
+                && insertIds.remembers(insertIdTimes.get(hash), watermark);
+    }
+
+    /**
+     * Remembers an insert id: inline while the owner has few, else in an entry of its own (all of
+     * the inline ones move there when they overflow). True when the owner's value changed.
+     */
+    private boolean remember(OwnerState state, long hash, long time, long watermark)
+            throws Exception {
+        if (state.insertIdSweep == InsertIds.NONE) {
+            if (state.seen == null) state.seen = new DuplicateFilter();
+            int capacity = insertIds.inlineCapacity();
+            if (state.seen.size() >= capacity) state.seen.forget(insertIds, watermark);
+            if (state.seen.size() < capacity) {
+                state.seen.add(hash, time);
+                return true;
+            }
+            for (int i = 0; i < state.seen.size(); i++) {
+                insertIdTimes.put(state.seen.hashes[i], state.seen.times[i]);
+                sweepNoLaterThan(state, state.seen.times[i]);
+            }
+            state.seen = null;
+            insertIdTimes.put(hash, time);
+            sweepNoLaterThan(state, time);
+            return true;
+        }
+        insertIdTimes.put(hash, time);
+        return sweepNoLaterThan(state, time);
+    }
+
+    /** Brings the next sweep forward to the expiry of an id at {@code time}; true if it moved. */
+    private boolean sweepNoLaterThan(OwnerState state, long time) {
         long expiry = insertIds.expiry(time);
         if (state.insertIdSweep != InsertIds.NONE && state.insertIdSweep <= expiry) return false;
         state.insertIdSweep = expiry;
@@ -239,21 +281,6 @@ public class SessionizeFunction extends KeyedProcessFunction<String, Event, Sess
         // an emptied map still holds the owner's key on the heap backend
         if (oldest == InsertIds.NONE) insertIdTimes.clear();
         state.insertIdSweep = insertIds.nextSweep(oldest, watermark);
-    }
-
-    /**
-     * The migration of a savepoint whose owner values still hold their insert ids in arrays ({@link
-     * DuplicateFilter}): they move into the per-id entries. True when the state changed.
-     */
-    private boolean moveLegacyInsertIds(OwnerState state) throws Exception {
-        DuplicateFilter legacy = state.seen;
-        if (legacy == null) return false;
-        for (int i = 0; i < legacy.hashes.length; i++) {
-            insertIdTimes.put(legacy.hashes[i], legacy.times[i]);
-            remember(state, legacy.times[i]);
-        }
-        state.seen = null;
-        return true;
     }
 
     private static long pending(List<Session> owned) {

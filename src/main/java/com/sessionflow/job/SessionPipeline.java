@@ -6,9 +6,11 @@ import com.sessionflow.event.ParsedRecord;
 import com.sessionflow.functions.DropBlockedEvents;
 import com.sessionflow.functions.SessionizeFunction;
 import com.sessionflow.functions.SplitDeadLetters;
+import com.sessionflow.session.InsertIds;
 import com.sessionflow.session.LateEvent;
 import com.sessionflow.session.OwnerTimeline;
 import com.sessionflow.session.SessionChange;
+import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
@@ -56,7 +58,14 @@ public final class SessionPipeline {
         }
         SingleOutputStreamOperator<SessionChange> sessions =
                 kept.keyBy(e -> e.owner)
-                        .process(new SessionizeFunction(timeline, dedupHorizonMs))
+                        .process(
+                                new SessionizeFunction(
+                                        timeline,
+                                        dedupHorizonMs,
+                                        InsertIds.inlineCapacityFor(
+                                                parsed.getExecutionEnvironment()
+                                                        .getConfiguration()
+                                                        .get(StateBackendOptions.STATE_BACKEND))))
                         .uid(UID_SESSIONIZE)
                         .name("sessionize");
         return new Outputs(

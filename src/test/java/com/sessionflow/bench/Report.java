@@ -101,8 +101,9 @@ final class Report {
             b.append("\n### State per session\n\n");
             b.append(
                     "| backend | measure | sessions held | open sessions | owners | bytes |"
-                            + " bytes/session held | bytes/open session |\n");
-            b.append("|---|---|---:|---:|---:|---:|---:|---:|\n");
+                            + " bytes/session held | bytes/open session | insert ids held |"
+                            + " bytes/insert id |\n");
+            b.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
             List<JsonNode> rows = new ArrayList<>();
             for (JsonNode m : r.path("measures")) {
                 rows.add(m);
@@ -111,7 +112,7 @@ final class Report {
             for (JsonNode m : rows) {
                 b.append(
                         String.format(
-                                "| %s | %s | %,d | %,d | %,d | %,d | %,.0f | %,.0f |\n",
+                                "| %s | %s | %,d | %,d | %,d | %,d | %,.0f | %,.0f | %,d | %s |\n",
                                 m.path("backend").asText(),
                                 m.path("measure").asText(),
                                 m.path("sessions").asLong(),
@@ -119,7 +120,12 @@ final class Report {
                                 m.path("owners").asLong(),
                                 m.path("bytes").asLong(),
                                 m.path("bytesPerSession").asDouble(),
-                                m.path("bytesPerOpenSession").asDouble()));
+                                m.path("bytesPerOpenSession").asDouble(),
+                                m.path("insertIds").asLong(),
+                                m.has("bytesPerInsertId")
+                                        ? String.format(
+                                                "%.1f", m.path("bytesPerInsertId").asDouble())
+                                        : "-"));
             }
         }
         for (JsonNode r : by.getOrDefault("hot-owner", List.of())) {

@@ -18,6 +18,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -76,12 +78,19 @@ final class StateSizeBench {
                         0,
                         input,
                         s));
-        Path rocksDir = Files.createDirectories(s.tmp().resolve("state-rocksdb"));
-        EmbeddedRocksDBStateBackend rocks = new EmbeddedRocksDBStateBackend();
-        rocks.setDbStoragePath(rocksDir.toString());
-        // the harness has next to no managed memory: RocksDB would flush its memtables constantly
-        rocks.getMemoryConfiguration().setFixedMemoryPerSlot(s.managedMemory);
-        measures.add(measure("rocksdb", rocks, s.timeline(), s.dedupHorizonMs, input, s));
+        measures.add(
+                measure("rocksdb", rocks(s, "rocksdb"), s.timeline(), s.dedupHorizonMs, input, s));
+        measures.add(
+                measure(
+                        "rocksdb, dedup off",
+                        rocks(s, "rocksdb-nodedup"),
+                        s.timeline(),
+                        0,
+                        input,
+                        s));
+        // what one remembered insert id costs: the difference dedup makes, per id held
+        dedupCost(measures.get(0), measures.get(1));
+        dedupCost(measures.get(3), measures.get(4));
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("records", input.size());
         r.put("events", input.events);
@@ -90,6 +99,34 @@ final class StateSizeBench {
         r.put("simulatedMinutes", minutes);
         r.put("measures", measures);
         return r;
+    }
+
+    private static EmbeddedRocksDBStateBackend rocks(BenchSettings s, String dir)
+            throws IOException {
+        EmbeddedRocksDBStateBackend rocks = new EmbeddedRocksDBStateBackend();
+        rocks.setDbStoragePath(Files.createDirectories(s.tmp().resolve(dir)).toString());
+        // the harness has next to no managed memory: RocksDB would flush its memtables constantly
+        rocks.getMemoryConfiguration().setFixedMemoryPerSlot(s.managedMemory);
+        return rocks;
+    }
+
+    /**
+     * Adds to each row of {@code with} the bytes per remembered insert id: its bytes minus those of
+     * the same measure without dedup, over the ids held.
+     */
+    @SuppressWarnings("unchecked")
+    private static void dedupCost(Map<String, Object> with, Map<String, Object> without) {
+        List<Map<String, Object>> a = new ArrayList<>();
+        a.add(with);
+        a.addAll((List<Map<String, Object>>) with.get("more"));
+        List<Map<String, Object>> b = new ArrayList<>();
+        b.add(without);
+        b.addAll((List<Map<String, Object>>) without.get("more"));
+        long ids = (Long) with.get("insertIds");
+        for (int i = 0; i < a.size(); i++) {
+            long extra = (Long) a.get(i).get("bytes") - (Long) b.get(i).get("bytes");
+            a.get(i).put("bytesPerInsertId", ids == 0 ? 0 : (double) extra / ids);
+        }
     }
 
     private static Map<String, Object> measure(
@@ -148,18 +185,29 @@ final class StateSizeBench {
         harness.getOutput().clear();
         clearSideOutputs(harness);
         long[] counts = new long[3];
+        long[] inline = {0};
         KeyedStateBackend<String> keyed = harness.getOperator().getKeyedStateBackend();
         keyed.applyToAllKeys(
                 VoidNamespace.INSTANCE,
                 VoidNamespaceSerializer.INSTANCE,
                 new ValueStateDescriptor<>(SessionizeFunction.STATE_NAME, OwnerState.class),
                 (String key, ValueState<OwnerState> state) -> {
+                    if (state.value().seen != null) inline[0] += state.value().seen.size();
                     Session[] held = state.value().sessions;
                     if (held.length > 0) counts[2]++;
                     for (Session x : held) {
                         counts[0]++;
                         if (x.dirty) counts[1]++;
                     }
+                });
+        long[] insertIds = {inline[0]};
+        keyed.applyToAllKeys(
+                VoidNamespace.INSTANCE,
+                VoidNamespaceSerializer.INSTANCE,
+                new MapStateDescriptor<>(
+                        SessionizeFunction.INSERT_IDS_STATE_NAME, Types.LONG, Types.LONG),
+                (String key, MapState<Long, Long> ids) -> {
+                    for (Long ignored : ids.keys()) insertIds[0]++;
                 });
         long heap = usedHeapAfterGc() - before;
         int timers = name.startsWith("rocksdb") ? -1 : harness.numEventTimeTimers();
@@ -171,12 +219,21 @@ final class StateSizeBench {
         m.put("openSessions", counts[1]);
         m.put("owners", counts[2]);
         m.put("timers", timers);
+        m.put("insertIds", insertIds[0]);
         if (!name.startsWith("rocksdb")) m.put("keyedStateEntries", harness.numKeyedStateEntries());
         List<Map<String, Object>> rows = new ArrayList<>();
         if (!name.startsWith("rocksdb")) rows.add(row(m, "retained heap", heap, counts));
         rows.add(row(m, "full snapshot", snapshotBytes, counts));
         if (name.startsWith("rocksdb"))
-            rows.add(row(m, "RocksDB files", dirSize(Path.of(s.tmpDir, "state-rocksdb")), counts));
+            rows.add(
+                    row(
+                            m,
+                            "RocksDB files",
+                            dirSize(
+                                    Path.of(
+                                            ((EmbeddedRocksDBStateBackend) backend)
+                                                    .getDbStoragePaths()[0])),
+                            counts));
         harness.close();
         System.out.println("bench: state " + name + " " + rows);
         // one row per measure

@@ -8,6 +8,7 @@ import com.sessionflow.event.Event;
 import com.sessionflow.reference.ReferenceSessionizer.ExpectedSession;
 import com.sessionflow.reference.TestEvents;
 import com.sessionflow.session.CloseReason;
+import com.sessionflow.session.InsertIds;
 import com.sessionflow.session.OwnerTimeline;
 import com.sessionflow.session.Session;
 import com.sessionflow.session.SessionChange;
@@ -280,11 +281,35 @@ class SessionizeFunctionTest {
         assertThat(h.ownerState("u").sessions).isEmpty();
         // an insert id is kept for the dedup horizon after its event time
         h.watermark(1000 + DEDUP);
-        assertThat(h.insertIds("u")).as("the last insert id is still held").hasSize(1);
+        assertThat(h.ownerState("u").seen.hashes).as("the last insert id is still held").hasSize(1);
         h.watermark(1000 + DEDUP + 1);
         assertThat(h.numKeyedStateEntries()).isZero();
         assertThat(h.numEventTimeTimers()).isZero();
         assertThat(h.changes()).isEmpty();
+    }
+
+    /**
+     * An owner that sends more insert ids than its value holds (a bot, a stuck SDK): they move to
+     * entries of their own, a retry of an id from before the move is still a duplicate, and once
+     * they have all expired the owner is back to nothing.
+     */
+    @Test
+    void manyInsertIdsMoveToEntriesOfTheirOwnAndStillDedup() throws Exception {
+        int n = InsertIds.INLINE_ON_HEAP + 8;
+        for (int i = 0; i < n; i++) h.events(at("bot", 1000 + i).insertId("b" + i).build());
+        assertThat(h.ownerState("bot").seen).as("no longer inline").isNull();
+        assertThat(h.insertIds("bot")).hasSize(n);
+        h.events(
+                at("bot", 1000).insertId("b0").build(), at("bot", 1000 + n).insertId("b1").build());
+        h.events(at("bot", 1000 + n + 1).insertId("new").build());
+        h.watermark(Long.MAX_VALUE);
+        List<SessionChange> changes = h.changes();
+        assertThat(changes).hasSize(1);
+        assertThat(changes.get(0).session.eventCount)
+                .as("the two retries are dropped")
+                .isEqualTo(n + 1);
+        assertThat(h.numKeyedStateEntries()).isZero();
+        assertThat(h.numEventTimeTimers()).isZero();
     }
 
     @Test

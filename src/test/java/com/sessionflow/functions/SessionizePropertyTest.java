@@ -6,6 +6,7 @@ import com.sessionflow.event.Event;
 import com.sessionflow.reference.ReferenceSessionizer;
 import com.sessionflow.reference.ReferenceSessionizer.ExpectedSession;
 import com.sessionflow.session.CloseReason;
+import com.sessionflow.session.InsertIds;
 import com.sessionflow.session.OwnerTimeline;
 import com.sessionflow.session.SessionChange;
 import com.sessionflow.session.SessionDefinition;
@@ -182,17 +183,26 @@ class SessionizePropertyTest {
         return out;
     }
 
+    @Provide
+    Arbitrary<Integer> inlineInsertIds() {
+        return Arbitraries.of(0, 3, InsertIds.INLINE_ON_HEAP);
+    }
+
     // no edge cases: their combinations would use up every try on near-identical tiny streams
     @Property(tries = 200, edgeCases = EdgeCasesMode.NONE)
     void compactedChangelogEqualsTheBatchReference(
             @ForAll("streams") List<Spec> specs,
             @ForAll @IntRange(min = 1, max = 5) int watermarkEvery,
-            @ForAll @IntRange(min = -1, max = 80) int restoreAt)
+            @ForAll @IntRange(min = -1, max = 80) int restoreAt,
+            // where insert ids live: always entries (RocksDB's layout), inline until a few, or
+            // inline as on the heap backend
+            @ForAll("inlineInsertIds") int inlineInsertIds)
             throws Exception {
         List<Event> all = new ArrayList<>();
         List<Delivery> deliveries = deliveries(specs, all);
         try (SessionizerHarness h =
-                new SessionizerHarness(new OwnerTimeline(DEFINITION, LATENESS), DEDUP)) {
+                new SessionizerHarness(
+                        new OwnerTimeline(DEFINITION, LATENESS), DEDUP, null, inlineInsertIds)) {
             deliver(h, deliveries, watermarkEvery, restoreAt, e -> true);
 
             // the interesting cases must really occur, or the property proves little

@@ -1,6 +1,7 @@
 package com.sessionflow.functions;
 
 import com.sessionflow.event.Event;
+import com.sessionflow.session.InsertIds;
 import com.sessionflow.session.LateEvent;
 import com.sessionflow.session.OwnerTimeline;
 import com.sessionflow.session.Session;
@@ -31,6 +32,7 @@ final class SessionizerHarness implements AutoCloseable {
     private final OwnerTimeline timeline;
     private final long dedupHorizonMs;
     private final StateBackend backend;
+    private final int inlineInsertIds;
     private KeyedOneInputStreamOperatorTestHarness<String, Event, SessionChange> harness;
     private long checkpointId;
 
@@ -46,11 +48,23 @@ final class SessionizerHarness implements AutoCloseable {
         this(timeline, dedupHorizonMs, null);
     }
 
+    /** On {@code backend} (null: heap), with the insert-id layout the pipeline picks for it. */
     SessionizerHarness(OwnerTimeline timeline, long dedupHorizonMs, StateBackend backend)
+            throws Exception {
+        this(
+                timeline,
+                dedupHorizonMs,
+                backend,
+                InsertIds.inlineCapacityFor(backend == null ? "hashmap" : backend.getName()));
+    }
+
+    SessionizerHarness(
+            OwnerTimeline timeline, long dedupHorizonMs, StateBackend backend, int inlineInsertIds)
             throws Exception {
         this.timeline = timeline;
         this.dedupHorizonMs = dedupHorizonMs;
         this.backend = backend;
+        this.inlineInsertIds = inlineInsertIds;
         harness = create();
         harness.open();
     }
@@ -60,7 +74,7 @@ final class SessionizerHarness implements AutoCloseable {
         var h =
                 new KeyedOneInputStreamOperatorTestHarness<String, Event, SessionChange>(
                         new KeyedProcessOperator<>(
-                                new SessionizeFunction(timeline, dedupHorizonMs)),
+                                new SessionizeFunction(timeline, dedupHorizonMs, inlineInsertIds)),
                         e -> e.owner,
                         Types.STRING);
         if (backend != null) h.setStateBackend(backend);

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class InsertIdsTest {
 
     static final long HORIZON = 10_000;
-    final InsertIds insertIds = new InsertIds(HORIZON);
+    final InsertIds insertIds = new InsertIds(HORIZON, InsertIds.INLINE_ON_HEAP);
 
     @Test
     void theDeviceIsPartOfThePair() {
@@ -38,7 +38,7 @@ class InsertIdsTest {
     void appliesOnlyToEventsWithAnInsertIdAndWhenOn() {
         assertThat(insertIds.applies("i1")).isTrue();
         assertThat(insertIds.applies(null)).isFalse();
-        assertThat(new InsertIds(0).applies("i1")).as("dedup off").isFalse();
+        assertThat(new InsertIds(0, 0).applies("i1")).as("dedup off").isFalse();
     }
 
     @Test
@@ -55,5 +55,16 @@ class InsertIdsTest {
         // an owner that sends all the time: its oldest expires right away, yet not swept again
         // before an eighth of a horizon has passed
         assertThat(insertIds.nextSweep(40_001, 50_000)).isEqualTo(50_000 + HORIZON / 8);
+    }
+
+    @Test
+    void onRocksDbEveryIdHasAnEntryOfItsOwnOnTheHeapAFewAreInline() {
+        assertThat(InsertIds.inlineCapacityFor("rocksdb")).isZero();
+        assertThat(InsertIds.inlineCapacityFor("ROCKSDB")).isZero();
+        assertThat(
+                        InsertIds.inlineCapacityFor(
+                                "org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackendFactory"))
+                .isZero();
+        assertThat(InsertIds.inlineCapacityFor("hashmap")).isEqualTo(InsertIds.INLINE_ON_HEAP);
     }
 }
