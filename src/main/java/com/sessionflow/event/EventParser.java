@@ -6,6 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.Serializable;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.Map;
@@ -70,6 +74,11 @@ public final class EventParser implements Serializable {
                             Rejection.TOO_LARGE,
                             value.length + " bytes, the limit is " + maxRecordBytes,
                             origin));
+            return;
+        }
+        String notUtf8 = utf8Problem(value);
+        if (notUtf8 != null) {
+            out.accept(reject(Rejection.NOT_JSON, notUtf8, origin));
             return;
         }
         JsonNode root;
@@ -146,7 +155,8 @@ public final class EventParser implements Serializable {
             e.time = eventTime(node);
             if (maxClockAheadMs > 0
                     && origin.timestamp >= 0
-                    && e.time > origin.timestamp + maxClockAheadMs) {
+                    // a difference, not a sum: a timestamp near Long.MAX_VALUE must not overflow
+                    && e.time - origin.timestamp > maxClockAheadMs) {
                 return reject(
                         Rejection.CLOCK_AHEAD,
                         where
@@ -270,6 +280,33 @@ public final class EventParser implements Serializable {
         FieldException(Rejection reason, String message) {
             super(message, null, false, false);
             this.reason = reason;
+        }
+    }
+
+    /**
+     * Null when the bytes are valid UTF-8, else what is wrong. Jackson decodes some invalid
+     * sequences (overlong forms, encoded surrogates) instead of failing, which would turn {@code
+     * "u\xC0\xAF"} into the owner {@code "u/"}; the JDK's decoder is strict. Only records with a
+     * non-ASCII byte pay for it.
+     */
+    static String utf8Problem(byte[] value) {
+        boolean ascii = true;
+        for (byte b : value) {
+            if (b < 0) {
+                ascii = false;
+                break;
+            }
+        }
+        if (ascii) return null;
+        try {
+            StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(value));
+            return null;
+        } catch (CharacterCodingException e) {
+            return "not valid UTF-8: " + e.getMessage();
         }
     }
 }

@@ -239,6 +239,39 @@ class EventParserTest {
     }
 
     @Test
+    void aKafkaTimestampNearTheEndOfTimeDoesNotOverflowTheClockCheck() {
+        parser = new EventParser(Identity.USER, null, MAX_BYTES, 60_000);
+        byte[] ok = v2("u", null, KAFKA_TS).getBytes(StandardCharsets.UTF_8);
+        assertThat(parse(ok, Long.MAX_VALUE - 1).get(0).isEvent()).isTrue();
+    }
+
+    /** Found by EventParserFuzzTest: Jackson decodes these instead of rejecting them. */
+    @Test
+    void invalidUtf8IsNotJsonEvenWhereJacksonWouldDecodeIt() {
+        byte[][] invalid = {
+            {(byte) 0xC0, (byte) 0xAF}, // overlong '/'
+            {(byte) 0xE0, (byte) 0x80, (byte) 0x80}, // overlong U+0000
+            {(byte) 0xED, (byte) 0xA0, (byte) 0x80}, // an encoded surrogate
+            {(byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80} // beyond U+10FFFF
+        };
+        for (byte[] bad : invalid) {
+            byte[] head = "{\"user_id\":\"u".getBytes(StandardCharsets.UTF_8);
+            byte[] tail = "\",\"event_type\":\"x\",\"time\":1000}".getBytes(StandardCharsets.UTF_8);
+            byte[] value = new byte[head.length + bad.length + tail.length];
+            System.arraycopy(head, 0, value, 0, head.length);
+            System.arraycopy(bad, 0, value, head.length, bad.length);
+            System.arraycopy(tail, 0, value, head.length + bad.length, tail.length);
+            List<ParsedRecord> out = parse(value, KAFKA_TS);
+            assertThat(out).hasSize(1);
+            assertThat(out.get(0).isDeadLetter()).as("%s", out.get(0)).isTrue();
+            assertThat(out.get(0).deadLetter.reason).isEqualTo(Rejection.NOT_JSON);
+            assertThat(out.get(0).deadLetter.detail).startsWith("not valid UTF-8");
+        }
+        // valid multi-byte text is an event
+        assertThat(event(v2("zoë-ß-日本", null, 1000)).owner).isEqualTo("zoë-ß-日本");
+    }
+
+    @Test
     void deadLetterKeepsTheOriginalAndWhereItCameFrom() {
         DeadLetter d = deadLetter("not json");
         assertThat(d.reason).isEqualTo(Rejection.NOT_JSON);
