@@ -144,7 +144,7 @@ class SessionJobEndToEndTest {
                         "--out-of-orderness", "3m",
                         "--idle-timeout", "2m",
                         "--max-record-bytes", String.valueOf(MAX_RECORD_BYTES));
-        JobRunner.runBounded(FLINK, options, Duration.ofMinutes(2));
+        JobRunner.runBounded(FLINK, KAFKA, options, Duration.ofMinutes(2));
     }
 
     @Test

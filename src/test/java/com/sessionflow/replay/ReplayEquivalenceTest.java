@@ -214,6 +214,8 @@ class ReplayEquivalenceTest {
                         "--checkpoint-interval",
                         "1s");
         SessionJob.run(FLINK.env(), live); // returns: the run is bounded
+        // the job's end is not yet the end of its transactions' markers: read once they are in
+        KAFKA.awaitSettled("sessions-v2");
         Map<String, String> fromKafka = KAFKA.compacted("sessions-v2");
 
         // (b) export files: the same lines spread over gzip files (and a plain .json), bad line
@@ -263,6 +265,7 @@ class ReplayEquivalenceTest {
                         "--parallelism",
                         "2");
         ExportReplay.run(FLINK.env(), toKafka);
+        KAFKA.awaitSettled("sessions-from-files");
         Map<String, String> fromFilesToKafka = KAFKA.compacted("sessions-from-files");
 
         assertThat(ReplaySupport.comparable(fromFiles))
@@ -278,6 +281,7 @@ class ReplayEquivalenceTest {
                                         .isEqualTo("end_of_input"));
 
         // the bad line: one dead letter each way, the same reason; the file one says where it is
+        KAFKA.awaitSettled("events-dlq-v2");
         List<JsonNode> kafkaDead =
                 KAFKA.readToEnd("events-dlq-v2").stream()
                         .map(rec -> AmplitudeJson.parse(KafkaBroker.text(rec.value())))
@@ -329,6 +333,7 @@ class ReplayEquivalenceTest {
                         "--checkpoint-interval",
                         "1s");
         SessionJob.run(FLINK.env(), slice);
+        KAFKA.awaitSettled("sessions-slice");
         Map<String, String> sessions = KAFKA.compacted("sessions-slice");
         Map<String, ExpectedSession> expected = reference(b);
         assertThat(expected).isNotEmpty();

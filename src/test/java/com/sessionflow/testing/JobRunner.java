@@ -4,6 +4,7 @@ import com.sessionflow.job.JobOptions;
 import com.sessionflow.job.SessionJob;
 import com.sessionflow.kafka.Topics;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.flink.api.common.JobExecutionResult;
@@ -21,20 +22,34 @@ public final class JobRunner {
     /**
      * Prepares the topics as the job's main does, then runs the job bounded: it reads every input
      * partition up to its current end, emits everything (the final watermark closes every session),
-     * commits its transactions in a final checkpoint and ends. Fails after {@code timeout}.
+     * commits its transactions in a final checkpoint and ends; returns once its output topics on
+     * {@code broker} are readable. Fails after {@code timeout}.
      */
     public static JobExecutionResult runBounded(
-            FlinkCluster flink, JobOptions options, Duration timeout) throws Exception {
+            FlinkCluster flink, KafkaBroker broker, JobOptions options, Duration timeout)
+            throws Exception {
         Topics.prepare(options.kafka(), options.createTopics());
         StreamExecutionEnvironment env = flink.env();
         SessionJob.build(env, options, OffsetsInitializer.latest());
         JobClient client = env.executeAsync("sessionflow bounded test run");
+        JobExecutionResult result;
         try {
-            return client.getJobExecutionResult().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            result = client.getJobExecutionResult().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             cancel(client);
             throw new AssertionError("the bounded job did not finish within " + timeout, e);
         }
+        // its output is readable once the commit markers of its last transactions are in
+        var kafka = options.kafka();
+        for (String topic :
+                List.of(
+                        kafka.sessionsTopic,
+                        kafka.deadLetterTopic,
+                        kafka.lateTopic,
+                        kafka.metricsTopic)) {
+            broker.awaitSettled(topic);
+        }
+        return result;
     }
 
     /**

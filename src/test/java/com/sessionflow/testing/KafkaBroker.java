@@ -11,12 +11,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -24,6 +29,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -271,5 +277,64 @@ public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback {
 
     public static String text(byte[] b) {
         return b == null ? null : new String(b, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Waits until the topic's last stable offset equals its high watermark on every partition: no
+     * transaction that wrote to it is open or still waiting for its markers.
+     *
+     * <p>A job's end does not mean its Kafka output is readable yet. The Kafka sink commits with
+     * {@code commitTransaction()}, which returns once the transaction coordinator has logged the
+     * commit decision; the coordinator writes the commit markers into the topic's partitions
+     * afterwards, asynchronously. Until a partition has its marker, its last stable offset (the end
+     * a read_committed reader reads to, {@link #readToEnd}) stays before the committed records, so
+     * a read right after the job returns can see none of them: on a loaded machine a replay's topic
+     * was read back empty. The records are not lost, only not yet visible; this waits for them
+     * instead of reading too early.
+     */
+    public void awaitSettled(String topic) throws Exception {
+        List<TopicPartition> partitions =
+                admin
+                        .describeTopics(List.of(topic))
+                        .allTopicNames()
+                        .get(30, TimeUnit.SECONDS)
+                        .get(topic)
+                        .partitions()
+                        .stream()
+                        .map(p -> new TopicPartition(topic, p.partition()))
+                        .toList();
+        long deadline = System.nanoTime() + READ_TIMEOUT.toNanos();
+        while (true) {
+            Map<TopicPartition, Long> stable = ends(partitions, IsolationLevel.READ_COMMITTED);
+            Map<TopicPartition, Long> high = ends(partitions, IsolationLevel.READ_UNCOMMITTED);
+            if (stable.equals(high)) return;
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(
+                        "a transaction on "
+                                + topic
+                                + " is still open or unmarked after "
+                                + READ_TIMEOUT
+                                + ": last stable offsets "
+                                + stable
+                                + ", high watermarks "
+                                + high);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    /** The end offset of each partition as a reader with the isolation level sees it. */
+    private Map<TopicPartition, Long> ends(
+            List<TopicPartition> partitions, IsolationLevel isolation) throws Exception {
+        Map<TopicPartition, OffsetSpec> latest =
+                partitions.stream().collect(Collectors.toMap(p -> p, p -> OffsetSpec.latest()));
+        Map<TopicPartition, ListOffsetsResultInfo> info =
+                admin.listOffsets(latest, new ListOffsetsOptions(isolation))
+                        .all()
+                        .get(30, TimeUnit.SECONDS);
+        Map<TopicPartition, Long> out =
+                new TreeMap<>(Comparator.comparingInt(TopicPartition::partition));
+        info.forEach((p, i) -> out.put(p, i.offset()));
+        return out;
     }
 }
