@@ -1,12 +1,12 @@
 package com.sessionflow.demo;
 
-import com.sessionflow.job.DurationConverter;
 import com.sessionflow.job.InvalidOptionException;
 import com.sessionflow.job.JobOptions;
 import com.sessionflow.job.SessionJob;
 import com.sessionflow.kafka.KafkaSettings;
 import com.sessionflow.kafka.Topics;
 import com.sessionflow.metrics.ChartText;
+import com.sessionflow.time.DurationConverter;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;

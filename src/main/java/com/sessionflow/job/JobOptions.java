@@ -6,6 +6,7 @@ import com.sessionflow.kafka.KafkaSettings;
 import com.sessionflow.metrics.MetricsSettings;
 import com.sessionflow.session.OwnerTimeline;
 import com.sessionflow.session.SessionDefinition;
+import com.sessionflow.time.DurationConverter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

@@ -1,11 +1,13 @@
 package com.sessionflow.job;
 
 import com.sessionflow.event.ParsedRecord;
+import com.sessionflow.kafka.JsonSerializer;
 import com.sessionflow.kafka.KafkaIO;
 import com.sessionflow.kafka.KafkaSettings;
 import com.sessionflow.kafka.Topics;
 import com.sessionflow.kafka.TopicsException;
 import com.sessionflow.metrics.MetricsPipeline;
+import com.sessionflow.metrics.MetricsRecord;
 import com.sessionflow.time.EventTimes;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.CheckpointingOptions;
@@ -107,7 +109,14 @@ public final class SessionJob {
                 .uid(SessionPipeline.UID_LATE_SINK)
                 .name("late topic");
         MetricsPipeline.build(out.sessions(), out.outOfSessionEvents(), options.metrics())
-                .sinkTo(KafkaIO.metricsSink(kafka))
+                // key <bucket_start>/<platform>; the topic is compacted (latest record per key)
+                .sinkTo(
+                        KafkaIO.<MetricsRecord>sink(
+                                kafka,
+                                "metrics",
+                                kafka.metricsTopic,
+                                r -> JsonSerializer.utf8(r.key()),
+                                MetricsRecord::toJsonBytes))
                 .uid(MetricsPipeline.UID_SINK)
                 .name("metrics topic");
     }

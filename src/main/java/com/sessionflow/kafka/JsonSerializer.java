@@ -33,7 +33,7 @@ public final class JsonSerializer<T> implements KafkaRecordSerializationSchema<T
         return new ProducerRecord<>(topic, key.apply(element), value.apply(element));
     }
 
-    static byte[] utf8(String s) {
+    public static byte[] utf8(String s) {
         return s == null ? null : s.getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -3,7 +3,6 @@ package com.sessionflow.kafka;
 import com.sessionflow.event.DeadLetter;
 import com.sessionflow.event.EventParser;
 import com.sessionflow.event.ParsedRecord;
-import com.sessionflow.metrics.MetricsRecord;
 import com.sessionflow.session.LateEvent;
 import com.sessionflow.session.SessionChange;
 import com.sessionflow.session.SessionDefinition;
@@ -13,6 +12,7 @@ import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.util.function.SerializableFunction;
 
 /** Builds the job's Kafka source and its exactly-once sinks. */
 public final class KafkaIO {
@@ -80,17 +80,16 @@ public final class KafkaIO {
     }
 
     /**
-     * Metrics records, key {@code <bucket_start>/<platform>}; the topic is compacted (latest record
-     * per key).
+     * An exactly-once sink of records the caller turns into key and value bytes; {@code name} makes
+     * its transactional ids unique within the job.
      */
-    public static KafkaSink<MetricsRecord> metricsSink(KafkaSettings kafka) {
-        return sink(
-                kafka,
-                "metrics",
-                new JsonSerializer<>(
-                        kafka.metricsTopic,
-                        r -> JsonSerializer.utf8(r.key()),
-                        MetricsRecord::toJsonBytes));
+    public static <T> KafkaSink<T> sink(
+            KafkaSettings kafka,
+            String name,
+            String topic,
+            SerializableFunction<T, byte[]> key,
+            SerializableFunction<T, byte[]> value) {
+        return sink(kafka, name, new JsonSerializer<>(topic, key, value));
     }
 
     private static <T> KafkaSink<T> sink(

@@ -1,9 +1,9 @@
 package com.sessionflow.metrics;
 
-import com.sessionflow.job.DurationConverter;
 import com.sessionflow.session.OwnerTimeline;
 import com.sessionflow.session.Session;
 import com.sessionflow.session.SessionDefinition;
+import com.sessionflow.time.DurationConverter;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package com.sessionflow.job;
+package com.sessionflow.time;
 
 import java.time.Duration;
 import java.util.Locale;
