@@ -16,8 +16,8 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * Turns one Kafka record value into events (SPEC §1): an HTTP API v2 event, a v2 request body
- * {@code {"events":[...]}}, a JSON array of events, or an Amplitude export line. Everything it
+ * Turns one Kafka record value into events (session-rules §1): an HTTP API v2 event, a v2 request
+ * body {@code {"events":[...]}}, a JSON array of events, or an Amplitude export line. Everything it
  * cannot use becomes a {@link DeadLetter} with the reason; a bad event of a batch rejects only
  * itself. Plain Java: the Kafka deserializer and the export-file reader both call it.
  */

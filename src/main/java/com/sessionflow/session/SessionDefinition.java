@@ -10,7 +10,7 @@ import java.util.Set;
 
 /**
  * What a session is: a value the job is given, not code spread through it. Changing it and
- * replaying the input rebuilds every session under the new definition (SPEC §2, §3).
+ * replaying the input rebuilds every session under the new definition (session-rules §2, §3).
  *
  * <p>The kinds ({@link Kind}), each AND-combined with the optional start/end events:
  *

@@ -91,7 +91,7 @@ class EventParserFuzzTest {
         "language"
     };
 
-    /** The formats of SPEC §1. */
+    /** The formats of session-rules §1. */
     enum Format {
         V2_EVENT,
         V2_BODY,

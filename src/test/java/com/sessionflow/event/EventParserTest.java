@@ -11,7 +11,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** SPEC §1 input formats and the dead-letter reasons of issue 2 item 5. */
+/** session-rules §1 input formats and the dead-letter reasons of issue 2 item 5. */
 class EventParserTest {
 
     static final long KAFKA_TS = 1_573_570_000_000L;

@@ -9,7 +9,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Amplitude export timestamps (SPEC §1): UTC, space or T, 0-6 fraction digits. */
+/** Amplitude export timestamps (session-rules §1): UTC, space or T, 0-6 fraction digits. */
 class ExportTimeTest {
 
     @ParameterizedTest

@@ -19,7 +19,9 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.Test;
 
-/** Blocked event types are dropped before deduplication, lateness and sessions (SPEC §3). */
+/**
+ * Blocked event types are dropped before deduplication, lateness and sessions (session-rules §3).
+ */
 class DropBlockedEventsTest {
 
     @Test

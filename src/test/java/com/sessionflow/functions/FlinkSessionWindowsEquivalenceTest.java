@@ -41,7 +41,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * On in-order data without -1 events or duplicates, the job's sessions are Flink's own {@code
  * EventTimeSessionWindows}. Flink merges two events exactly {@code g} apart in {@code withGap(g)},
- * Amplitude splits them (SPEC §2), so the windows use {@code gap - 1 ms}.
+ * Amplitude splits them (session-rules §2), so the windows use {@code gap - 1 ms}.
  */
 class FlinkSessionWindowsEquivalenceTest {
 

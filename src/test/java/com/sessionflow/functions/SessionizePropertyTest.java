@@ -260,7 +260,8 @@ class SessionizePropertyTest {
         }
     }
 
-    // ---- any definition (SPEC §3) --------------------------------------------------------
+    // ---- any definition (session-rules §3)
+    // --------------------------------------------------------
 
     /**
      * A random definition: kind, per-platform gaps, start/end events, blocked types, split at a

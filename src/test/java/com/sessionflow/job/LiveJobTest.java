@@ -71,8 +71,8 @@ class LiveJobTest {
 
     /**
      * A few events stamped now, then silence: no later event will ever push the watermark past
-     * their sessions' end, yet the sessions must be written (SPEC §5: sessions close on time when
-     * the input goes quiet).
+     * their sessions' end, yet the sessions must be written (session-rules §5: sessions close on
+     * time when the input goes quiet).
      */
     @Test
     void sessionsCloseWhenTheInputGoesQuiet() throws Exception {

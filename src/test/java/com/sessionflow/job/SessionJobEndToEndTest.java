@@ -291,7 +291,8 @@ class SessionJobEndToEndTest {
         String o = owner.deviceId;
         switch (owner.deviceId) {
             case "dev-a1" -> {
-                // gap - 1 ms extends the session; exactly the gap starts a new one (SPEC §2, §6)
+                // gap - 1 ms extends the session; exactly the gap starts a new one (session-rules
+                // §2, §6)
                 sessions.add(
                         new ArrayList<>(
                                 List.of(

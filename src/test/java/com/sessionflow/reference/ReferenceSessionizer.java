@@ -15,9 +15,9 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * A deliberately simple batch sessionizer written straight from SPEC §2, independent of the job's
- * own session code (it never calls OwnerTimeline or Session): the truth tests compare the streaming
- * job against.
+ * A deliberately simple batch sessionizer written straight from session-rules §2, independent of
+ * the job's own session code (it never calls OwnerTimeline or Session): the truth tests compare the
+ * streaming job against.
  *
  * <ol>
  *   <li>drop repeated (device_id, insert_id) pairs, the first one wins (events without an insert_id
@@ -30,7 +30,10 @@ import java.util.TreeMap;
  */
 public final class ReferenceSessionizer {
 
-    /** SPEC §2's default session markers (written out here on purpose, not taken from the job). */
+    /**
+     * session-rules §2's default session markers (written out here on purpose, not taken from the
+     * job).
+     */
     public static final Set<String> DEFAULT_MARKERS =
             Set.of(
                     "session_start",
@@ -40,7 +43,7 @@ public final class ReferenceSessionizer {
 
     private ReferenceSessionizer() {}
 
-    /** One session as SPEC §2 defines it. */
+    /** One session as session-rules §2 defines it. */
     public record ExpectedSession(
             String owner,
             long sessionId,
@@ -128,7 +131,7 @@ public final class ReferenceSessionizer {
         }
     }
 
-    /** With SPEC's default markers and no inactive event types. */
+    /** With session-rules §2's default markers and no inactive event types. */
     public static List<ExpectedSession> sessionize(Collection<Event> events, long gapMs) {
         return sessionize(events, gapMs, DEFAULT_MARKERS, Set.of());
     }
@@ -193,9 +196,10 @@ public final class ReferenceSessionizer {
     }
 
     /**
-     * A session definition as SPEC §3 describes it, written out for the reference (not the job's
-     * SessionDefinition): {@code kind} is gap, client or property (then {@code property} names it);
-     * {@code splitAtMs} is the maximum length sessions are split at, 0 when they are not split.
+     * A session definition as session-rules §3 describes it, written out for the reference (not the
+     * job's SessionDefinition): {@code kind} is gap, client or property (then {@code property}
+     * names it); {@code splitAtMs} is the maximum length sessions are split at, 0 when they are not
+     * split.
      */
     public record Rules(
             String kind,
@@ -350,8 +354,8 @@ public final class ReferenceSessionizer {
     }
 
     /**
-     * The sessions of any definition (SPEC §3): drop blocked types, then duplicates, set aside
-     * out-of-session events, group each owner's events (client: by SDK session_id, the events
+     * The sessions of any definition (session-rules §3): drop blocked types, then duplicates, set
+     * aside out-of-session events, group each owner's events (client: by SDK session_id, the events
      * without one together; property: by value; gap: all together), sort each group by (time, start
      * events first and end events last, type), and walk it: a new session starts at an event later
      * than the previous one that is a start event, or follows an end event, or comes its own gap or

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** The reference itself, on SPEC §6's public cases (gap 100 ms). */
+/** The reference itself, on session-rules §6's public cases (gap 100 ms). */
 class ReferenceSessionizerTest {
 
     static final long GAP = 100;

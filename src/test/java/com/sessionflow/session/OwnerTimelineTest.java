@@ -17,7 +17,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
-/** The session rules of SPEC §2 and §6 (gap 100 ms) on OwnerTimeline, without Flink. */
+/** The session rules of session-rules §2 and §6 (gap 100 ms) on OwnerTimeline, without Flink. */
 class OwnerTimelineTest {
 
     static final long GAP = 100;

@@ -16,9 +16,10 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 /**
- * The definitions of SPEC §3 on OwnerTimeline, with Amplitude's documented examples: per-platform
- * gaps (web SDK 30 min, mobile 5 min), client session ids, a session property, start/end events.
- * Expected values are worked out by hand from the rules, never read off the output.
+ * The definitions of session-rules §3 on OwnerTimeline, with Amplitude's documented examples:
+ * per-platform gaps (web SDK 30 min, mobile 5 min), client session ids, a session property,
+ * start/end events. Expected values are worked out by hand from the rules, never read off the
+ * output.
  */
 class SessionDefinitionsTest {
 

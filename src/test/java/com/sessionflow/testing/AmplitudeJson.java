@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Writes test events in the three input formats of SPEC §1, written here from the format
+ * Writes test events in the three input formats of session-rules §1, written here from the format
  * descriptions (never through the job's parser): an HTTP API v2 event, a v2 request body {@code
  * {"api_key":...,"events":[...]}}, and an Amplitude export line.
  */

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Watermarks per partition: bounded out-of-orderness while flowing, the clock's pace when quiet
- * (SPEC §5).
+ * (session-rules §5).
  */
 class QuietAwareWatermarksTest {
 
