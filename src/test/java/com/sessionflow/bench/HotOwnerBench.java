@@ -34,7 +34,7 @@ final class HotOwnerBench {
     private HotOwnerBench() {}
 
     static Map<String, Object> run(Benchmarks.Options o, BenchSettings s) throws Exception {
-        int events = (int) Math.max(o.events, 20_000);
+        int events = (int) o.events;
         List<Map<String, Object>> rows = new ArrayList<>();
         for (String backend : List.of("heap", "rocksdb")) {
             for (int hot : new int[] {0, 1, 10}) {

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * line number. Expected sessions are worked out by hand below.
  */
 @Timeout(180)
-class ExportReplayTest {
+class ExportReplayITCase {
 
     @RegisterExtension static final FlinkCluster FLINK = new FlinkCluster();
 

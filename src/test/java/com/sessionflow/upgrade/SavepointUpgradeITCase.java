@@ -48,10 +48,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * starts new ones.
  *
  * <p>A change to any state class (or to the split state) must keep this savepoint restorable, or
- * ship a migration and a new savepoint: write one with {@code mvn -B test
- * -Dtest=SavepointUpgradeTest -Dsessionflow.savepoint.write=true} (README, "Upgrading").
+ * ship a migration and a new savepoint: write one with the command in the README, "Upgrading".
  */
-class SavepointUpgradeTest {
+class SavepointUpgradeITCase {
 
     /** The checked-in savepoints, each a folder under {@code src/test/resources/savepoints}. */
     static final List<String> SAVEPOINTS = List.of("current", "insert-id-arrays");

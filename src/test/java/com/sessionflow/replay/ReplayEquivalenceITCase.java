@@ -36,7 +36,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * generated events. Also: a replay between two timestamps reads only that slice.
  */
 @Timeout(240)
-class ReplayEquivalenceTest {
+class ReplayEquivalenceITCase {
 
     @RegisterExtension static final FlinkCluster FLINK = new FlinkCluster();
 

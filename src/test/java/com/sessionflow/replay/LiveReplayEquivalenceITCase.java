@@ -44,7 +44,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * wall clock (late within the allowed lateness), as it can in production.
  */
 @Timeout(240)
-class LiveReplayEquivalenceTest {
+class LiveReplayEquivalenceITCase {
 
     @RegisterExtension static final KafkaBroker KAFKA = new KafkaBroker();
 
@@ -252,7 +252,7 @@ class LiveReplayEquivalenceTest {
      */
     static List<Generated> generate(long seed, long end, int eventsPerOwner) {
         Random r = new Random(seed);
-        String[][] owners = ReplayEquivalenceTest.OWNERS.toArray(String[][]::new);
+        String[][] owners = ReplayEquivalenceITCase.OWNERS.toArray(String[][]::new);
         long[] boundaries = {999, 1_000, 1_999, 2_000, 2_999, 3_000};
         List<Generated> out = new ArrayList<>();
         int insert = 0;

@@ -43,7 +43,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * EventTimeSessionWindows}. Flink merges two events exactly {@code g} apart in {@code withGap(g)},
  * Amplitude splits them (session-rules §2), so the windows use {@code gap - 1 ms}.
  */
-class FlinkSessionWindowsEquivalenceTest {
+class FlinkSessionWindowsEquivalenceITCase {
 
     static final long GAP = 1_000;
 

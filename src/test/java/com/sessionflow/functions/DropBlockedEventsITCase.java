@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Blocked event types are dropped before deduplication, lateness and sessions (session-rules §3).
  */
-class DropBlockedEventsTest {
+class DropBlockedEventsITCase {
 
     @Test
     void blockedEventsNeverReachTheSessions() throws Exception {

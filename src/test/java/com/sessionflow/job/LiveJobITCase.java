@@ -30,7 +30,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * when the input goes quiet, and a late event that bridges two emitted sessions turns them into
  * one, re-emitted with revision 2, with a tombstone on the other key.
  */
-class LiveJobTest {
+class LiveJobITCase {
 
     @RegisterExtension static final KafkaBroker KAFKA = new KafkaBroker();
 

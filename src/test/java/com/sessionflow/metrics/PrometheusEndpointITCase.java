@@ -35,7 +35,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * A running job on a MiniCluster with Flink's real Prometheus reporter: its HTTP endpoint, scraped
  * while the job runs, shows the job's own metrics.
  */
-class PrometheusEndpointTest {
+class PrometheusEndpointITCase {
 
     static final int PORT = freePort();
 
@@ -99,7 +99,7 @@ class PrometheusEndpointTest {
                 SessionDefinition.builder().gap(Duration.ofSeconds(1)).build();
         DataStream<ParsedRecord> parsed =
                 env.fromSequence(0, Long.MAX_VALUE - 1)
-                        .map(PrometheusEndpointTest::event)
+                        .map(PrometheusEndpointITCase::event)
                         .assignTimestampsAndWatermarks(
                                 WatermarkStrategy.<ParsedRecord>forMonotonousTimestamps()
                                         .withTimestampAssigner((r, ts) -> r.event.time));

@@ -34,7 +34,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * partition's next events too late, and sessions open at the restore did not close on quiet input.
  * Here the same traffic must give the reference's sessions and no late event.
  */
-class RestoreRescaleTest {
+class RestoreRescaleITCase {
 
     @RegisterExtension static final KafkaBroker KAFKA = new KafkaBroker();
 

@@ -46,7 +46,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * dead-letter topic exactly once with its reason, original bytes and origin; nothing is lost or
  * duplicated.
  */
-class SessionJobEndToEndTest {
+class SessionJobEndToEndITCase {
 
     @RegisterExtension static final KafkaBroker KAFKA = new KafkaBroker();
 

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Start-up topic checks against a real broker (which does not create topics by itself). */
-class TopicsTest {
+class TopicsITCase {
 
     @RegisterExtension static final KafkaBroker KAFKA = new KafkaBroker();
 
