@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  * (no event is late) and every session is emitted once, at the end of the input. The scenarios
  * through a real broker are checked the same way: everything committed, the same sessions.
  */
-class BenchmarksSmokeTest {
+class BenchmarksSmokeITCase {
 
     @Test
     void everyScenarioProcessesEveryEventAndTheSessionizersAgree() throws Exception {
