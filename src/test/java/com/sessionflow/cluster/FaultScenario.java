@@ -62,6 +62,22 @@ final class FaultScenario implements AutoCloseable {
      *     idle timeout 2 s, checkpoints every 2 s)
      */
     FaultScenario(LocalCluster cluster, String name, long seed, String... extraOptions) {
+        this(cluster, name, seed, OWNERS, 0, extraOptions);
+    }
+
+    /**
+     * @param owners how many users/devices send events (each about {@link
+     *     Traffic#RECORDS_PER_OWNER_PER_SECOND} records/s)
+     * @param hostileEvery 0 for the default bad records (a line that is not JSON every 2.5 s), else
+     *     every n-th record is hostile ({@link Traffic#hostileEvery})
+     */
+    FaultScenario(
+            LocalCluster cluster,
+            String name,
+            long seed,
+            int owners,
+            int hostileEvery,
+            String... extraOptions) {
         this.cluster = cluster;
         this.name = name;
         String prefix = name.toLowerCase(Locale.ROOT);
@@ -71,7 +87,8 @@ final class FaultScenario implements AutoCloseable {
         this.late = prefix + "-late";
         this.extraOptions = List.of(extraOptions);
         createInputTopic();
-        this.traffic = new Traffic(cluster.bootstrapServers(), input, prefix, OWNERS, seed);
+        this.traffic = new Traffic(cluster.bootstrapServers(), input, prefix, owners, seed);
+        if (hostileEvery > 0) traffic.hostileEvery(hostileEvery);
     }
 
     private void createInputTopic() {
@@ -155,6 +172,164 @@ final class FaultScenario implements AutoCloseable {
 
     Traffic traffic() {
         return traffic;
+    }
+
+    /** What a read_committed consumer of the sessions topic has seen so far (after submit). */
+    SessionWatcher watcher() {
+        return watcher;
+    }
+
+    /** The job's consumer group's lag: records of the input topic not yet committed by it. */
+    long consumerLag() {
+        try (Admin admin = Admin.create(cluster.broker().clientProperties())) {
+            Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> committed =
+                    admin.listConsumerGroupOffsets(name.toLowerCase(Locale.ROOT))
+                            .partitionsToOffsetAndMetadata()
+                            .get(10, TimeUnit.SECONDS);
+            Map<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new HashMap<>();
+            for (int p = 0; p < PARTITIONS; p++)
+                latest.put(
+                        new TopicPartition(input, p),
+                        org.apache.kafka.clients.admin.OffsetSpec.latest());
+            long lag = 0;
+            for (var e : admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS).entrySet()) {
+                var c = committed.get(e.getKey());
+                lag += e.getValue().offset() - (c == null ? 0 : c.offset());
+            }
+            return lag;
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    /** The outcome of {@link #check}: the output against the reference, counted. */
+    record Report(
+            long events,
+            long expectedSessions,
+            long committedSessions,
+            long missingSessions,
+            long unexpectedSessions,
+            long differingSessions,
+            long lostEvents,
+            long doubledEvents,
+            long conflictingRevisions,
+            long lateEvents,
+            long hostileSent,
+            long deadLetters,
+            long hostileWithoutDeadLetter,
+            long deadLettersNotHostile,
+            long doubledDeadLetters,
+            Map<String, Long> deadLettersByReason,
+            String differences,
+            double matchSeconds) {
+
+        /** Nothing lost, nothing doubled, nothing different, nothing late, every dead letter. */
+        boolean clean() {
+            return missingSessions == 0
+                    && unexpectedSessions == 0
+                    && differingSessions == 0
+                    && lostEvents == 0
+                    && doubledEvents == 0
+                    && conflictingRevisions == 0
+                    && lateEvents == 0
+                    && hostileWithoutDeadLetter == 0
+                    && deadLettersNotHostile == 0
+                    && doubledDeadLetters == 0;
+        }
+    }
+
+    /**
+     * Like {@link #awaitAndVerify} (pauses the traffic, waits until the sessions topic equals the
+     * reference, at most {@code timeout}), but counts instead of asserting: how many sessions and
+     * events are missing or doubled against the reference, late events, dead letters against the
+     * bad records sent. For the soak run.
+     */
+    Report check(Duration timeout) {
+        traffic.pause();
+        List<Event> events = traffic.events();
+        Map<String, ExpectedSession> expected =
+                ReferenceSessionizer.byKey(ReferenceSessionizer.sessionize(events, GAP_MS));
+        long t0 = System.nanoTime();
+        double matched = -1;
+        long end = t0 + timeout.toNanos();
+        while (System.nanoTime() < end) {
+            if (!readToEnd(late).isEmpty()) break;
+            if (differences(expected, actual(readToEnd(sessions))).isEmpty()) {
+                matched = (System.nanoTime() - t0) / 1e9;
+                break;
+            }
+            LocalCluster.sleep(1_000);
+        }
+        // one more checkpoint: nothing may change any more
+        LocalCluster.sleep(6_000);
+        List<ConsumerRecord<byte[], byte[]>> log = readToEnd(sessions);
+        Map<String, ExpectedSession> actual = actual(log);
+        long missing = 0, unexpected = 0, differing = 0, lost = 0, doubled = 0;
+        Set<String> keys = new TreeSet<>(expected.keySet());
+        keys.addAll(actual.keySet());
+        for (String k : keys) {
+            ExpectedSession e = expected.get(k);
+            ExpectedSession a = actual.get(k);
+            long want = e == null ? 0 : e.eventCount();
+            long got = a == null ? 0 : a.eventCount();
+            if (a == null) missing++;
+            else if (e == null) unexpected++;
+            else if (!e.equals(a)) differing++;
+            if (got < want) lost += want - got;
+            if (got > want) doubled += got - want;
+        }
+        long conflicts = conflictingRevisions(log);
+        long lateCount = readToEnd(late).size();
+        Map<String, String> bad = traffic.badRecords();
+        Map<String, Integer> seen = new HashMap<>();
+        Map<String, Long> byReason = new TreeMap<>();
+        long notHostile = 0;
+        List<ConsumerRecord<byte[], byte[]>> dlq = readToEnd(deadLetters);
+        for (ConsumerRecord<byte[], byte[]> r : dlq) {
+            JsonNode n = parse(text(r.value()));
+            String where = n.get("partition").asInt() + "@" + n.get("offset").asLong();
+            String reason = n.get("reason").asText();
+            byReason.merge(reason, 1L, Long::sum);
+            if (!reason.equals(bad.get(where))) notHostile++;
+            seen.merge(where, 1, Integer::sum);
+        }
+        long withoutDeadLetter = bad.keySet().stream().filter(k -> !seen.containsKey(k)).count();
+        long doubledDeadLetters =
+                seen.values().stream().filter(c -> c > 1).mapToLong(c -> c - 1).sum();
+        return new Report(
+                events.size(),
+                expected.size(),
+                actual.size(),
+                missing,
+                unexpected,
+                differing,
+                lost,
+                doubled,
+                conflicts,
+                lateCount,
+                bad.size(),
+                dlq.size(),
+                withoutDeadLetter,
+                notHostile,
+                doubledDeadLetters,
+                byReason,
+                differences(expected, actual),
+                matched);
+    }
+
+    private static long conflictingRevisions(List<ConsumerRecord<byte[], byte[]>> log) {
+        Map<String, Map<Integer, Set<String>>> byKey = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : log) {
+            if (r.value() == null) continue;
+            String value = text(r.value());
+            byKey.computeIfAbsent(text(r.key()), k -> new HashMap<>())
+                    .computeIfAbsent(parse(value).get("revision").asInt(), k -> new HashSet<>())
+                    .add(value);
+        }
+        return byKey.values().stream()
+                .flatMap(m -> m.values().stream())
+                .filter(v -> v.size() > 1)
+                .count();
     }
 
     /**
@@ -284,7 +459,8 @@ final class FaultScenario implements AutoCloseable {
     }
 
     private void assertDeadLettersAreTheBadRecords() {
-        Set<String> bad = new HashSet<>(traffic.badRecordOffsets());
+        Map<String, String> reasons = traffic.badRecords();
+        Set<String> bad = new HashSet<>(reasons.keySet());
         Map<String, Integer> seen = new HashMap<>();
         for (ConsumerRecord<byte[], byte[]> r : readToEnd(deadLetters)) {
             JsonNode n = parse(text(r.value()));
@@ -293,7 +469,9 @@ final class FaultScenario implements AutoCloseable {
             assertThat(bad)
                     .as("dead letter %s is a record that was sent as bad input: %s", where, n)
                     .contains(where);
-            assertThat(n.get("reason").asText()).as("reason of %s", n).isEqualTo("not_json");
+            assertThat(n.get("reason").asText())
+                    .as("reason of %s", n)
+                    .isEqualTo(reasons.get(where));
             seen.merge(where, 1, Integer::sum);
         }
         assertThat(seen.keySet())

@@ -14,10 +14,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 
 /**
@@ -221,6 +224,56 @@ public final class FlinkRest {
     /** How many checkpoints of the job have completed so far. */
     public long completedCheckpoints(String jobId) {
         return get("/jobs/" + jobId + "/checkpoints").path("counts").path("completed").asLong();
+    }
+
+    /** The id of the job's latest completed checkpoint, or -1 if none has completed. */
+    public long latestCompletedCheckpointId(String jobId) {
+        JsonNode c = get("/jobs/" + jobId + "/checkpoints").path("latest").path("completed");
+        return c.isMissingNode() || c.isNull() ? -1 : c.path("id").asLong(-1);
+    }
+
+    /**
+     * The job's latest completed checkpoint as {@code /jobs/<id>/checkpoints} describes it (id,
+     * state_size, checkpointed_size, external_path, ...), if there is one.
+     */
+    public Optional<JsonNode> latestCompletedCheckpointStats(String jobId) {
+        JsonNode c = get("/jobs/" + jobId + "/checkpoints").path("latest").path("completed");
+        return c.isMissingNode() || c.isNull() ? Optional.empty() : Optional.of(c);
+    }
+
+    /**
+     * The checkpoint or savepoint the job's current run was restored from (id, external_path,
+     * is_savepoint, restore_timestamp), if it was restored.
+     */
+    public Optional<JsonNode> restoredCheckpoint(String jobId) {
+        JsonNode c = get("/jobs/" + jobId + "/checkpoints").path("latest").path("restored");
+        return c.isMissingNode() || c.isNull() ? Optional.empty() : Optional.of(c);
+    }
+
+    /**
+     * The job's {@code numRestarts} metric: restarts since this JobManager took the job on (a new
+     * JobManager counts from 0 again).
+     */
+    public long numRestarts(String jobId) {
+        for (JsonNode m : get("/jobs/" + jobId + "/metrics?get=numRestarts"))
+            if ("numRestarts".equals(m.path("id").asText())) return m.path("value").asLong(-1);
+        return -1;
+    }
+
+    /** The ids of the jobs the JobManager knows, with their state. */
+    public Map<String, String> jobs() {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (JsonNode j : get("/jobs").path("jobs"))
+            out.put(j.path("id").asText(), j.path("status").asText());
+        return out;
+    }
+
+    /** {@code GET /jobmanager/config}: the JobManager's effective configuration. */
+    public Map<String, String> jobManagerConfig() {
+        Map<String, String> out = new TreeMap<>();
+        for (JsonNode e : get("/jobmanager/config"))
+            out.put(e.path("key").asText(), e.path("value").asText());
+        return out;
     }
 
     /** The job's exceptions as the web UI shows them (root cause first), for failure messages. */

@@ -67,13 +67,15 @@ public final class LocalCluster implements AutoCloseable {
     private final int restPort;
     private final FlinkRest rest;
     private final KafkaBrokerProcess broker;
+    private final ZooKeeperProcess zooKeeper;
     private final Map<String, ChildProcess> taskManagers = new LinkedHashMap<>();
-    private ChildProcess jobManager;
+    private volatile ChildProcess jobManager;
     private List<String> jobManagerJvm;
     private List<String> taskManagerJvm;
     private List<String> jobManagerArgs;
     private List<String> taskManagerArgs;
     private int taskManagerCount;
+    private int jobManagerStarts;
     private int defaultParallelism = 1;
     private String jarId;
     private boolean closed;
@@ -103,6 +105,11 @@ public final class LocalCluster implements AutoCloseable {
                                 freePort(),
                                 pidFile)
                         : null;
+        this.zooKeeper =
+                b.zooKeeperHa
+                        ? new ZooKeeperProcess(
+                                dir.resolve("zookeeper"), flinkClasspath, freePort(), pidFile)
+                        : null;
     }
 
     public static Builder builder(String name) {
@@ -120,6 +127,8 @@ public final class LocalCluster implements AutoCloseable {
         private Path buildDir;
         private Path flinkConf;
         private Path jobJar;
+        private boolean zooKeeperHa;
+        private Duration zooKeeperSessionTimeout = Duration.ofSeconds(8);
         private final Map<String, String> config = new LinkedHashMap<>();
 
         private Builder(String name) {
@@ -171,6 +180,30 @@ public final class LocalCluster implements AutoCloseable {
             return this;
         }
 
+        /**
+         * JobManager high availability with ZooKeeper: starts a ZooKeeper server too (one more
+         * process, see {@link ZooKeeperProcess}) and sets {@code high-availability.type:
+         * zookeeper}, its quorum, a {@code high-availability.storageDir} under the cluster folder
+         * and {@code high-availability.cluster-id} (see {@link #overrides}). A killed JobManager
+         * can then be replaced ({@link #startJobManager()}) and recovers the running jobs from
+         * their latest checkpoints.
+         */
+        public Builder zooKeeperHa() {
+            this.zooKeeperHa = true;
+            return this;
+        }
+
+        /**
+         * The JobManager's ZooKeeper session timeout with {@link #zooKeeperHa()} (default 8 s;
+         * Flink's default is 60 s): a killed JobManager's leadership ends only when its session
+         * expires, so this bounds how long a replacement waits before it takes over. ZooKeeper
+         * allows 2 to 20 ticks of {@value ZooKeeperProcess#TICK_MS} ms.
+         */
+        public Builder zooKeeperSessionTimeout(Duration timeout) {
+            this.zooKeeperSessionTimeout = timeout;
+            return this;
+        }
+
         /** One more Flink setting, on top of {@code config.yaml} and the cluster's overrides. */
         public Builder config(String key, String value) {
             config.put(key, value);
@@ -200,6 +233,10 @@ public final class LocalCluster implements AutoCloseable {
                 broker == null
                         ? CompletableFuture.completedFuture(null)
                         : CompletableFuture.runAsync(broker::start);
+        CompletableFuture<Void> zk =
+                zooKeeper == null
+                        ? CompletableFuture.completedFuture(null)
+                        : CompletableFuture.runAsync(zooKeeper::start);
         CompletableFuture<List<String>> jm =
                 CompletableFuture.supplyAsync(() -> bashJavaUtils("GET_JM_RESOURCE_PARAMS"));
         List<String> tm = bashJavaUtils("GET_TM_RESOURCE_PARAMS");
@@ -208,7 +245,9 @@ public final class LocalCluster implements AutoCloseable {
         List<String> jmParams = join(jm);
         jobManagerJvm = split(jmParams.get(0));
         jobManagerArgs = jmParams.size() > 1 ? split(jmParams.get(1)) : List.of();
-        startJobManager();
+        // the JobManager finds its leadership and the TaskManagers their JobManager in ZooKeeper
+        join(zk);
+        launchJobManager();
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < settings.taskManagers; i++) ids.add(launchTaskManager());
         awaitJobManager();
@@ -252,6 +291,21 @@ public final class LocalCluster implements AutoCloseable {
         o.put("restart-strategy.fixed-delay.delay", "1 s");
         o.put("jobmanager.memory.process.size", "1024m");
         o.put("taskmanager.memory.process.size", "1536m");
+        if (zooKeeper != null) {
+            // with ZooKeeper HA the JobManager's RPC port is high-availability.jobmanager.port
+            // (default 0: any free port; jobmanager.rpc.port is ignored). The TaskManagers and the
+            // REST endpoint look the leader's address up in ZooKeeper, so a replacement JobManager
+            // may use another one. rest.port and blob.server.port above stay fixed: a restarted
+            // JobManager reads the same config.yaml, and clients (this test, the web UI, flink
+            // run) know the REST address only from it.
+            o.put("high-availability.type", "zookeeper");
+            o.put("high-availability.zookeeper.quorum", zooKeeper.quorum());
+            o.put("high-availability.storageDir", "file://" + haStorageDir());
+            o.put("high-availability.cluster-id", "/" + settings.name);
+            o.put(
+                    "high-availability.zookeeper.client.session-timeout",
+                    settings.zooKeeperSessionTimeout.toMillis() + " ms");
+        }
         o.putAll(settings.config);
         return o;
     }
@@ -269,6 +323,7 @@ public final class LocalCluster implements AutoCloseable {
         overrides.forEach(conf::setString);
         defaultParallelism = Integer.parseInt(conf.getString("parallelism.default", "1"));
         mkdirs(checkpointsDir(), savepointsDir());
+        if (zooKeeper != null) mkdirs(haStorageDir());
         try {
             Files.write(
                     confDir.resolve("config.yaml"),
@@ -377,21 +432,45 @@ public final class LocalCluster implements AutoCloseable {
         return cmd;
     }
 
-    private void startJobManager() {
+    private synchronized void launchJobManager() {
+        if (jobManager != null && jobManager.isAlive())
+            throw new IllegalStateException("the JobManager runs already: " + jobManager);
+        String name = ++jobManagerStarts == 1 ? "jobmanager" : "jobmanager-" + jobManagerStarts;
         jobManager =
                 ChildProcess.start(
-                        "jobmanager",
+                        name,
                         flinkCommand(
                                 "jobmanager",
-                                "jobmanager",
+                                name,
                                 jobManagerJvm,
                                 "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint",
                                 jobManagerArgs),
                         dir,
-                        logDir.resolve("jobmanager.out"),
-                        List.of(logDir.resolve("jobmanager.log")),
+                        logDir.resolve(name + ".out"),
+                        List.of(logDir.resolve(name + ".log")),
                         environment,
                         pidFile);
+    }
+
+    /**
+     * {@code kill -9} of the JobManager; returns once the process is gone. Without {@link
+     * Builder#zooKeeperHa()} its jobs are lost with it.
+     */
+    public synchronized void killJobManager() {
+        if (jobManager == null || !jobManager.isAlive())
+            throw new IllegalStateException("no running JobManager");
+        jobManager.kill();
+    }
+
+    /**
+     * Starts a new JobManager process on the same configuration (after {@link #killJobManager()})
+     * and waits until its REST endpoint answers. With {@link Builder#zooKeeperHa()} it takes over
+     * leadership once the killed one's ZooKeeper session has expired and recovers the jobs; wait
+     * for them with {@link #awaitJobRunning}.
+     */
+    public void startJobManager() {
+        launchJobManager();
+        awaitJobManager();
     }
 
     private void awaitJobManager() {
@@ -473,8 +552,20 @@ public final class LocalCluster implements AutoCloseable {
         return new LinkedHashMap<>(taskManagers);
     }
 
-    public ChildProcess jobManager() {
+    public synchronized ChildProcess jobManager() {
         return jobManager;
+    }
+
+    /** The ZooKeeper server; throws if the cluster was started without {@code zooKeeperHa()}. */
+    public ZooKeeperProcess zooKeeper() {
+        if (zooKeeper == null)
+            throw new IllegalStateException("this cluster has no ZooKeeper (zooKeeperHa())");
+        return zooKeeper;
+    }
+
+    /** Where the JobManager keeps job graphs, jars and checkpoint pointers with HA. */
+    public Path haStorageDir() {
+        return dir.resolve("ha");
     }
 
     /** The broker; throws if the cluster was started without one. */
@@ -647,6 +738,8 @@ public final class LocalCluster implements AutoCloseable {
         List<String> parts = new ArrayList<>();
         if (broker != null && broker.isRunning())
             parts.add("kafka " + broker.bootstrapServers() + " pid " + broker.pid());
+        if (zooKeeper != null && zooKeeper.isRunning())
+            parts.add("zookeeper " + zooKeeper.quorum() + " pid " + zooKeeper.process().pid());
         if (jobManager != null)
             parts.add("jobmanager " + rest.baseUrl() + " pid " + jobManager.pid());
         taskManagers.forEach((id, p) -> parts.add(id + " pid " + p.pid()));
@@ -659,6 +752,7 @@ public final class LocalCluster implements AutoCloseable {
         if (jobManager != null) sb.append(jobManager.tail(lines));
         for (ChildProcess p : taskManagers.values()) sb.append(p.tail(lines));
         if (broker != null && broker.isRunning()) sb.append(broker.process().tail(lines));
+        if (zooKeeper != null && zooKeeper.isRunning()) sb.append(zooKeeper.process().tail(lines));
         return sb.toString();
     }
 
@@ -672,6 +766,7 @@ public final class LocalCluster implements AutoCloseable {
         for (ChildProcess p : taskManagers.values()) kills.add(p::kill);
         if (jobManager != null) kills.add(jobManager::kill);
         if (broker != null) kills.add(broker::close);
+        if (zooKeeper != null) kills.add(zooKeeper::close);
         for (Runnable k : kills) {
             try {
                 k.run();

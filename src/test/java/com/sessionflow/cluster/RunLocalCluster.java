@@ -199,7 +199,7 @@ public final class RunLocalCluster {
     }
 
     /** The build folder's shaded job jar, if it has been built. */
-    private static Optional<Path> defaultJobJar() throws Exception {
+    static Optional<Path> defaultJobJar() throws Exception {
         try (var files = java.nio.file.Files.list(LocalCluster.buildDir())) {
             return files.filter(
                             f -> {

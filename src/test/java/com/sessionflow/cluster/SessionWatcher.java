@@ -1,9 +1,12 @@
 package com.sessionflow.cluster;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Properties;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -20,6 +23,8 @@ final class SessionWatcher implements AutoCloseable {
 
     private final Thread thread;
     private final List<Long> arrivals = new ArrayList<>();
+    private final Set<String> keys = new HashSet<>();
+    private long records;
     private volatile boolean stop;
     private volatile Exception failure;
 
@@ -47,8 +52,14 @@ final class SessionWatcher implements AutoCloseable {
                                     var records = consumer.poll(Duration.ofMillis(100));
                                     long now = System.currentTimeMillis();
                                     synchronized (arrivals) {
-                                        for (ConsumerRecord<byte[], byte[]> r : records)
+                                        for (ConsumerRecord<byte[], byte[]> r : records) {
                                             arrivals.add(now);
+                                            this.records++;
+                                            if (r.key() != null)
+                                                keys.add(
+                                                        new String(
+                                                                r.key(), StandardCharsets.UTF_8));
+                                        }
                                     }
                                 }
                             } catch (Exception e) {
@@ -75,6 +86,20 @@ final class SessionWatcher implements AutoCloseable {
                     return null;
                 },
                 diagnostics);
+    }
+
+    /** Committed session records seen so far (every revision and tombstone). */
+    long records() {
+        synchronized (arrivals) {
+            return records;
+        }
+    }
+
+    /** Distinct session keys seen so far. */
+    long sessions() {
+        synchronized (arrivals) {
+            return keys.size();
+        }
     }
 
     @Override

@@ -7,7 +7,9 @@ import com.sessionflow.testing.AmplitudeJson;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Properties;
 import java.util.Random;
@@ -17,6 +19,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -50,9 +53,18 @@ final class Traffic implements AutoCloseable {
 
     private record Pending(long sendAt, long seq, ProducerRecord<byte[], byte[]> record) {}
 
-    /** A record to send, whether it is a bad record, and (once handed over) where it went. */
+    /**
+     * A record to send, the dead-letter reason it must get if it is a bad record (else null), and
+     * (once handed over) where it went.
+     */
     private record Sent(
-            ProducerRecord<byte[], byte[]> record, boolean bad, Future<RecordMetadata> future) {}
+            ProducerRecord<byte[], byte[]> record, String reason, Future<RecordMetadata> future) {}
+
+    /** Mean time between two events of an owner (see {@link #tick}), in ms. */
+    static final double MEAN_OWNER_INTERVAL_MS = 0.88 * (400 + 2_100 / 2.0) + 0.12 * 12_500;
+
+    /** Records per second one owner sends on average (3 % of its events are sent twice). */
+    static final double RECORDS_PER_OWNER_PER_SECOND = 1.03 * 1000 / MEAN_OWNER_INTERVAL_MS;
 
     private final String topic;
     private final String prefix;
@@ -65,7 +77,11 @@ final class Traffic implements AutoCloseable {
             new PriorityQueue<>(
                     Comparator.comparingLong(Pending::sendAt).thenComparingLong(Pending::seq));
     private final List<Event> events = new ArrayList<>();
+
+    /** The bad records handed to the producer (the valid ones are only counted). */
     private final List<Sent> sent = new ArrayList<>();
+
+    private final AtomicReference<Exception> sendError = new AtomicReference<>();
     private final LinkedBlockingQueue<Sent> outbox = new LinkedBlockingQueue<>();
     private final AtomicLong queued = new AtomicLong();
     private final AtomicLong handedOver = new AtomicLong();
@@ -73,6 +89,8 @@ final class Traffic implements AutoCloseable {
     private long seq;
     private long insertIds;
     private long badRecords;
+    private int hostileEvery;
+    private long sinceHostile;
     private long nextBadAt;
     private Thread thread;
     private volatile boolean stop;
@@ -114,9 +132,16 @@ final class Traffic implements AutoCloseable {
             while (!stop) {
                 Sent s = outbox.poll(200, TimeUnit.MILLISECONDS);
                 if (s == null) continue;
-                Future<RecordMetadata> f = producer.send(s.record());
-                synchronized (sent) {
-                    sent.add(new Sent(s.record(), s.bad(), f));
+                Future<RecordMetadata> f =
+                        producer.send(
+                                s.record(),
+                                (m, e) -> {
+                                    if (e != null) sendError.compareAndSet(null, e);
+                                });
+                if (s.reason() != null) {
+                    synchronized (sent) {
+                        sent.add(new Sent(s.record(), s.reason(), f));
+                    }
                 }
                 handedOver.incrementAndGet();
             }
@@ -128,6 +153,17 @@ final class Traffic implements AutoCloseable {
                 notifyAll();
             }
         }
+    }
+
+    /**
+     * Hostile input instead of the default bad records (one line of text that is not JSON every 2.5
+     * s): every {@code n}-th record sent is one of {@link #HOSTILE_KINDS} in turn (n = 100: 1 %),
+     * each bound for the dead-letter topic with a known reason. Call before {@link #start}.
+     */
+    synchronized Traffic hostileEvery(int n) {
+        if (n < 2) throw new IllegalArgumentException("hostileEvery " + n);
+        this.hostileEvery = n;
+        return this;
     }
 
     /** Starts the traffic thread, sending from now on. */
@@ -202,16 +238,38 @@ final class Traffic implements AutoCloseable {
 
     /** Where every bad record landed ("partition@offset"); waits for their acknowledgements. */
     List<String> badRecordOffsets() {
+        return new ArrayList<>(badRecords().keySet());
+    }
+
+    /**
+     * Every bad record: where it landed ("partition@offset") and the dead-letter reason it must
+     * get; waits for their acknowledgements.
+     */
+    Map<String, String> badRecords() {
         flush();
-        List<String> out = new ArrayList<>();
+        Map<String, String> out = new LinkedHashMap<>();
         synchronized (sent) {
             for (Sent s : sent) {
-                if (!s.bad()) continue;
                 RecordMetadata m = metadata(s.future());
-                out.add(m.partition() + "@" + m.offset());
+                out.put(m.partition() + "@" + m.offset(), s.reason());
             }
         }
         return out;
+    }
+
+    /** Records handed to the producer so far (events, duplicates and bad records). */
+    long recordsSent() {
+        return handedOver.get();
+    }
+
+    /** Bad records queued so far. */
+    synchronized long badRecordsSent() {
+        return badRecords;
+    }
+
+    /** Valid events queued so far (duplicates included). */
+    synchronized long eventsSent() {
+        return events.size();
     }
 
     /** Waits until every record sent so far is acknowledged; fails if one was not. */
@@ -234,6 +292,9 @@ final class Traffic implements AutoCloseable {
             copy = new ArrayList<>(sent);
         }
         for (Sent s : copy) metadata(s.future());
+        Exception e = sendError.get();
+        if (e != null)
+            throw new AssertionError("the test traffic could not be written to Kafka: " + e, e);
     }
 
     @Override
@@ -290,7 +351,7 @@ final class Traffic implements AutoCloseable {
             }
         }
         while (!pending.isEmpty() && pending.peek().sendAt() <= now) send(pending.poll().record());
-        if (now >= nextBadAt) {
+        if (hostileEvery == 0 && now >= nextBadAt) {
             nextBadAt = now + BAD_RECORD_EVERY_MS;
             long n = ++badRecords;
             ProducerRecord<byte[], byte[]> r =
@@ -300,7 +361,7 @@ final class Traffic implements AutoCloseable {
                             now,
                             utf8(prefix + "-bad-" + n),
                             utf8("this is not json #" + n));
-            send(r, true);
+            send(r, "not_json");
         }
     }
 
@@ -330,6 +391,10 @@ final class Traffic implements AutoCloseable {
                         utf8(e.deviceId),
                         utf8(AmplitudeJson.text(AmplitudeJson.v2(e, e.userId))));
         send(r);
+        if (hostileEvery > 0 && ++sinceHostile >= hostileEvery - 1) {
+            sinceHostile = 0;
+            sendHostile(now, o.partition());
+        }
         if (random.nextDouble() < 0.03) {
             // a producer that did not get its ack sends the same record again, a little later
             long at = now + 300 + random.nextInt(1_200);
@@ -343,12 +408,140 @@ final class Traffic implements AutoCloseable {
     }
 
     private void send(ProducerRecord<byte[], byte[]> r) {
-        send(r, false);
+        send(r, null);
     }
 
-    private void send(ProducerRecord<byte[], byte[]> r, boolean bad) {
+    private void send(ProducerRecord<byte[], byte[]> r, String reason) {
         queued.incrementAndGet();
-        outbox.add(new Sent(r, bad, null));
+        outbox.add(new Sent(r, reason, null));
+    }
+
+    /** The hostile records, in the order they are sent, and the dead-letter reason of each. */
+    static final List<String> HOSTILE_KINDS =
+            List.of(
+                    "text",
+                    "truncated",
+                    "bad_utf8",
+                    "null_value",
+                    "number",
+                    "string",
+                    "empty_batch",
+                    "no_ids",
+                    "numeric_user_id",
+                    "text_session_id",
+                    "no_event_type",
+                    "no_time",
+                    "text_time",
+                    "float_time",
+                    "negative_time",
+                    "huge_time",
+                    "clock_ahead",
+                    "huge_record");
+
+    /** One hostile record, of the next kind; one dead letter each. */
+    private void sendHostile(long now, int partition) {
+        long n = ++badRecords;
+        String kind = HOSTILE_KINDS.get((int) ((n - 1) % HOSTILE_KINDS.size()));
+        String device = "\"device_id\":\"" + prefix + "-hostile-device-" + n + "\"";
+        String type = "\"event_type\":\"view_item\"";
+        String time = "\"time\":" + now;
+        String reason;
+        byte[] value;
+        switch (kind) {
+            case "text" -> {
+                reason = "not_json";
+                value = utf8("this is not json #" + n);
+            }
+            case "truncated" -> {
+                reason = "not_json";
+                value = utf8("{" + device + "," + type + ",\"time\":");
+            }
+            case "bad_utf8" -> {
+                reason = "not_json";
+                byte[] head = utf8("{\"user_id\":\"u");
+                byte[] tail = utf8("\"," + device + "," + type + "," + time + "}");
+                value = new byte[head.length + 2 + tail.length];
+                System.arraycopy(head, 0, value, 0, head.length);
+                value[head.length] = (byte) 0xC0;
+                value[head.length + 1] = (byte) 0xAF;
+                System.arraycopy(tail, 0, value, head.length + 2, tail.length);
+            }
+            case "null_value" -> {
+                reason = "not_json";
+                value = null;
+            }
+            case "number" -> {
+                reason = "not_an_event";
+                value = utf8(String.valueOf(n));
+            }
+            case "string" -> {
+                reason = "not_an_event";
+                value = utf8("\"event #" + n + "\"");
+            }
+            case "empty_batch" -> {
+                reason = "no_events";
+                value = utf8("{\"api_key\":\"k\",\"events\":[]}");
+            }
+            case "no_ids" -> {
+                reason = "no_owner";
+                value = utf8("{" + type + "," + time + "}");
+            }
+            case "numeric_user_id" -> {
+                reason = "bad_field";
+                value = utf8("{\"user_id\":" + n + "," + device + "," + type + "," + time + "}");
+            }
+            case "text_session_id" -> {
+                reason = "bad_field";
+                value = utf8("{" + device + "," + type + "," + time + ",\"session_id\":\"abc\"}");
+            }
+            case "no_event_type" -> {
+                reason = "bad_field";
+                value = utf8("{" + device + "," + time + "}");
+            }
+            case "no_time" -> {
+                reason = "no_time";
+                value = utf8("{" + device + "," + type + "}");
+            }
+            case "text_time" -> {
+                reason = "bad_time";
+                value = utf8("{" + device + "," + type + ",\"time\":\"yesterday\"}");
+            }
+            case "float_time" -> {
+                reason = "bad_time";
+                value = utf8("{" + device + "," + type + ",\"time\":1.0e30}");
+            }
+            case "negative_time" -> {
+                reason = "bad_time";
+                value = utf8("{" + device + "," + type + ",\"time\":-" + now + "}");
+            }
+            case "huge_time" -> {
+                reason = "bad_time";
+                value = utf8("{" + device + "," + type + ",\"time\":99999999999999999999999}");
+            }
+            case "clock_ahead" -> {
+                reason = "clock_ahead";
+                value = utf8("{" + device + "," + type + ",\"time\":" + (now + 3_600_000) + "}");
+            }
+            case "huge_record" -> {
+                // over the job's --max-record-bytes (256 KiB), under Kafka's 1 MB limit
+                reason = "too_large";
+                value =
+                        utf8(
+                                "{"
+                                        + device
+                                        + ","
+                                        + type
+                                        + ","
+                                        + time
+                                        + ",\"event_properties\":{\"blob\":\""
+                                        + "x".repeat(300 * 1024)
+                                        + "\"}}");
+            }
+            default -> throw new IllegalStateException(kind);
+        }
+        send(
+                new ProducerRecord<>(topic, partition, now, utf8(prefix + "-hostile-" + n), value),
+                reason);
     }
 
     private static RecordMetadata metadata(Future<RecordMetadata> f) {
