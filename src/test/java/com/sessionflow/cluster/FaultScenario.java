@@ -53,6 +53,7 @@ final class FaultScenario implements AutoCloseable {
     final String sessions;
     final String deadLetters;
     final String late;
+    final String metrics;
     private final List<String> extraOptions;
     private final Traffic traffic;
     private SessionWatcher watcher;
@@ -85,6 +86,7 @@ final class FaultScenario implements AutoCloseable {
         this.sessions = prefix + "-sessions";
         this.deadLetters = prefix + "-dlq";
         this.late = prefix + "-late";
+        this.metrics = prefix + "-metrics";
         this.extraOptions = List.of(extraOptions);
         createInputTopic();
         this.traffic = new Traffic(cluster.bootstrapServers(), input, prefix, owners, seed);
@@ -133,7 +135,7 @@ final class FaultScenario implements AutoCloseable {
                                 "--late-topic",
                                 late,
                                 "--metrics-topic",
-                                prefix + "-metrics",
+                                metrics,
                                 "--group-id",
                                 prefix,
                                 "--transactional-id-prefix",
@@ -418,6 +420,7 @@ final class FaultScenario implements AutoCloseable {
                 .as("late topic %s: %s", late, KafkaBroker.describe(lateRecords))
                 .isEmpty();
         assertDeadLettersAreTheBadRecords();
+        assertMetricsCountEverySessionOnce(expected.size(), timeout);
         long revisions =
                 log.stream()
                         .filter(
@@ -433,6 +436,35 @@ final class FaultScenario implements AutoCloseable {
     }
 
     /** Each (key, revision) has one value: a record written twice must be the same record. */
+    /**
+     * The metrics topic neither lost nor doubled a session across the faults: its compacted
+     * all-platform buckets add up to the reference's sessions (re-emitted at most every
+     * --metrics-interval, so this waits for the last change).
+     */
+    private void assertMetricsCountEverySessionOnce(long expected, Duration timeout) {
+        long[] counted = {0};
+        try {
+            Deadline.await(
+                    "the metrics topic " + metrics + " to count " + expected + " sessions",
+                    timeout,
+                    Duration.ofSeconds(1),
+                    () -> {
+                        counted[0] = 0;
+                        KafkaBroker.fold(readToEnd(metrics))
+                                .forEach(
+                                        (key, value) -> {
+                                            if (key.endsWith("/all") && value != null)
+                                                counted[0] +=
+                                                        parse(value).path("sessions").asLong();
+                                        });
+                        return counted[0] == expected;
+                    },
+                    () -> "the all-platform buckets count " + counted[0] + " sessions");
+        } catch (ClusterException e) {
+            throw new AssertionError(e.getMessage(), e);
+        }
+    }
+
     private void assertNoConflictingRevisions(List<ConsumerRecord<byte[], byte[]>> log) {
         Map<String, Map<Integer, Set<String>>> byKey = new TreeMap<>();
         int identical = 0;
