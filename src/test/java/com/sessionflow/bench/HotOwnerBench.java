@@ -2,6 +2,7 @@ package com.sessionflow.bench;
 
 import com.sessionflow.event.Event;
 import com.sessionflow.functions.SessionizeFunction;
+import com.sessionflow.session.InsertIds;
 import com.sessionflow.session.SessionChange;
 import com.sessionflow.testing.AmplitudeJson;
 import java.nio.file.Files;
@@ -54,7 +55,11 @@ final class HotOwnerBench {
         var harness =
                 new KeyedOneInputStreamOperatorTestHarness<String, Event, SessionChange>(
                         new KeyedProcessOperator<>(
-                                new SessionizeFunction(s.timeline(), s.dedupHorizonMs)),
+                                // the insert-id layout the job picks for the backend
+                                new SessionizeFunction(
+                                        s.timeline(),
+                                        s.dedupHorizonMs,
+                                        InsertIds.inlineCapacityFor(backend))),
                         e -> e.owner,
                         Types.STRING);
         harness.setStateBackend(backend(backend, s));

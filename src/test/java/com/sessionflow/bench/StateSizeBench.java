@@ -5,6 +5,7 @@ import com.sessionflow.event.EventParser;
 import com.sessionflow.event.RecordOrigin;
 import com.sessionflow.functions.OwnerState;
 import com.sessionflow.functions.SessionizeFunction;
+import com.sessionflow.session.InsertIds;
 import com.sessionflow.session.OwnerTimeline;
 import com.sessionflow.session.Session;
 import com.sessionflow.session.SessionChange;
@@ -140,7 +141,12 @@ final class StateSizeBench {
         long before = usedHeapAfterGc();
         var harness =
                 new KeyedOneInputStreamOperatorTestHarness<String, Event, SessionChange>(
-                        new KeyedProcessOperator<>(new SessionizeFunction(timeline, dedupMs)),
+                        new KeyedProcessOperator<>(
+                                // the insert-id layout the job picks for the backend
+                                new SessionizeFunction(
+                                        timeline,
+                                        dedupMs,
+                                        InsertIds.inlineCapacityFor(backend.getName()))),
                         e -> e.owner,
                         Types.STRING);
         harness.setStateBackend(backend);
