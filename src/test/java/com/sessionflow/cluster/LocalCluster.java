@@ -1,10 +1,9 @@
 package com.sessionflow.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.sessionflow.testing.FreePorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,7 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
@@ -93,22 +91,22 @@ public final class LocalCluster implements AutoCloseable {
         mkdirs(dir, logDir, confDir);
         this.flinkClasspath = Classpaths.flinkJars(build);
         this.environment = Map.of("FLINK_CONF_DIR", confDir.toString());
-        this.rpcPort = freePort();
-        this.restPort = b.restPort != 0 ? b.restPort : freePort();
+        this.rpcPort = FreePorts.next();
+        this.restPort = b.restPort != 0 ? b.restPort : FreePorts.next();
         this.rest = new FlinkRest("http://" + HOST + ":" + restPort);
         this.broker =
                 b.kafka
                         ? new KafkaBrokerProcess(
                                 dir.resolve("kafka"),
                                 Classpaths.kafkaJars(build),
-                                b.kafkaPort != 0 ? b.kafkaPort : freePort(),
-                                freePort(),
+                                b.kafkaPort != 0 ? b.kafkaPort : FreePorts.next(),
+                                FreePorts.next(),
                                 pidFile)
                         : null;
         this.zooKeeper =
                 b.zooKeeperHa
                         ? new ZooKeeperProcess(
-                                dir.resolve("zookeeper"), flinkClasspath, freePort(), pidFile)
+                                dir.resolve("zookeeper"), flinkClasspath, FreePorts.next(), pidFile)
                         : null;
     }
 
@@ -276,8 +274,8 @@ public final class LocalCluster implements AutoCloseable {
         o.put("rest.address", HOST);
         o.put("rest.bind-address", HOST);
         o.put("rest.port", String.valueOf(restPort));
-        o.put("blob.server.port", String.valueOf(freePort()));
-        o.put("metrics.reporter.prom.port", freePortRange(10));
+        o.put("blob.server.port", String.valueOf(FreePorts.next()));
+        o.put("metrics.reporter.prom.port", prometheusPorts(10));
         o.put("io.tmp.dirs", mkdirs(dir.resolve("tmp")).toString());
         o.put("web.tmpdir", mkdirs(dir.resolve("web")).toString());
         o.put("web.upload.dir", mkdirs(dir.resolve("upload")).toString());
@@ -857,35 +855,10 @@ public final class LocalCluster implements AutoCloseable {
         }
     }
 
-    /** A port that was free on 127.0.0.1 a moment ago. */
-    static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
-            s.setReuseAddress(true);
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /**
-     * A range "a-b" of {@code n} ports free on every interface (the Prometheus reporter listens on
-     * all of them, one port per process), away from the default 9249-9260.
-     */
-    private static String freePortRange(int n) {
-        Random random = new Random();
-        for (int attempt = 0; attempt < 50; attempt++) {
-            int start = 20000 + random.nextInt(20000);
-            boolean free = true;
-            for (int p = start; p < start + n && free; p++) {
-                try (ServerSocket s = new ServerSocket(p)) {
-                    s.setReuseAddress(true);
-                } catch (IOException e) {
-                    free = false;
-                }
-            }
-            if (free) return start + "-" + (start + n - 1);
-        }
-        throw new ClusterException("no " + n + " free ports in a row");
+    /** A range "a-b" for the Prometheus reporter, which takes one port of it per process. */
+    private static String prometheusPorts(int n) {
+        int start = FreePorts.range(n);
+        return start + "-" + (start + n - 1);
     }
 
     static void sleep(long ms) {

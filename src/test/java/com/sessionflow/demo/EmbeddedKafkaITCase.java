@@ -2,7 +2,7 @@ package com.sessionflow.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.ServerSocket;
+import com.sessionflow.testing.FreePorts;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
@@ -14,10 +14,7 @@ class EmbeddedKafkaITCase {
 
     @Test
     void aFixedPortServesClients() throws Exception {
-        int port;
-        try (ServerSocket probe = new ServerSocket(0)) {
-            port = probe.getLocalPort();
-        }
+        int port = FreePorts.next();
         try (EmbeddedKafka kafka = EmbeddedKafka.start(port)) {
             assertThat(kafka.bootstrapServers()).isEqualTo("127.0.0.1:" + port);
             assertThat(nodesAfterCreatingATopic(kafka))

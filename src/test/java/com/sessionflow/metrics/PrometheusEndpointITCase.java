@@ -8,8 +8,8 @@ import com.sessionflow.job.SessionPipeline;
 import com.sessionflow.session.OwnerTimeline;
 import com.sessionflow.session.SessionDefinition;
 import com.sessionflow.testing.FlinkCluster;
+import com.sessionflow.testing.FreePorts;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -37,7 +37,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class PrometheusEndpointITCase {
 
-    static final int PORT = freePort();
+    static final int PORT = FreePorts.next();
 
     @RegisterExtension
     static final MiniClusterExtension FLINK =
@@ -62,14 +62,6 @@ class PrometheusEndpointITCase {
         conf.setString("metrics.reporter.prom.interval", "1 s");
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
         return conf;
-    }
-
-    static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /**
