@@ -304,6 +304,8 @@ public final class Demo implements Callable<Integer> {
                         + ", "
                         + kafka.lateTopic
                         + ", "
+                        + kafka.quarantineTopic
+                        + ", "
                         + kafka.metricsTopic);
         out.println("  Flink web UI http://" + HOST + ":" + webPort);
         out.println(

@@ -1,7 +1,9 @@
 package com.sessionflow.functions;
 
 import com.sessionflow.session.DuplicateFilter;
+import com.sessionflow.session.EventRate;
 import com.sessionflow.session.InsertIds;
+import com.sessionflow.session.OwnerRateLimit;
 import com.sessionflow.session.Session;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -10,8 +12,8 @@ import java.util.List;
 /**
  * What the sessionizer keeps for one owner in one keyed value, read and written once per event (on
  * RocksDB every state access is a JNI call with (de)serialization): its sessions, a few insert ids,
- * its timer. An owner that sends many insert ids has them in entries of their own ({@link
- * SessionizeFunction#INSERT_IDS_STATE_NAME}), so its value stays small. A Flink POJO.
+ * its event rate, its timer. An owner that sends many insert ids has them in entries of their own
+ * ({@link SessionizeFunction#INSERT_IDS_STATE_NAME}), so its value stays small. A Flink POJO.
  */
 public class OwnerState {
 
@@ -31,6 +33,12 @@ public class OwnerState {
      * ones are next swept; {@link InsertIds#NONE} while they are inline.
      */
     public long insertIdSweep = InsertIds.NONE;
+
+    /**
+     * The owner's event rate while the guard is on ({@link OwnerRateLimit}); kept only along with
+     * something else, so {@link #isEmpty} ignores it.
+     */
+    public EventRate rate;
 
     /** The owner's one pending event-time timer, or {@link #NO_TIMER}. */
     public long pendingTimer = NO_TIMER;

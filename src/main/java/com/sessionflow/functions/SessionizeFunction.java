@@ -2,9 +2,12 @@ package com.sessionflow.functions;
 
 import com.sessionflow.event.Event;
 import com.sessionflow.session.DuplicateFilter;
+import com.sessionflow.session.EventRate;
 import com.sessionflow.session.InsertIds;
 import com.sessionflow.session.LateEvent;
+import com.sessionflow.session.OwnerRateLimit;
 import com.sessionflow.session.OwnerTimeline;
+import com.sessionflow.session.QuarantinedEvent;
 import com.sessionflow.session.Session;
 import com.sessionflow.session.SessionChange;
 import java.util.Iterator;
@@ -27,10 +30,13 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
- * Sessionizes one owner's events, keyed by owner. A thin shell around {@link OwnerTimeline} and
- * {@link InsertIds}: it keeps the owner's session summaries and pending timer in one keyed value
- * ({@link OwnerState}), its insert ids in a map state with one entry per id, and turns the rules'
- * times into event-time timers.
+ * Sessionizes one owner's events, keyed by owner. A thin shell around {@link OwnerTimeline}, {@link
+ * InsertIds} and {@link OwnerRateLimit}: it keeps the owner's session summaries and pending timer
+ * in one keyed value ({@link OwnerState}), its insert ids in a map state with one entry per id, and
+ * turns the rules' times into event-time timers.
+ *
+ * <p>An event is checked in the order of session-rules §7: too late, duplicate, over its owner's
+ * rate, then placed or sent out as out of session.
  *
  * <p>Emission: a session is emitted when the watermark reaches its close time. A late event (within
  * the allowed lateness) that changes an emitted session marks it changed and is due at the next
@@ -49,6 +55,8 @@ public class SessionizeFunction extends KeyedProcessFunction<String, Event, Sess
     public static final OutputTag<LateEvent> LATE = new OutputTag<>("late-events") {};
     public static final OutputTag<Event> OUT_OF_SESSION =
             new OutputTag<>("out-of-session-events") {};
+    public static final OutputTag<QuarantinedEvent> QUARANTINED =
+            new OutputTag<>("quarantined-events") {};
 
     /** The name of the owner's keyed state ({@link OwnerState}). */
     public static final String STATE_NAME = "owner";
@@ -60,11 +68,14 @@ public class SessionizeFunction extends KeyedProcessFunction<String, Event, Sess
 
     private final InsertIds insertIds;
 
+    private final OwnerRateLimit rateLimit;
+
     private transient ValueState<OwnerState> ownerState;
     private transient MapState<Long, Long> insertIdTimes;
     private transient Counter lateEvents;
     private transient Counter duplicateEvents;
     private transient Counter outOfSessionEvents;
+    private transient Counter overRateEvents;
     private transient Counter sessionsEmitted;
     private transient Counter sessionRevisions;
     private transient Counter sessionRetractions;
@@ -81,16 +92,15 @@ public class SessionizeFunction extends KeyedProcessFunction<String, Event, Sess
 
     private transient Histogram sessionLengths;
 
-    /** With the inline insert ids of the heap backend. */
-    public SessionizeFunction(OwnerTimeline timeline, long dedupHorizonMs) {
-        this(timeline, dedupHorizonMs, InsertIds.INLINE_ON_HEAP);
-    }
-
     /**
      * @param inlineInsertIds how many insert ids an owner keeps in its value ({@link
      *     InsertIds#inlineCapacityFor})
      */
-    public SessionizeFunction(OwnerTimeline timeline, long dedupHorizonMs, int inlineInsertIds) {
+    public SessionizeFunction(
+            OwnerTimeline timeline,
+            long dedupHorizonMs,
+            int inlineInsertIds,
+            OwnerRateLimit rateLimit) {
         this.timeline = timeline;
         // an insert id must be remembered at least as long as its event can still be placed
         this.insertIds =
@@ -99,6 +109,7 @@ public class SessionizeFunction extends KeyedProcessFunction<String, Event, Sess
                                 ? 0
                                 : Math.max(dedupHorizonMs, timeline.placementWindowMs()),
                         inlineInsertIds);
+        this.rateLimit = rateLimit;
     }
 
     @Override
@@ -115,6 +126,7 @@ public class SessionizeFunction extends KeyedProcessFunction<String, Event, Sess
         lateEvents = metrics.counter("lateEvents");
         duplicateEvents = metrics.counter("duplicateEvents");
         outOfSessionEvents = metrics.counter("outOfSessionEvents");
+        overRateEvents = metrics.counter("overRateEvents");
         sessionsEmitted = metrics.counter("sessionsEmitted");
         sessionRevisions = metrics.counter("sessionRevisions");
         sessionRetractions = metrics.counter("sessionRetractions");
@@ -141,28 +153,69 @@ public class SessionizeFunction extends KeyedProcessFunction<String, Event, Sess
         }
         OwnerState state = ownerState.value();
         if (state == null) state = new OwnerState();
-        boolean changed = false;
-        if (insertIds.applies(event.insertId)) {
-            long hash = InsertIds.hash(event.deviceId, event.insertId);
+        long hash = 0;
+        boolean deduplicates = insertIds.applies(event.insertId);
+        if (deduplicates) {
+            hash = InsertIds.hash(event.deviceId, event.insertId);
             if (isDuplicate(state, hash, watermark)) {
                 duplicateEvents.inc();
                 return;
             }
-            changed = remember(state, hash, event.time, watermark);
         }
+        boolean overRate = false;
+        if (rateLimit.applies()) {
+            if (state.rate == null) state.rate = new EventRate();
+            overRate = rateLimit.countIsOver(state.rate, event.time);
+        }
+        if (overRate) {
+            overRateEvents.inc();
+            if (rateLimit.action() == OwnerRateLimit.Action.QUARANTINE) {
+                ctx.output(
+                        QUARANTINED,
+                        new QuarantinedEvent(
+                                event, rateLimit.eventsPerMinute(), state.rate.minute));
+            }
+        }
+        if (overRate && rateLimit.holdsBack()) {
+            // its insert id is not remembered: a retry of it is over the rate again
+            List<Session> owned = state.sessionList();
+            long pendingBefore = pending(owned);
+            OwnerRateLimit.flag(owned, event.time);
+            keep(state, owned, pendingBefore, watermark, ctx.timerService());
+            return;
+        }
+        boolean changed = deduplicates && remember(state, hash, event.time, watermark);
         if (timeline.definition().isOutOfSession(event)) {
             outOfSessionEvents.inc();
             ctx.output(OUT_OF_SESSION, event);
-            // nothing to keep in the owner's value, unless what its insert id changed
-            if (!changed) return;
-        } else {
+            // nothing to keep in the owner's value, unless its insert id or rate changed it
+            if (!changed && !rateLimit.applies()) return;
             List<Session> owned = state.sessionList();
-            long pendingBefore = pending(owned);
-            timeline.place(owned, event);
-            openSessions += pending(owned) - pendingBefore;
-            state.keep(owned);
+            keep(state, owned, pending(owned), watermark, ctx.timerService());
+            return;
         }
-        schedule(state, watermark, ctx.timerService());
+        List<Session> owned = state.sessionList();
+        long pendingBefore = pending(owned);
+        timeline.place(owned, event);
+        if (overRate) OwnerRateLimit.flag(owned, event.time);
+        keep(state, owned, pendingBefore, watermark, ctx.timerService());
+    }
+
+    /**
+     * Stores the owner's sessions (counting the newly pending ones) and sets its timer; an owner
+     * with nothing else to keep is not stored for its rate alone.
+     */
+    private void keep(
+            OwnerState state,
+            List<Session> owned,
+            long pendingBefore,
+            long watermark,
+            TimerService timers)
+            throws Exception {
+        openSessions += pending(owned) - pendingBefore;
+        state.keep(owned);
+        if (state.isEmpty()) return;
+        schedule(state, watermark, timers);
         ownerState.update(state);
     }
 

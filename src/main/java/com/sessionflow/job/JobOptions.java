@@ -4,6 +4,7 @@ import com.sessionflow.event.EventParser;
 import com.sessionflow.event.Identity;
 import com.sessionflow.kafka.KafkaSettings;
 import com.sessionflow.metrics.MetricsSettings;
+import com.sessionflow.session.OwnerRateLimit;
 import com.sessionflow.session.OwnerTimeline;
 import com.sessionflow.session.SessionDefinition;
 import com.sessionflow.time.DurationConverter;
@@ -270,6 +271,35 @@ public final class JobOptions {
     Duration dedupHorizon;
 
     @Option(
+            names = "--owner-rate-limit",
+            defaultValue = "1800",
+            paramLabel = "EVENTS",
+            description =
+                    "Events of one owner per minute of event time beyond which they are over the"
+                        + " rate (bots, stuck SDKs, shared placeholder ids); 0 turns the guard off."
+                        + " Default: ${DEFAULT-VALUE} (Amplitude's 30 a second per device or"
+                        + " user).")
+    int ownerRateLimit;
+
+    @Option(
+            names = "--over-rate",
+            defaultValue = "quarantine",
+            paramLabel = "quarantine|drop|keep",
+            description =
+                    "Events over the rate: quarantine (left out of sessions, to"
+                            + " --quarantine-topic), drop (left out, only counted) or keep (kept,"
+                            + " only counted). Sessions overlapping such a minute are flagged"
+                            + " over_rate. Default: ${DEFAULT-VALUE}.")
+    OwnerRateLimit.Action overRate;
+
+    @Option(
+            names = "--quarantine-topic",
+            defaultValue = "events-quarantine",
+            description =
+                    "Events of owners over the rate, with the reason. Default: ${DEFAULT-VALUE}.")
+    String quarantineTopic;
+
+    @Option(
             names = "--max-clock-ahead",
             defaultValue = "10m",
             converter = DurationConverter.class,
@@ -375,6 +405,12 @@ public final class JobOptions {
                             + maxRecordBytes
                             + " is not between 1 and 16777216");
         }
+        if (ownerRateLimit < 0) {
+            throw new InvalidOptionException(
+                    "Invalid value for option '--owner-rate-limit': "
+                            + ownerRateLimit
+                            + " is not 0 (off) or more");
+        }
         if (parallelism != null && parallelism < 1) {
             throw new InvalidOptionException(
                     "Invalid value for option '--parallelism': "
@@ -390,6 +426,7 @@ public final class JobOptions {
                     {"--sessions-topic", sessionsTopic},
                     {"--dlq-topic", deadLetterTopic},
                     {"--late-topic", lateTopic},
+                    {"--quarantine-topic", quarantineTopic},
                     {"--metrics-topic", metricsTopic}
                 }) {
             if (topic[1] == null || topic[1].isBlank())
@@ -471,7 +508,8 @@ public final class JobOptions {
             throw new InvalidOptionException(
                     "Invalid value for option '--length-bins': " + e.getMessage());
         }
-        Set<String> outputs = new TreeSet<>(List.of(sessionsTopic, deadLetterTopic, lateTopic));
+        Set<String> outputs =
+                new TreeSet<>(List.of(sessionsTopic, deadLetterTopic, lateTopic, quarantineTopic));
         if (outputs.contains(metricsTopic)) {
             throw new InvalidOptionException(
                     "Invalid value for option '--metrics-topic': "
@@ -612,16 +650,22 @@ public final class JobOptions {
     }
 
     public KafkaSettings kafka() {
-        return new KafkaSettings(
-                bootstrapServers,
-                clientProperties,
-                inputTopics,
-                sessionsTopic,
-                deadLetterTopic,
-                lateTopic,
-                metricsTopic,
-                groupId,
-                transactionalIdPrefix);
+        return KafkaSettings.builder()
+                .bootstrapServers(bootstrapServers)
+                .clientProperties(clientProperties)
+                .inputTopics(inputTopics)
+                .sessionsTopic(sessionsTopic)
+                .deadLetterTopic(deadLetterTopic)
+                .lateTopic(lateTopic)
+                .quarantineTopic(quarantineTopic)
+                .metricsTopic(metricsTopic)
+                .groupId(groupId)
+                .transactionalIdPrefix(transactionalIdPrefix)
+                .build();
+    }
+
+    public OwnerRateLimit rateLimit() {
+        return new OwnerRateLimit(ownerRateLimit, overRate);
     }
 
     private static Set<String> nonBlank(List<String> values) {

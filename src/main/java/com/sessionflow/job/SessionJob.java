@@ -21,7 +21,10 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The job's entry point: Kafka in, sessions, dead letters and late events out. */
+/**
+ * The job's entry point: Kafka in; sessions, metrics, dead letters, late and quarantined events
+ * out.
+ */
 public final class SessionJob {
 
     private static final Logger LOG = LoggerFactory.getLogger(SessionJob.class);
@@ -95,7 +98,10 @@ public final class SessionJob {
                         .uid(SessionPipeline.UID_SOURCE);
         SessionPipeline.Outputs out =
                 SessionPipeline.sessionize(
-                        parsed, options.timeline(), options.dedupHorizon().toMillis());
+                        parsed,
+                        options.timeline(),
+                        options.dedupHorizon().toMillis(),
+                        options.rateLimit());
         out.sessions()
                 .sinkTo(KafkaIO.sessionsSink(kafka, options.definition()))
                 .uid(SessionPipeline.UID_SESSIONS_SINK)
@@ -108,6 +114,12 @@ public final class SessionJob {
                 .sinkTo(KafkaIO.lateSink(kafka))
                 .uid(SessionPipeline.UID_LATE_SINK)
                 .name("late topic");
+        // also with --over-rate drop or keep, where it stays empty: the job graph, and so a
+        // savepoint's operators, do not depend on the option
+        out.quarantinedEvents()
+                .sinkTo(KafkaIO.quarantineSink(kafka))
+                .uid(SessionPipeline.UID_QUARANTINE_SINK)
+                .name("quarantine topic");
         MetricsPipeline.build(out.sessions(), out.outOfSessionEvents(), options.metrics())
                 // key <bucket_start>/<platform>; the topic is compacted (latest record per key)
                 .sinkTo(

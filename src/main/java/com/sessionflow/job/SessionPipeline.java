@@ -8,7 +8,9 @@ import com.sessionflow.functions.SessionizeFunction;
 import com.sessionflow.functions.SplitDeadLetters;
 import com.sessionflow.session.InsertIds;
 import com.sessionflow.session.LateEvent;
+import com.sessionflow.session.OwnerRateLimit;
 import com.sessionflow.session.OwnerTimeline;
+import com.sessionflow.session.QuarantinedEvent;
 import com.sessionflow.session.SessionChange;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -26,6 +28,7 @@ public final class SessionPipeline {
     public static final String UID_SESSIONS_SINK = "sessions-sink";
     public static final String UID_DLQ_SINK = "dead-letter-sink";
     public static final String UID_LATE_SINK = "late-events-sink";
+    public static final String UID_QUARANTINE_SINK = "quarantine-sink";
 
     /**
      * Only in jobs with --blocked-events; stateless, so adding or removing it keeps savepoints
@@ -40,13 +43,17 @@ public final class SessionPipeline {
             DataStream<SessionChange> sessions,
             DataStream<DeadLetter> deadLetters,
             DataStream<LateEvent> lateEvents,
-            DataStream<Event> outOfSessionEvents) {}
+            DataStream<Event> outOfSessionEvents,
+            DataStream<QuarantinedEvent> quarantinedEvents) {}
 
     /**
      * @param parsed records with event-time timestamps and watermarks already assigned
      */
     public static Outputs sessionize(
-            DataStream<ParsedRecord> parsed, OwnerTimeline timeline, long dedupHorizonMs) {
+            DataStream<ParsedRecord> parsed,
+            OwnerTimeline timeline,
+            long dedupHorizonMs,
+            OwnerRateLimit rateLimit) {
         SingleOutputStreamOperator<Event> events =
                 parsed.process(new SplitDeadLetters()).uid(UID_SPLIT).name("split dead letters");
         DataStream<Event> kept = events;
@@ -65,13 +72,15 @@ public final class SessionPipeline {
                                         InsertIds.inlineCapacityFor(
                                                 parsed.getExecutionEnvironment()
                                                         .getConfiguration()
-                                                        .get(StateBackendOptions.STATE_BACKEND))))
+                                                        .get(StateBackendOptions.STATE_BACKEND)),
+                                        rateLimit))
                         .uid(UID_SESSIONIZE)
                         .name("sessionize");
         return new Outputs(
                 sessions,
                 events.getSideOutput(SplitDeadLetters.DEAD_LETTERS),
                 sessions.getSideOutput(SessionizeFunction.LATE),
-                sessions.getSideOutput(SessionizeFunction.OUT_OF_SESSION));
+                sessions.getSideOutput(SessionizeFunction.OUT_OF_SESSION),
+                sessions.getSideOutput(SessionizeFunction.QUARANTINED));
     }
 }

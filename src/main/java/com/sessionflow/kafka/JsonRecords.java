@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sessionflow.event.DeadLetter;
 import com.sessionflow.event.Event;
 import com.sessionflow.session.LateEvent;
+import com.sessionflow.session.QuarantinedEvent;
 import com.sessionflow.session.Session;
 import com.sessionflow.session.SessionDefinition;
 import java.nio.ByteBuffer;
@@ -14,7 +15,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
 /**
- * The JSON the job writes: session records, dead letters and late events (formats in the README).
+ * The JSON the job writes: session records, dead letters, late and quarantined events (formats in
+ * the README).
  */
 public final class JsonRecords {
 
@@ -36,6 +38,7 @@ public final class JsonRecords {
         n.put("zero_length", s.isZeroLength());
         n.put("empty", s.isEmpty());
         n.put("over_limit", s.lengthMs() > definition.maxLengthMs());
+        n.put("over_rate", s.overRate);
         n.put("platform", s.platform);
         n.put("os_name", s.osName);
         n.put("app_version", s.appVersion);
@@ -69,11 +72,23 @@ public final class JsonRecords {
     }
 
     public static ObjectNode lateEvent(LateEvent late) {
-        ObjectNode n = MAPPER.createObjectNode();
-        n.put("reason", late.reason());
-        n.put("detail", late.detail());
+        ObjectNode n = heldBack(late.reason(), late.detail(), late.event);
         n.put("watermark", late.watermark);
-        Event e = late.event;
+        return n;
+    }
+
+    public static ObjectNode quarantinedEvent(QuarantinedEvent q) {
+        ObjectNode n = heldBack(q.reason(), q.detail(), q.event);
+        n.put("events_per_minute", q.eventsPerMinute);
+        n.put("minute", q.minute);
+        return n;
+    }
+
+    /** An event the job left out of sessions: why, where it was read, and the event. */
+    private static ObjectNode heldBack(String reason, String detail, Event e) {
+        ObjectNode n = MAPPER.createObjectNode();
+        n.put("reason", reason);
+        n.put("detail", detail);
         n.put("topic", e.sourceTopic);
         n.put("partition", e.sourcePartition);
         n.put("offset", e.sourceOffset);

@@ -4,6 +4,7 @@ import com.sessionflow.event.DeadLetter;
 import com.sessionflow.event.EventParser;
 import com.sessionflow.event.ParsedRecord;
 import com.sessionflow.session.LateEvent;
+import com.sessionflow.session.QuarantinedEvent;
 import com.sessionflow.session.SessionChange;
 import com.sessionflow.session.SessionDefinition;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -77,6 +78,16 @@ public final class KafkaIO {
                         kafka.lateTopic,
                         late -> JsonSerializer.utf8(late.event.owner),
                         late -> JsonRecords.bytes(JsonRecords.lateEvent(late))));
+    }
+
+    public static KafkaSink<QuarantinedEvent> quarantineSink(KafkaSettings kafka) {
+        return sink(
+                kafka,
+                "quarantine",
+                new JsonSerializer<>(
+                        kafka.quarantineTopic,
+                        q -> JsonSerializer.utf8(q.event.owner),
+                        q -> JsonRecords.bytes(JsonRecords.quarantinedEvent(q))));
     }
 
     /**

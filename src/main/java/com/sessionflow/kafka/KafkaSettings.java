@@ -2,9 +2,13 @@ package com.sessionflow.kafka;
 
 import java.io.Serializable;
 import java.util.List;
+import java.util.Objects;
 import java.util.Properties;
 
-/** Where the job reads and writes: brokers, client properties (SASL/SSL live here), topics. */
+/**
+ * Where the job reads and writes: brokers, client properties (SASL/SSL live here), topics. Built
+ * with {@link #builder()}; every topic is required.
+ */
 public final class KafkaSettings implements Serializable {
 
     private static final long serialVersionUID = 1L;
@@ -24,31 +28,31 @@ public final class KafkaSettings implements Serializable {
     public final String deadLetterTopic;
     public final String lateTopic;
 
+    /** Events of owners over the rate ({@code --owner-rate-limit}). */
+    public final String quarantineTopic;
+
     /** Session-length metrics per bucket and platform (compacted). */
     public final String metricsTopic;
 
     public final String groupId;
     public final String transactionalIdPrefix;
 
-    public KafkaSettings(
-            String bootstrapServers,
-            Properties clientProperties,
-            List<String> inputTopics,
-            String sessionsTopic,
-            String deadLetterTopic,
-            String lateTopic,
-            String metricsTopic,
-            String groupId,
-            String transactionalIdPrefix) {
-        this.metricsTopic = metricsTopic;
-        this.bootstrapServers = bootstrapServers;
-        this.clientProperties = clientProperties;
-        this.inputTopics = List.copyOf(inputTopics);
-        this.sessionsTopic = sessionsTopic;
-        this.deadLetterTopic = deadLetterTopic;
-        this.lateTopic = lateTopic;
-        this.groupId = groupId;
-        this.transactionalIdPrefix = transactionalIdPrefix;
+    private KafkaSettings(Builder b) {
+        this.bootstrapServers = Objects.requireNonNull(b.bootstrapServers, "bootstrapServers");
+        this.clientProperties = b.clientProperties;
+        this.inputTopics = List.copyOf(b.inputTopics);
+        this.sessionsTopic = Objects.requireNonNull(b.sessionsTopic, "sessionsTopic");
+        this.deadLetterTopic = Objects.requireNonNull(b.deadLetterTopic, "deadLetterTopic");
+        this.lateTopic = Objects.requireNonNull(b.lateTopic, "lateTopic");
+        this.quarantineTopic = Objects.requireNonNull(b.quarantineTopic, "quarantineTopic");
+        this.metricsTopic = Objects.requireNonNull(b.metricsTopic, "metricsTopic");
+        this.groupId = Objects.requireNonNull(b.groupId, "groupId");
+        this.transactionalIdPrefix =
+                Objects.requireNonNull(b.transactionalIdPrefix, "transactionalIdPrefix");
+    }
+
+    public static Builder builder() {
+        return new Builder();
     }
 
     /** Client properties plus the bootstrap servers, for clients built outside the connector. */
@@ -72,6 +76,8 @@ public final class KafkaSettings implements Serializable {
                 + deadLetterTopic
                 + ", late="
                 + lateTopic
+                + ", quarantine="
+                + quarantineTopic
                 + ", metrics="
                 + metricsTopic
                 + ", group="
@@ -79,5 +85,75 @@ public final class KafkaSettings implements Serializable {
                 + ", client properties="
                 + clientProperties.stringPropertyNames()
                 + ")";
+    }
+
+    /** Builds {@link KafkaSettings}. */
+    public static final class Builder {
+        private String bootstrapServers;
+        private Properties clientProperties = new Properties();
+        private List<String> inputTopics = List.of();
+        private String sessionsTopic;
+        private String deadLetterTopic;
+        private String lateTopic;
+        private String quarantineTopic;
+        private String metricsTopic;
+        private String groupId;
+        private String transactionalIdPrefix;
+
+        private Builder() {}
+
+        public Builder bootstrapServers(String servers) {
+            this.bootstrapServers = servers;
+            return this;
+        }
+
+        public Builder clientProperties(Properties properties) {
+            this.clientProperties = properties;
+            return this;
+        }
+
+        public Builder inputTopics(List<String> topics) {
+            this.inputTopics = topics;
+            return this;
+        }
+
+        public Builder sessionsTopic(String topic) {
+            this.sessionsTopic = topic;
+            return this;
+        }
+
+        public Builder deadLetterTopic(String topic) {
+            this.deadLetterTopic = topic;
+            return this;
+        }
+
+        public Builder lateTopic(String topic) {
+            this.lateTopic = topic;
+            return this;
+        }
+
+        public Builder quarantineTopic(String topic) {
+            this.quarantineTopic = topic;
+            return this;
+        }
+
+        public Builder metricsTopic(String topic) {
+            this.metricsTopic = topic;
+            return this;
+        }
+
+        public Builder groupId(String groupId) {
+            this.groupId = groupId;
+            return this;
+        }
+
+        public Builder transactionalIdPrefix(String prefix) {
+            this.transactionalIdPrefix = prefix;
+            return this;
+        }
+
+        public KafkaSettings build() {
+            return new KafkaSettings(this);
+        }
     }
 }

@@ -74,6 +74,14 @@ public final class Topics {
             addIfMissing(
                     create,
                     existing,
+                    kafka.quarantineTopic,
+                    partitions,
+                    false,
+                    "--quarantine-topic",
+                    createOutputs);
+            addIfMissing(
+                    create,
+                    existing,
                     kafka.metricsTopic,
                     partitions,
                     true,

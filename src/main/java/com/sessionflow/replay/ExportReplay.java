@@ -312,7 +312,8 @@ public final class ExportReplay {
                                 "export files")
                         .uid(UID_SOURCE);
         SessionPipeline.Outputs out =
-                SessionPipeline.sessionize(parsed, job.timeline(), job.dedupHorizon().toMillis());
+                SessionPipeline.sessionize(
+                        parsed, job.timeline(), job.dedupHorizon().toMillis(), job.rateLimit());
         SessionDefinition definition = job.definition();
         if (replay.output == Output.KAFKA) {
             out.sessions()
@@ -347,6 +348,17 @@ public final class ExportReplay {
                 .sinkTo(ndjson(replay.deadLetterDir, "late-events"))
                 .uid("late-event-files")
                 .name("late-event files");
+        out.quarantinedEvents()
+                .map(
+                        q ->
+                                new String(
+                                        JsonRecords.bytes(JsonRecords.quarantinedEvent(q)),
+                                        StandardCharsets.UTF_8))
+                .returns(Types.STRING)
+                .name("quarantined-event records")
+                .sinkTo(ndjson(replay.deadLetterDir, "quarantined-events"))
+                .uid("quarantined-event-files")
+                .name("quarantined-event files");
     }
 
     private static FileSink<String> ndjson(String dir, String prefix) {

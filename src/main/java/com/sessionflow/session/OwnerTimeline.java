@@ -227,12 +227,15 @@ public final class OwnerTimeline implements Serializable {
                 if (o != null) {
                     only = only == null ? o : only;
                     n.revision = Math.max(n.revision, o.revision);
+                    // a re-split keeps the flag on every part of a flagged session
+                    n.overRate |= o.overRate;
                 }
             }
             if (!changed
                     && only != null
                     && only.facts.length == n.facts.length
-                    && only.cutByMaxLength == n.cutByMaxLength) {
+                    && only.cutByMaxLength == n.cutByMaxLength
+                    && only.overRate == n.overRate) {
                 rebuilt.set(k, only); // untouched: keeps its revision, emitted keys and clean state
                 n = only;
             }

@@ -48,6 +48,9 @@ public class Session {
      */
     public boolean cutByMaxLength;
 
+    /** It overlaps a minute in which its owner went over the rate ({@link OwnerRateLimit}). */
+    public boolean overRate;
+
     /**
      * The facts of its events, sorted ({@link Fact#compare}), when the definition may re-split
      * sessions (per-platform gaps, start/end events); null otherwise. Never in emitted copies.
@@ -173,6 +176,7 @@ public class Session {
         activeEventCount += other.activeEventCount;
         revision = Math.max(revision, other.revision);
         dirty = dirty || other.dirty;
+        overRate = overRate || other.overRate;
         emittedIds = union(emittedIds, other.emittedIds);
     }
 
@@ -204,6 +208,7 @@ public class Session {
         c.group = group;
         c.endsWithEndEvent = endsWithEndEvent;
         c.cutByMaxLength = cutByMaxLength;
+        c.overRate = overRate;
         c.owner = owner;
         c.userId = userId;
         c.deviceId = deviceId;
@@ -252,6 +257,7 @@ public class Session {
                 && sdkSessionId == s.sdkSessionId
                 && endsWithEndEvent == s.endsWithEndEvent
                 && cutByMaxLength == s.cutByMaxLength
+                && overRate == s.overRate
                 && Objects.equals(group, s.group)
                 && Objects.equals(owner, s.owner)
                 && Objects.equals(userId, s.userId)

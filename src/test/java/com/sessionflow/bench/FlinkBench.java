@@ -8,6 +8,7 @@ import com.sessionflow.event.RecordOrigin;
 import com.sessionflow.functions.SplitDeadLetters;
 import com.sessionflow.job.SessionPipeline;
 import com.sessionflow.kafka.JsonRecords;
+import com.sessionflow.session.OwnerRateLimit;
 import com.sessionflow.session.Session;
 import com.sessionflow.session.SessionChange;
 import com.sessionflow.session.SessionDefinition;
@@ -77,7 +78,8 @@ public final class FlinkBench {
             }
             case SESSIONIZE -> {
                 SessionPipeline.Outputs out =
-                        SessionPipeline.sessionize(parsed, s.timeline(), s.dedupHorizonMs);
+                        SessionPipeline.sessionize(
+                                parsed, s.timeline(), s.dedupHorizonMs, OwnerRateLimit.DEFAULT);
                 out.sessions()
                         .sinkTo(
                                 new CountingSink<>(

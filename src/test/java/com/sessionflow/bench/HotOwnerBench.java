@@ -3,6 +3,7 @@ package com.sessionflow.bench;
 import com.sessionflow.event.Event;
 import com.sessionflow.functions.SessionizeFunction;
 import com.sessionflow.session.InsertIds;
+import com.sessionflow.session.OwnerRateLimit;
 import com.sessionflow.session.SessionChange;
 import com.sessionflow.testing.AmplitudeJson;
 import java.nio.file.Files;
@@ -59,7 +60,8 @@ final class HotOwnerBench {
                                 new SessionizeFunction(
                                         s.timeline(),
                                         s.dedupHorizonMs,
-                                        InsertIds.inlineCapacityFor(backend))),
+                                        InsertIds.inlineCapacityFor(backend),
+                                        OwnerRateLimit.DEFAULT)),
                         e -> e.owner,
                         Types.STRING);
         harness.setStateBackend(backend(backend, s));

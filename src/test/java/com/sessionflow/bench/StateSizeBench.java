@@ -6,6 +6,7 @@ import com.sessionflow.event.RecordOrigin;
 import com.sessionflow.functions.OwnerState;
 import com.sessionflow.functions.SessionizeFunction;
 import com.sessionflow.session.InsertIds;
+import com.sessionflow.session.OwnerRateLimit;
 import com.sessionflow.session.OwnerTimeline;
 import com.sessionflow.session.Session;
 import com.sessionflow.session.SessionChange;
@@ -146,7 +147,8 @@ final class StateSizeBench {
                                 new SessionizeFunction(
                                         timeline,
                                         dedupMs,
-                                        InsertIds.inlineCapacityFor(backend.getName()))),
+                                        InsertIds.inlineCapacityFor(backend.getName()),
+                                        OwnerRateLimit.DEFAULT)),
                         e -> e.owner,
                         Types.STRING);
         harness.setStateBackend(backend);

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.sessionflow.event.Event;
 import com.sessionflow.event.ParsedRecord;
 import com.sessionflow.job.SessionPipeline;
+import com.sessionflow.session.OwnerRateLimit;
 import com.sessionflow.session.OwnerTimeline;
 import com.sessionflow.session.SessionChange;
 import com.sessionflow.session.SessionDefinition;
@@ -47,7 +48,8 @@ class DropBlockedEventsITCase {
                                 WatermarkStrategy.<ParsedRecord>forMonotonousTimestamps()
                                         .withTimestampAssigner((r, ts) -> r.event.time));
         SessionPipeline.Outputs out =
-                SessionPipeline.sessionize(parsed, new OwnerTimeline(d, 1000), 10_000);
+                SessionPipeline.sessionize(
+                        parsed, new OwnerTimeline(d, 1000), 10_000, OwnerRateLimit.DEFAULT);
         List<SessionChange> changes = new ArrayList<>();
         out.sessions().executeAndCollect().forEachRemaining(changes::add);
         // not dropped as a duplicate of the blocked event: blocking comes first
@@ -60,7 +62,11 @@ class DropBlockedEventsITCase {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         Event e = at("u", 1000).build();
         DataStream<ParsedRecord> parsed = env.fromData(ParsedRecord.of(e));
-        SessionPipeline.sessionize(parsed, new OwnerTimeline(SessionDefinition.defaults(), 1000), 0)
+        SessionPipeline.sessionize(
+                        parsed,
+                        new OwnerTimeline(SessionDefinition.defaults(), 1000),
+                        0,
+                        OwnerRateLimit.DEFAULT)
                 .sessions()
                 .print();
         assertThat(env.getStreamGraph().getStreamNodes())

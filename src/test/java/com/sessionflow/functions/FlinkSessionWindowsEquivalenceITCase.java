@@ -7,6 +7,7 @@ import com.sessionflow.event.ParsedRecord;
 import com.sessionflow.job.SessionPipeline;
 import com.sessionflow.reference.ReferenceSessionizer;
 import com.sessionflow.reference.TestEvents;
+import com.sessionflow.session.OwnerRateLimit;
 import com.sessionflow.session.OwnerTimeline;
 import com.sessionflow.session.SessionDefinition;
 import java.io.IOException;
@@ -150,7 +151,11 @@ class FlinkSessionWindowsEquivalenceITCase {
         SessionDefinition definition =
                 SessionDefinition.builder().gap(Duration.ofMillis(GAP)).build();
         DataStream<String> ours =
-                SessionPipeline.sessionize(parsed, new OwnerTimeline(definition, 0), 60_000)
+                SessionPipeline.sessionize(
+                                parsed,
+                                new OwnerTimeline(definition, 0),
+                                60_000,
+                                OwnerRateLimit.DEFAULT)
                         .sessions()
                         .map(
                                 c ->

@@ -3,7 +3,9 @@ package com.sessionflow.functions;
 import com.sessionflow.event.Event;
 import com.sessionflow.session.InsertIds;
 import com.sessionflow.session.LateEvent;
+import com.sessionflow.session.OwnerRateLimit;
 import com.sessionflow.session.OwnerTimeline;
+import com.sessionflow.session.QuarantinedEvent;
 import com.sessionflow.session.Session;
 import com.sessionflow.session.SessionChange;
 import java.util.ArrayList;
@@ -33,6 +35,7 @@ final class SessionizerHarness implements AutoCloseable {
     private final long dedupHorizonMs;
     private final StateBackend backend;
     private final int inlineInsertIds;
+    private final OwnerRateLimit rateLimit;
     private KeyedOneInputStreamOperatorTestHarness<String, Event, SessionChange> harness;
     private long checkpointId;
 
@@ -40,12 +43,13 @@ final class SessionizerHarness implements AutoCloseable {
     private final List<SessionChange> unread = new ArrayList<>();
     private final List<LateEvent> late = new ArrayList<>();
     private final List<Event> outOfSession = new ArrayList<>();
+    private final List<QuarantinedEvent> quarantined = new ArrayList<>();
 
     /** What a compacted topic holds: key -> latest session; a tombstone removes the key. */
     private final Map<String, Session> compacted = new LinkedHashMap<>();
 
     SessionizerHarness(OwnerTimeline timeline, long dedupHorizonMs) throws Exception {
-        this(timeline, dedupHorizonMs, null);
+        this(timeline, dedupHorizonMs, (StateBackend) null);
     }
 
     /** On {@code backend} (null: heap), with the insert-id layout the pipeline picks for it. */
@@ -61,10 +65,27 @@ final class SessionizerHarness implements AutoCloseable {
     SessionizerHarness(
             OwnerTimeline timeline, long dedupHorizonMs, StateBackend backend, int inlineInsertIds)
             throws Exception {
+        this(timeline, dedupHorizonMs, backend, inlineInsertIds, OwnerRateLimit.DEFAULT);
+    }
+
+    /** With the job's defaults on the heap backend but for the owner rate limit. */
+    SessionizerHarness(OwnerTimeline timeline, long dedupHorizonMs, OwnerRateLimit rateLimit)
+            throws Exception {
+        this(timeline, dedupHorizonMs, null, InsertIds.INLINE_ON_HEAP, rateLimit);
+    }
+
+    SessionizerHarness(
+            OwnerTimeline timeline,
+            long dedupHorizonMs,
+            StateBackend backend,
+            int inlineInsertIds,
+            OwnerRateLimit rateLimit)
+            throws Exception {
         this.timeline = timeline;
         this.dedupHorizonMs = dedupHorizonMs;
         this.backend = backend;
         this.inlineInsertIds = inlineInsertIds;
+        this.rateLimit = rateLimit;
         harness = create();
         harness.open();
     }
@@ -74,7 +95,8 @@ final class SessionizerHarness implements AutoCloseable {
         var h =
                 new KeyedOneInputStreamOperatorTestHarness<String, Event, SessionChange>(
                         new KeyedProcessOperator<>(
-                                new SessionizeFunction(timeline, dedupHorizonMs, inlineInsertIds)),
+                                new SessionizeFunction(
+                                        timeline, dedupHorizonMs, inlineInsertIds, rateLimit)),
                         e -> e.owner,
                         Types.STRING);
         if (backend != null) h.setStateBackend(backend);
@@ -115,6 +137,10 @@ final class SessionizerHarness implements AutoCloseable {
 
     List<Event> outOfSession() {
         return outOfSession;
+    }
+
+    List<QuarantinedEvent> quarantined() {
+        return quarantined;
     }
 
     Map<String, Session> compacted() {
@@ -187,6 +213,11 @@ final class SessionizerHarness implements AutoCloseable {
         if (oos != null) {
             oos.forEach(r -> outOfSession.add(r.getValue()));
             oos.clear();
+        }
+        var quarantine = harness.getSideOutput(SessionizeFunction.QUARANTINED);
+        if (quarantine != null) {
+            quarantine.forEach(r -> quarantined.add(r.getValue()));
+            quarantine.clear();
         }
     }
 

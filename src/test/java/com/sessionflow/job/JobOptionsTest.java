@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sessionflow.event.Identity;
 import com.sessionflow.kafka.KafkaSettings;
+import com.sessionflow.session.OwnerRateLimit;
 import com.sessionflow.testing.TestDirs;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -95,7 +96,29 @@ class JobOptionsTest {
         assertThat(k.inputTopics).containsExactly("events");
         assertThat(k.sessionsTopic).isEqualTo("sessions");
         assertThat(k.deadLetterTopic).isEqualTo("events-dlq");
+        assertThat(k.quarantineTopic).isEqualTo("events-quarantine");
+        assertThat(o.rateLimit().eventsPerMinute())
+                .isEqualTo(OwnerRateLimit.DEFAULT.eventsPerMinute());
+        assertThat(o.rateLimit().action()).isEqualTo(OwnerRateLimit.DEFAULT.action());
         assertThat(o.helpRequested()).isFalse();
+    }
+
+    @Test
+    void theOwnerRateGuardIsSetOrTurnedOff() {
+        assertThat(JobOptions.parse("--owner-rate-limit", "0").rateLimit().applies()).isFalse();
+        OwnerRateLimit keep =
+                JobOptions.parse("--owner-rate-limit", "600", "--over-rate", "keep").rateLimit();
+        assertThat(keep.eventsPerMinute()).isEqualTo(600);
+        assertThat(keep.action()).isEqualTo(OwnerRateLimit.Action.KEEP);
+        assertThatThrownBy(() -> JobOptions.parse("--owner-rate-limit", "-5"))
+                .isInstanceOf(InvalidOptionException.class)
+                .hasMessageContainingAll("--owner-rate-limit", "0 (off) or more");
+        assertThatThrownBy(() -> JobOptions.parse("--over-rate", "block"))
+                .isInstanceOf(InvalidOptionException.class)
+                .hasMessageContainingAll("--over-rate", "QUARANTINE", "DROP", "KEEP");
+        assertThatThrownBy(() -> JobOptions.parse("--quarantine-topic", "events"))
+                .isInstanceOf(InvalidOptionException.class)
+                .hasMessageContainingAll("--quarantine-topic", "input topic");
     }
 
     @Test

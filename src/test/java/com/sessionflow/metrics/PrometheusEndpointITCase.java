@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.sessionflow.event.Event;
 import com.sessionflow.event.ParsedRecord;
 import com.sessionflow.job.SessionPipeline;
+import com.sessionflow.session.OwnerRateLimit;
 import com.sessionflow.session.OwnerTimeline;
 import com.sessionflow.session.SessionDefinition;
 import com.sessionflow.testing.FlinkCluster;
@@ -96,7 +97,8 @@ class PrometheusEndpointITCase {
                                 WatermarkStrategy.<ParsedRecord>forMonotonousTimestamps()
                                         .withTimestampAssigner((r, ts) -> r.event.time));
         SessionPipeline.Outputs out =
-                SessionPipeline.sessionize(parsed, new OwnerTimeline(definition, 0), 0);
+                SessionPipeline.sessionize(
+                        parsed, new OwnerTimeline(definition, 0), 0, OwnerRateLimit.OFF);
         MetricsSettings settings =
                 new MetricsSettings(
                         definition,

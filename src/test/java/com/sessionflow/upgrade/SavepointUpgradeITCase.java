@@ -41,6 +41,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * The upgrade promise: every savepoint checked in under {@code src/test/resources/savepoints} is
  * restored by the build under test, and the job goes on from it with the right sessions: {@code
  * current}, written by this release, and each older layout the job still migrates ({@code
+ * before-owner-rate}: sessions without the over-rate flag, owners without an event rate; {@code
  * insert-id-arrays}: insert ids inside the owner's value, before they had an entry each). The first
  * half of a fixed traffic was in the job when the savepoint was taken: its sessions are all still
  * open in the savepoint's state, so a lost or misread state splits them. After the restore, the
@@ -53,7 +54,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class SavepointUpgradeITCase {
 
     /** The checked-in savepoints, each a folder under {@code src/test/resources/savepoints}. */
-    static final List<String> SAVEPOINTS = List.of("current", "insert-id-arrays");
+    static final List<String> SAVEPOINTS =
+            List.of("current", "before-owner-rate", "insert-id-arrays");
 
     @RegisterExtension static final KafkaBroker KAFKA = new KafkaBroker();
 
