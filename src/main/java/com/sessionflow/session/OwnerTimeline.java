@@ -23,7 +23,9 @@ import java.util.function.Consumer;
  *       whose last event is an end event is complete at once: its close time is {@code end};
  *   <li>purge time {@code end + G - 1 + G + allowedLateness}: until then a late event can still
  *       change it. The extra gap matters: an event accepted as not too late (below) may touch any
- *       session still held, so no accepted event can need a session that was already forgotten.
+ *       session still held, so no accepted event can need a session that was already forgotten. An
+ *       SDK session (under {@code client}) is held {@code allowedLateness} longer, as an event of
+ *       its id joins it from up to {@code G + allowedLateness} away.
  * </ul>
  *
  * An event at {@code t} is too late when even a session of its own would be past its lateness:
@@ -93,7 +95,11 @@ public final class OwnerTimeline implements Serializable {
     }
 
     public long purgeTime(Session s) {
-        return s.endTime + gapMs - 1 + gapMs + allowedLatenessMs;
+        long purge = s.endTime + gapMs - 1 + gapMs + allowedLatenessMs;
+        // an SDK session takes events of its id from further away than a gap (its SDK keeps the id
+        // alive, out-of-session events too): an event less than gap + lateness after its end,
+        // accepted up to that + gap - 1 + lateness, must still find it
+        return s.sdkSessionId != Event.NO_SESSION_ID ? purge + allowedLatenessMs : purge;
     }
 
     /**

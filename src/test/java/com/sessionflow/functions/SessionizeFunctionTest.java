@@ -198,6 +198,31 @@ class SessionizeFunctionTest {
     }
 
     @Test
+    void aLateEventOfAnSdkSessionFindsItBeyondTheGap() throws Exception {
+        // found by the property test: the SDK kept its id alive with an out-of-session event, so
+        // the session's next event is 139 ms after its end (gap 100), and it arrives late, after
+        // an ordinary session's purge time but before its own deadline
+        SessionDefinition client =
+                SessionDefinition.builder()
+                        .gap(Duration.ofMillis(GAP))
+                        .inactiveTypes(Set.of("push_received"))
+                        .kind("client")
+                        .build();
+        try (SessionizerHarness c =
+                new SessionizerHarness(new OwnerTimeline(client, LATENESS), DEDUP)) {
+            long t = 1_000_000;
+            c.event(at("u", t).sessionId(t).build());
+            c.event(at("u", t + 40).sessionId(t).type("push_received").build());
+            c.event(at("u", t + 439).build()).watermark(t + 439 + GAP + LATENESS - 331);
+            assertThat(update(c.changes().get(0)).eventCount).isEqualTo(1);
+            c.event(at("u", t + 139).sessionId(t).build()).watermark(Long.MAX_VALUE);
+            Session sdk = c.compacted().get("u/" + t);
+            assertThat(sdk.eventCount).isEqualTo(2);
+            assertThat(sdk.revision).isEqualTo(2);
+        }
+    }
+
+    @Test
     void tooLateEventsGoToTheLateOutput() throws Exception {
         h.event(e(1000)).watermark(1000 + GAP - 1 + LATENESS);
         h.changes();

@@ -480,17 +480,26 @@ class SessionizePropertyTest {
     static List<Delivery> anyDeliveries(List<AnySpec> specs, List<Event> all, long maxGap) {
         long[] clocks = new long[3];
         java.util.Arrays.fill(clocks, 1_000_000L);
-        // an SDK renews its session id after the gap without events of that session
+        // an SDK renews its session id after the gap without events of that session; and the
+        // job joins in-session events of one id only up to gap + allowed lateness apart (README,
+        // client), so ids further apart are renewed too
         long[] sdkIds = new long[3];
         long[] sdkLast = new long[3];
+        long[] sdkLastInSession = new long[3];
         java.util.Arrays.fill(sdkLast, Long.MIN_VALUE / 2);
+        java.util.Arrays.fill(sdkLastInSession, Long.MIN_VALUE / 2);
         List<Delivery> out = new ArrayList<>();
         int index = 0;
         for (AnySpec s : specs) {
             long time = clocks[s.owner] += s.step;
             if (s.sdk == 1) {
-                if (time - sdkLast[s.owner] >= GAP) sdkIds[s.owner] = time;
+                boolean inSession = !INACTIVE.contains(s.type) && !s.type.equals("blocked_event");
+                if (time - sdkLast[s.owner] >= GAP
+                        || (inSession && time - sdkLastInSession[s.owner] >= maxGap + LATENESS)) {
+                    sdkIds[s.owner] = time;
+                }
                 sdkLast[s.owner] = time;
+                if (inSession) sdkLastInSession[s.owner] = time;
             }
             Event e = anyEvent(s, time, sdkIds[s.owner], index);
             all.add(e);
