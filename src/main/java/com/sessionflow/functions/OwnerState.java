@@ -13,7 +13,8 @@ import java.util.List;
  * What the sessionizer keeps for one owner in one keyed value, read and written once per event (on
  * RocksDB every state access is a JNI call with (de)serialization): its sessions, a few insert ids,
  * its event rate, its timer. An owner that sends many insert ids has them in entries of their own
- * ({@link SessionizeFunction#INSERT_IDS_STATE_NAME}), so its value stays small. A Flink POJO.
+ * ({@link SessionizeFunction#INSERT_IDS_STATE_NAME}), so its value stays small. Written by {@link
+ * OwnerStateSerializer}; a Flink POJO too, as savepoints before that serializer hold it.
  */
 public class OwnerState {
 

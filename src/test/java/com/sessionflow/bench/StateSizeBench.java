@@ -23,7 +23,6 @@ import java.util.stream.Stream;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.KeyedStateBackend;
@@ -87,6 +86,14 @@ final class StateSizeBench {
                         "rocksdb, dedup off",
                         rocks(s, "rocksdb-nodedup"),
                         s.timeline(),
+                        0,
+                        input,
+                        s));
+        measures.add(
+                measure(
+                        "rocksdb, dedup off, no lateness",
+                        rocks(s, "rocksdb-open"),
+                        new OwnerTimeline(s.definition(), 0),
                         0,
                         input,
                         s));
@@ -198,7 +205,7 @@ final class StateSizeBench {
         keyed.applyToAllKeys(
                 VoidNamespace.INSTANCE,
                 VoidNamespaceSerializer.INSTANCE,
-                new ValueStateDescriptor<>(SessionizeFunction.STATE_NAME, OwnerState.class),
+                SessionizeFunction.ownerStateDescriptor(),
                 (String key, ValueState<OwnerState> state) -> {
                     if (state.value().seen != null) inline[0] += state.value().seen.size();
                     Session[] held = state.value().sessions;

@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
@@ -41,6 +42,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * The upgrade promise: every savepoint checked in under {@code src/test/resources/savepoints} is
  * restored by the build under test, and the job goes on from it with the right sessions: {@code
  * current}, written by this release, and each older layout the job still migrates ({@code
+ * pojo-owner-state}: the owner's value in Flink's POJO format, before its own serializer; {@code
  * before-owner-rate}: sessions without the over-rate flag, owners without an event rate; {@code
  * insert-id-arrays}: insert ids inside the owner's value, before they had an entry each). The first
  * half of a fixed traffic was in the job when the savepoint was taken: its sessions are all still
@@ -55,7 +57,7 @@ class SavepointUpgradeITCase {
 
     /** The checked-in savepoints, each a folder under {@code src/test/resources/savepoints}. */
     static final List<String> SAVEPOINTS =
-            List.of("current", "before-owner-rate", "insert-id-arrays");
+            List.of("current", "pojo-owner-state", "before-owner-rate", "insert-id-arrays");
 
     @RegisterExtension static final KafkaBroker KAFKA = new KafkaBroker();
 
@@ -148,13 +150,16 @@ class SavepointUpgradeITCase {
     void everyCheckedInSavepointRestoresAndTheJobGoesOn() throws Exception {
         // one after the other on the same broker: each needs the same topic at the same offsets
         for (String name : SAVEPOINTS) {
-            for (String topic : List.of(TOPIC, "upgrade-sessions")) {
-                if (KAFKA.admin().listTopics().names().get().contains(topic)) {
-                    KAFKA.admin().deleteTopics(List.of(topic)).all().get();
-                    awaitGone(topic);
+            // both backends: each migrates state written by an older serializer its own way
+            for (String backend : List.of("hashmap", "rocksdb")) {
+                for (String topic : List.of(TOPIC, "upgrade-sessions")) {
+                    if (KAFKA.admin().listTopics().names().get().contains(topic)) {
+                        KAFKA.admin().deleteTopics(List.of(topic)).all().get();
+                        awaitGone(topic);
+                    }
                 }
+                restoreAndGoOn(name, backend);
             }
-            restoreAndGoOn(name);
         }
     }
 
@@ -166,10 +171,10 @@ class SavepointUpgradeITCase {
         }
     }
 
-    private void restoreAndGoOn(String name) throws Exception {
+    private void restoreAndGoOn(String name, String backend) throws Exception {
         URL metadata = getClass().getResource("/savepoints/" + name + "/_metadata");
         assertThat(metadata).as("the checked-in savepoint " + name).isNotNull();
-        Path savepoint = TestDirs.tmp().resolve("upgrade-savepoint-" + name);
+        Path savepoint = TestDirs.tmp().resolve("upgrade-savepoint-" + name + "-" + backend);
         FileUtils.deleteDirectory(savepoint.toFile());
         FileUtils.copy(
                 new org.apache.flink.core.fs.Path(Paths.get(metadata.toURI()).getParent().toUri()),
@@ -181,6 +186,7 @@ class SavepointUpgradeITCase {
         produce(firstHalf());
         Configuration conf = new Configuration();
         conf.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint.toUri().toString());
+        conf.set(StateBackendOptions.STATE_BACKEND, backend);
         JobClient job = JobRunner.start(FLINK, options(), conf);
         try {
             produce(secondHalf());
@@ -201,12 +207,12 @@ class SavepointUpgradeITCase {
                                                     .containsAll(expected.keySet()),
                                     Duration.ofSeconds(90)));
             assertThat(sessions.keySet())
-                    .as(name)
+                    .as(name + " on " + backend)
                     .containsExactlyInAnyOrderElementsOf(expected.keySet());
             for (Map.Entry<String, ExpectedSession> e : expected.entrySet()) {
                 JsonNode n = parse(sessions.get(e.getKey()));
                 assertThat(e.getValue().matches(n))
-                        .as("%s: %s vs %s", name, e.getValue(), n)
+                        .as("%s on %s: %s vs %s", name, backend, e.getValue(), n)
                         .isTrue();
             }
             assertThat(KAFKA.readToEnd("upgrade-late")).isEmpty();

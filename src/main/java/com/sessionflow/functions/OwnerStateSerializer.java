@@ -1,0 +1,389 @@
+package com.sessionflow.functions;
+
+import com.sessionflow.event.Event;
+import com.sessionflow.session.CloseReason;
+import com.sessionflow.session.DuplicateFilter;
+import com.sessionflow.session.EventRate;
+import com.sessionflow.session.Fact;
+import com.sessionflow.session.InsertIds;
+import com.sessionflow.session.Session;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
+import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.api.java.typeutils.runtime.PojoSerializerSnapshot;
+import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputSerializer;
+import org.apache.flink.core.memory.DataOutputView;
+import org.apache.flink.types.StringValue;
+
+/**
+ * The sessionizer's own serializer for {@link OwnerState}: what a checkpoint, a savepoint and every
+ * RocksDB read and write of an owner's value go through.
+ *
+ * <p>Why not Flink's POJO serializer: it writes every string of every session in full and every
+ * long in 8 bytes. An owner's sessions share their owner, user and device ids, platform and event
+ * types, and their times are close together. This format writes each distinct string once per value
+ * (later uses are a one-byte reference), times as variable-length differences from the session's
+ * start, counts as variable-length numbers: a typical session takes a few dozen bytes instead of a
+ * few hundred (docs/benchmarks.md, "State per session").
+ *
+ * <p>Each value starts with a format version byte, so a later format can still read values written
+ * by this one without a migration. State written with the POJO serializer (savepoints before this
+ * serializer) is migrated on restore: {@link Snapshot} declares it compatible after migration.
+ */
+public final class OwnerStateSerializer extends TypeSerializer<OwnerState> {
+
+    private static final long serialVersionUID = 1L;
+
+    /** The format of values this serializer writes; bump it and keep reading the old ones. */
+    static final int FORMAT = 1;
+
+    // bits of a session's flags byte
+    private static final int DIRTY = 1;
+    private static final int ENDS_WITH_END_EVENT = 1 << 1;
+    private static final int CUT_BY_MAX_LENGTH = 1 << 2;
+    private static final int OVER_RATE = 1 << 3;
+    private static final int SDK_SESSION_ID = 1 << 4;
+    private static final int FACTS = 1 << 5;
+    private static final int CLOSE_REASON = 1 << 6;
+
+    // bits of the owner's flags byte
+    private static final int TIMER = 1;
+    private static final int SWEEP = 1 << 1;
+    private static final int SEEN = 1 << 2;
+    private static final int RATE = 1 << 3;
+
+    public static final OwnerStateSerializer INSTANCE = new OwnerStateSerializer();
+
+    @Override
+    public boolean isImmutableType() {
+        return false;
+    }
+
+    @Override
+    public TypeSerializer<OwnerState> duplicate() {
+        return this; // stateless: the string table lives in each call
+    }
+
+    @Override
+    public OwnerState createInstance() {
+        return new OwnerState();
+    }
+
+    /** A deep copy, through the format itself, so that it can never miss a field. */
+    @Override
+    public OwnerState copy(OwnerState from) {
+        try {
+            DataOutputSerializer out = new DataOutputSerializer(256);
+            serialize(from, out);
+            return deserialize(new DataInputDeserializer(out.getSharedBuffer(), 0, out.length()));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot copy an owner's state", e);
+        }
+    }
+
+    @Override
+    public OwnerState copy(OwnerState from, OwnerState reuse) {
+        return copy(from);
+    }
+
+    @Override
+    public int getLength() {
+        return -1;
+    }
+
+    @Override
+    public void serialize(OwnerState state, DataOutputView out) throws IOException {
+        out.writeByte(FORMAT);
+        int flags =
+                (state.pendingTimer != OwnerState.NO_TIMER ? TIMER : 0)
+                        | (state.insertIdSweep != InsertIds.NONE ? SWEEP : 0)
+                        | (state.seen != null ? SEEN : 0)
+                        | (state.rate != null ? RATE : 0);
+        out.writeByte(flags);
+        if ((flags & TIMER) != 0) writeSigned(out, state.pendingTimer);
+        if ((flags & SWEEP) != 0) writeSigned(out, state.insertIdSweep);
+        if ((flags & SEEN) != 0) {
+            DuplicateFilter seen = state.seen;
+            writeUnsigned(out, seen.hashes.length);
+            long previous = 0;
+            for (int i = 0; i < seen.hashes.length; i++) {
+                out.writeLong(seen.hashes[i]);
+                writeSigned(out, seen.times[i] - previous);
+                previous = seen.times[i];
+            }
+        }
+        if ((flags & RATE) != 0) {
+            writeSigned(out, state.rate.minute);
+            writeUnsigned(out, state.rate.count);
+        }
+        Strings strings = new Strings();
+        writeUnsigned(out, state.sessions.length);
+        for (Session s : state.sessions) writeSession(s, out, strings);
+    }
+
+    private static void writeSession(Session s, DataOutputView out, Strings strings)
+            throws IOException {
+        int flags =
+                (s.dirty ? DIRTY : 0)
+                        | (s.endsWithEndEvent ? ENDS_WITH_END_EVENT : 0)
+                        | (s.cutByMaxLength ? CUT_BY_MAX_LENGTH : 0)
+                        | (s.overRate ? OVER_RATE : 0)
+                        | (s.sdkSessionId != Event.NO_SESSION_ID ? SDK_SESSION_ID : 0)
+                        | (s.facts != null ? FACTS : 0)
+                        | (s.closeReason != null ? CLOSE_REASON : 0);
+        out.writeByte(flags);
+        long start = s.startTime;
+        writeSigned(out, start);
+        writeSigned(out, s.endTime - start);
+        writeSigned(out, s.sessionId - start);
+        if ((flags & SDK_SESSION_ID) != 0) writeSigned(out, s.sdkSessionId - start);
+        writeUnsigned(out, s.eventCount);
+        writeUnsigned(out, s.activeEventCount);
+        writeUnsigned(out, s.revision);
+        strings.write(out, s.owner);
+        strings.write(out, s.userId);
+        strings.write(out, s.deviceId);
+        strings.write(out, s.platform);
+        strings.write(out, s.osName);
+        strings.write(out, s.appVersion);
+        strings.write(out, s.group);
+        strings.write(out, s.firstEventType);
+        strings.write(out, s.lastEventType);
+        // by name, so that the enum may change order
+        if ((flags & CLOSE_REASON) != 0) strings.write(out, s.closeReason.name());
+        writeUnsigned(out, s.emittedIds.length);
+        for (long id : s.emittedIds) writeSigned(out, id - s.sessionId);
+        if ((flags & FACTS) != 0) {
+            writeUnsigned(out, s.facts.length);
+            for (Fact f : s.facts) {
+                writeSigned(out, f.time - start);
+                writeSigned(out, f.rank);
+                writeSigned(out, f.gapMs);
+                out.writeBoolean(f.marker);
+                strings.write(out, f.eventType);
+                strings.write(out, f.userId);
+                strings.write(out, f.deviceId);
+                strings.write(out, f.platform);
+                strings.write(out, f.osName);
+                strings.write(out, f.appVersion);
+            }
+        }
+    }
+
+    @Override
+    public OwnerState deserialize(DataInputView in) throws IOException {
+        int format = in.readUnsignedByte();
+        if (format != FORMAT) {
+            throw new IOException(
+                    "owner state in format " + format + "; this version reads format " + FORMAT);
+        }
+        OwnerState state = new OwnerState();
+        int flags = in.readUnsignedByte();
+        if ((flags & TIMER) != 0) state.pendingTimer = readSigned(in);
+        if ((flags & SWEEP) != 0) state.insertIdSweep = readSigned(in);
+        if ((flags & SEEN) != 0) {
+            int n = readCount(in);
+            DuplicateFilter seen = new DuplicateFilter();
+            seen.hashes = new long[n];
+            seen.times = new long[n];
+            long previous = 0;
+            for (int i = 0; i < n; i++) {
+                seen.hashes[i] = in.readLong();
+                previous += readSigned(in);
+                seen.times[i] = previous;
+            }
+            state.seen = seen;
+        }
+        if ((flags & RATE) != 0) {
+            state.rate = new EventRate();
+            state.rate.minute = readSigned(in);
+            state.rate.count = readCount(in);
+        }
+        Strings strings = new Strings();
+        Session[] sessions = new Session[readCount(in)];
+        for (int i = 0; i < sessions.length; i++) sessions[i] = readSession(in, strings);
+        state.sessions = sessions;
+        return state;
+    }
+
+    private static Session readSession(DataInputView in, Strings strings) throws IOException {
+        Session s = new Session();
+        int flags = in.readUnsignedByte();
+        s.dirty = (flags & DIRTY) != 0;
+        s.endsWithEndEvent = (flags & ENDS_WITH_END_EVENT) != 0;
+        s.cutByMaxLength = (flags & CUT_BY_MAX_LENGTH) != 0;
+        s.overRate = (flags & OVER_RATE) != 0;
+        long start = readSigned(in);
+        s.startTime = start;
+        s.endTime = start + readSigned(in);
+        s.sessionId = start + readSigned(in);
+        if ((flags & SDK_SESSION_ID) != 0) s.sdkSessionId = start + readSigned(in);
+        s.eventCount = readUnsigned(in);
+        s.activeEventCount = readUnsigned(in);
+        s.revision = readCount(in);
+        s.owner = strings.read(in);
+        s.userId = strings.read(in);
+        s.deviceId = strings.read(in);
+        s.platform = strings.read(in);
+        s.osName = strings.read(in);
+        s.appVersion = strings.read(in);
+        s.group = strings.read(in);
+        s.firstEventType = strings.read(in);
+        s.lastEventType = strings.read(in);
+        if ((flags & CLOSE_REASON) != 0) s.closeReason = closeReason(strings.read(in));
+        s.emittedIds = new long[readCount(in)];
+        for (int i = 0; i < s.emittedIds.length; i++) {
+            s.emittedIds[i] = s.sessionId + readSigned(in);
+        }
+        if ((flags & FACTS) != 0) {
+            s.facts = new Fact[readCount(in)];
+            for (int i = 0; i < s.facts.length; i++) {
+                Fact f = new Fact();
+                f.time = start + readSigned(in);
+                f.rank = (int) readSigned(in);
+                f.gapMs = readSigned(in);
+                f.marker = in.readBoolean();
+                f.eventType = strings.read(in);
+                f.userId = strings.read(in);
+                f.deviceId = strings.read(in);
+                f.platform = strings.read(in);
+                f.osName = strings.read(in);
+                f.appVersion = strings.read(in);
+                s.facts[i] = f;
+            }
+        }
+        return s;
+    }
+
+    private static CloseReason closeReason(String name) throws IOException {
+        try {
+            return CloseReason.valueOf(name);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new IOException("unknown close reason " + name, e);
+        }
+    }
+
+    @Override
+    public OwnerState deserialize(OwnerState reuse, DataInputView in) throws IOException {
+        return deserialize(in);
+    }
+
+    @Override
+    public void copy(DataInputView in, DataOutputView out) throws IOException {
+        serialize(deserialize(in), out);
+    }
+
+    @Override
+    public boolean equals(Object obj) {
+        return obj instanceof OwnerStateSerializer;
+    }
+
+    @Override
+    public int hashCode() {
+        return OwnerStateSerializer.class.hashCode();
+    }
+
+    @Override
+    public TypeSerializerSnapshot<OwnerState> snapshotConfiguration() {
+        return new Snapshot();
+    }
+
+    /**
+     * The strings of one value: each distinct one is written once, in full, and referred to by its
+     * number afterwards. 0 is null, 1 a new string that follows, n + 2 the n-th one written.
+     */
+    private static final class Strings {
+        private final Map<String, Integer> numbers = new HashMap<>();
+        private final List<String> read = new ArrayList<>();
+
+        void write(DataOutputView out, String s) throws IOException {
+            if (s == null) {
+                writeUnsigned(out, 0);
+                return;
+            }
+            Integer n = numbers.get(s);
+            if (n != null) {
+                writeUnsigned(out, n + 2);
+                return;
+            }
+            numbers.put(s, numbers.size());
+            writeUnsigned(out, 1);
+            StringValue.writeString(s, out);
+        }
+
+        String read(DataInputView in) throws IOException {
+            int tag = readCount(in);
+            if (tag == 0) return null;
+            if (tag == 1) {
+                // one instance per distinct string, shared by the owner's sessions in memory too
+                String s = StringValue.readString(in);
+                read.add(s);
+                return s;
+            }
+            if (tag - 2 >= read.size()) throw new IOException("string reference " + tag);
+            return read.get(tag - 2);
+        }
+    }
+
+    private static void writeUnsigned(DataOutputView out, long v) throws IOException {
+        while ((v & ~0x7FL) != 0) {
+            out.writeByte((int) ((v & 0x7F) | 0x80));
+            v >>>= 7;
+        }
+        out.writeByte((int) v);
+    }
+
+    /** Zig-zag: small negative numbers stay short too. */
+    private static void writeSigned(DataOutputView out, long v) throws IOException {
+        writeUnsigned(out, (v << 1) ^ (v >> 63));
+    }
+
+    private static long readUnsigned(DataInputView in) throws IOException {
+        long v = 0;
+        for (int shift = 0; shift < 64; shift += 7) {
+            int b = in.readUnsignedByte();
+            v |= (long) (b & 0x7F) << shift;
+            if ((b & 0x80) == 0) return v;
+        }
+        throw new IOException("malformed variable-length number");
+    }
+
+    private static long readSigned(DataInputView in) throws IOException {
+        long v = readUnsigned(in);
+        return (v >>> 1) ^ -(v & 1);
+    }
+
+    private static int readCount(DataInputView in) throws IOException {
+        long n = readUnsigned(in);
+        if (n < 0 || n > Integer.MAX_VALUE) throw new IOException("count " + n);
+        return (int) n;
+    }
+
+    /**
+     * The serializer's snapshot in checkpoints and savepoints. It accepts the POJO serializer's
+     * snapshot of {@link OwnerState} (savepoints written before this serializer): Flink then reads
+     * the old state with the POJO serializer and writes it again with this one.
+     */
+    public static final class Snapshot extends SimpleTypeSerializerSnapshot<OwnerState> {
+        public Snapshot() {
+            super(() -> INSTANCE);
+        }
+
+        @Override
+        public TypeSerializerSchemaCompatibility<OwnerState> resolveSchemaCompatibility(
+                TypeSerializerSnapshot<OwnerState> oldSerializerSnapshot) {
+            if (oldSerializerSnapshot instanceof PojoSerializerSnapshot) {
+                return TypeSerializerSchemaCompatibility.compatibleAfterMigration();
+            }
+            return super.resolveSchemaCompatibility(oldSerializerSnapshot);
+        }
+    }
+}
