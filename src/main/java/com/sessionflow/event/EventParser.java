@@ -275,6 +275,7 @@ public final class EventParser implements Serializable {
 
     /** A field that makes the event unusable; carries the dead-letter reason. */
     private static final class FieldException extends Exception {
+        private static final long serialVersionUID = 1L;
         final Rejection reason;
 
         FieldException(Rejection reason, String message) {

@@ -47,6 +47,8 @@ public final class SessionPipeline {
             DataStream<QuarantinedEvent> quarantinedEvents) {}
 
     /**
+     * Splits off dead letters, drops blocked events and sessionizes the rest by owner.
+     *
      * @param parsed records with event-time timestamps and watermarks already assigned
      */
     public static Outputs sessionize(

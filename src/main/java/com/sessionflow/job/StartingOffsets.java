@@ -16,17 +16,15 @@ public final class StartingOffsets {
 
     private StartingOffsets() {}
 
+    // the connector's committedOffsets takes only Kafka's deprecated OffsetResetStrategy
+    @SuppressWarnings("deprecation")
     public static OffsetsInitializer parse(String value) {
-        switch (value.trim()) {
-            case "earliest":
-                return OffsetsInitializer.earliest();
-            case "latest":
-                return OffsetsInitializer.latest();
-            case "committed":
-                return OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
-            default:
-                return OffsetsInitializer.timestamp(epochMillis(value));
-        }
+        return switch (value.trim()) {
+            case "earliest" -> OffsetsInitializer.earliest();
+            case "latest" -> OffsetsInitializer.latest();
+            case "committed" -> OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
+            default -> OffsetsInitializer.timestamp(epochMillis(value));
+        };
     }
 
     /** An epoch-milliseconds number or an ISO-8601 instant; IllegalArgumentException otherwise. */

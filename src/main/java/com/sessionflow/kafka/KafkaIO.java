@@ -21,6 +21,8 @@ public final class KafkaIO {
     private KafkaIO() {}
 
     /**
+     * The events source: the connector's Kafka source, with each partition's clock kept.
+     *
      * @param stoppingOffsets where a bounded run (replay) stops, or null to run forever
      */
     public static ClockKeepingKafkaSource eventSource(

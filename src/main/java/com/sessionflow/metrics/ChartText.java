@@ -69,9 +69,9 @@ public final class ChartText {
             for (JsonNode b : r.path("length_distribution")) {
                 String label =
                         "["
-                                + duration(b.path("from_ms").asLong())
+                                + duration(b.path("from_ms").asDouble())
                                 + ", "
-                                + duration(b.path("to_ms").asLong())
+                                + duration(b.path("to_ms").asDouble())
                                 + ")";
                 bins.merge(label, b.path("sessions").asLong(), Long::sum);
             }

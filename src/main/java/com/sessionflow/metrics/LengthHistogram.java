@@ -27,7 +27,7 @@ public final class LengthHistogram {
     private LengthHistogram() {}
 
     public static int index(long lengthMs) {
-        return lengthMs <= 0 ? ZERO_INDEX : MAPPING.index(lengthMs);
+        return lengthMs <= 0 ? ZERO_INDEX : MAPPING.index((double) lengthMs);
     }
 
     public static double value(int index) {

@@ -68,7 +68,7 @@ public final class MetricsSettings implements Serializable {
      */
     public static long[] parseBins(String text) {
         List<Long> edges = new ArrayList<>();
-        for (String token : text.split(",")) {
+        for (String token : text.split(",", -1)) {
             String t = token.trim();
             if (t.isEmpty()) continue;
             long ms;

@@ -31,8 +31,7 @@ public class SessionFacts {
 
     @Override
     public boolean equals(Object o) {
-        if (!(o instanceof SessionFacts)) return false;
-        SessionFacts f = (SessionFacts) o;
+        if (!(o instanceof SessionFacts f)) return false;
         return bucketStart == f.bucketStart
                 && lengthMs == f.lengthMs
                 && eventCount == f.eventCount

@@ -39,6 +39,8 @@ public final class ExportInputs implements AutoCloseable {
     }
 
     /**
+     * Finds the export files of the inputs.
+     *
      * @param inputs folders, files or zips
      * @param workDir where zips are extracted; null for a new temporary folder, deleted on {@link
      *     #close}

@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
 
@@ -179,6 +178,8 @@ public final class OwnerTimeline implements Serializable {
      * its SDK id) from their facts and the event's, by the batch rule, and hands the results the
      * old sessions' revisions and emitted keys.
      */
+    // the touched sessions are told apart by identity, as two of them may be equal in value
+    @SuppressWarnings("ReferenceEquality")
     private Session placeByFacts(List<Session> sessions, Event event) {
         Session single = Session.of(event, definition);
         Fact fresh = single.facts[0];
@@ -191,7 +192,7 @@ public final class OwnerTimeline implements Serializable {
         } else {
             touched = removeJoining(sessions, single, event.time);
         }
-        Map<Fact, Session> origin = new IdentityHashMap<>();
+        IdentityHashMap<Fact, Session> origin = new IdentityHashMap<>();
         List<Fact> all = new ArrayList<>();
         for (Session s : touched) {
             for (Fact f : s.facts) {

@@ -245,8 +245,7 @@ public class Session {
     @Override
     public boolean equals(Object o) {
         if (this == o) return true;
-        if (!(o instanceof Session)) return false;
-        Session s = (Session) o;
+        if (!(o instanceof Session s)) return false;
         return sessionId == s.sessionId
                 && startTime == s.startTime
                 && endTime == s.endTime

@@ -248,26 +248,20 @@ public final class SessionDefinition implements Serializable {
      * {@code client} events without a session_id. A non-null group is part of the record key.
      */
     public String groupOf(Event e) {
-        switch (kind) {
-            case PROPERTY:
-                return e.sessionProperty;
-            case CLIENT:
-                return e.hasSdkSessionId() ? null : INFERRED;
-            default:
-                return null;
-        }
+        return switch (kind) {
+            case PROPERTY -> e.sessionProperty;
+            case CLIENT -> e.hasSdkSessionId() ? null : INFERRED;
+            default -> null;
+        };
     }
 
     /** The name written into every session record's {@code definition} field. */
     public String name() {
-        switch (kind) {
-            case CLIENT:
-                return "client";
-            case PROPERTY:
-                return "property:" + propertyName;
-            default:
-                return "gap";
-        }
+        return switch (kind) {
+            case CLIENT -> "client";
+            case PROPERTY -> "property:" + propertyName;
+            default -> "gap";
+        };
     }
 
     @Override

@@ -18,19 +18,13 @@ public final class DurationConverter implements ITypeConverter<Duration> {
         Matcher m = SIMPLE.matcher(v);
         if (m.matches()) {
             long n = Long.parseLong(m.group(1));
-            switch (m.group(2)) {
-                case "ms":
-                    return Duration.ofMillis(n);
-                case "s":
-                    return Duration.ofSeconds(n);
-                case "m":
-                case "min":
-                    return Duration.ofMinutes(n);
-                case "h":
-                    return Duration.ofHours(n);
-                default:
-                    return Duration.ofDays(n);
-            }
+            return switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(n);
+                case "s" -> Duration.ofSeconds(n);
+                case "m", "min" -> Duration.ofMinutes(n);
+                case "h" -> Duration.ofHours(n);
+                default -> Duration.ofDays(n);
+            };
         }
         try {
             return Duration.parse(value.trim());
