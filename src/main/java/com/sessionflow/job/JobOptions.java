@@ -359,6 +359,11 @@ public final class JobOptions {
     private long[] lengthBinEdges;
     private boolean helpRequested;
 
+    // parsed once, by validate()
+    private SessionDefinition definition;
+    private OffsetsInitializer startingOffsetsInitializer;
+    private OffsetsInitializer stoppingOffsets;
+
     /** Parses and checks the options; throws InvalidOptionException naming the bad option. */
     public static JobOptions parse(String... args) {
         JobOptions options = new JobOptions();
@@ -442,35 +447,38 @@ public final class JobOptions {
             }
         }
         validateMetrics();
+        java.util.Map<String, Duration> gaps;
         try {
-            definition();
+            gaps = platformGaps();
         } catch (IllegalArgumentException e) {
             throw new InvalidOptionException(
-                    "Invalid value for option '"
-                            + (e.getMessage().startsWith("platform")
-                                    ? "--platform-gaps"
-                                    : "--definition")
-                            + "': "
-                            + e.getMessage().replaceFirst("^platform ", ""));
+                    "Invalid value for option '--platform-gaps': " + e.getMessage());
+        }
+        try {
+            definition = buildDefinition(gaps);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidOptionException(
+                    "Invalid value for option '--definition': " + e.getMessage());
         }
         if (kafkaProperties != null)
             clientProperties = readProperties(kafkaProperties, "--kafka-properties");
         try {
-            StartingOffsets.parse(startingOffsets);
+            startingOffsetsInitializer = StartingOffsets.parse(startingOffsets);
         } catch (IllegalArgumentException e) {
             throw new InvalidOptionException(
                     "Invalid value for option '--starting-offsets': " + e.getMessage());
         }
-        validateStopAt();
+        stoppingOffsets = parseStopAt();
         // derived from the sessions topic: jobs writing different sessions topics never share them
         if (groupId == null || groupId.isBlank()) groupId = "sessionflow-" + sessionsTopic;
         if (transactionalIdPrefix == null || transactionalIdPrefix.isBlank())
             transactionalIdPrefix = "sessionflow-" + sessionsTopic;
     }
 
-    private void validateStopAt() {
-        if (stopAt == null) return;
-        if (stopAt.trim().equals("latest")) return;
+    /** --stop-at as where the bounded replay stops; null for a job that runs forever. */
+    private OffsetsInitializer parseStopAt() {
+        if (stopAt == null) return null;
+        if (stopAt.trim().equals("latest")) return OffsetsInitializer.latest();
         long stop;
         try {
             stop = StartingOffsets.epochMillis(stopAt);
@@ -492,6 +500,7 @@ public final class JobOptions {
                             + " is not after --starting-offsets "
                             + startingOffsets);
         }
+        return OffsetsInitializer.timestamp(stop);
     }
 
     private void validateMetrics() {
@@ -579,11 +588,16 @@ public final class JobOptions {
         return p;
     }
 
+    /** The session definition the options describe (built once, when they were checked). */
     public SessionDefinition definition() {
+        return checked(definition);
+    }
+
+    private SessionDefinition buildDefinition(java.util.Map<String, Duration> platformGaps) {
         SessionDefinition.Builder b =
                 SessionDefinition.builder()
                         .gap(gap)
-                        .platformGaps(platformGaps())
+                        .platformGaps(platformGaps)
                         .maxLength(maxSessionLength)
                         .splitOverLimit(splitOverLimit)
                         .markerTypes(nonBlank(markerEvents))
@@ -591,18 +605,10 @@ public final class JobOptions {
                         .startTypes(nonBlank(startEvents))
                         .endTypes(nonBlank(endEvents))
                         .blockedTypes(nonBlank(blockedEvents));
-        try {
-            b.kind(definitionKind);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(e.getMessage());
-        }
-        return b.build();
+        return b.kind(definitionKind).build();
     }
 
-    /**
-     * --platform-gaps as PLATFORM=DURATION pairs; IllegalArgumentException("platform ...") when one
-     * is bad.
-     */
+    /** --platform-gaps as PLATFORM=DURATION pairs; IllegalArgumentException when one is bad. */
     private java.util.Map<String, Duration> platformGaps() {
         java.util.Map<String, Duration> gaps = new java.util.LinkedHashMap<>();
         for (String pair : platformGaps == null ? List.<String>of() : platformGaps) {
@@ -610,18 +616,18 @@ public final class JobOptions {
             int eq = pair.lastIndexOf('=');
             if (eq <= 0 || pair.substring(0, eq).isBlank()) {
                 throw new IllegalArgumentException(
-                        "platform '" + pair.trim() + "' is not PLATFORM=DURATION, e.g. Web=30m");
+                        "'" + pair.trim() + "' is not PLATFORM=DURATION, e.g. Web=30m");
             }
             Duration d;
             try {
                 d = new DurationConverter().convert(pair.substring(eq + 1).trim());
             } catch (RuntimeException e) {
                 throw new IllegalArgumentException(
-                        "platform '" + pair.trim() + "': the gap is not " + DURATION);
+                        "'" + pair.trim() + "': the gap is not " + DURATION);
             }
             if (d.toMillis() < 1)
                 throw new IllegalArgumentException(
-                        "platform '" + pair.trim() + "': the gap must be at least 1 ms");
+                        "'" + pair.trim() + "': the gap must be at least 1 ms");
             gaps.put(pair.substring(0, eq).trim(), d);
         }
         return gaps;
@@ -676,8 +682,9 @@ public final class JobOptions {
         return s;
     }
 
-    public String startingOffsets() {
-        return startingOffsets;
+    /** Where a job without checkpoint or savepoint starts reading (--starting-offsets). */
+    public OffsetsInitializer startingOffsets() {
+        return checked(startingOffsetsInitializer);
     }
 
     /** The option --stop-at as given, or null for a job that runs forever. */
@@ -687,10 +694,13 @@ public final class JobOptions {
 
     /** Where a bounded replay stops (--stop-at), or null for a job that runs forever. */
     public OffsetsInitializer stoppingOffsets() {
-        if (stopAt == null) return null;
-        return stopAt.trim().equals("latest")
-                ? OffsetsInitializer.latest()
-                : OffsetsInitializer.timestamp(StartingOffsets.epochMillis(stopAt));
+        return stoppingOffsets;
+    }
+
+    /** A value computed when the options were checked: absent only after --help. */
+    private <T> T checked(T value) {
+        if (value == null) throw new IllegalStateException("the options were not checked");
+        return value;
     }
 
     public boolean createTopics() {

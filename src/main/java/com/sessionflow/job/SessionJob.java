@@ -11,8 +11,6 @@ import com.sessionflow.metrics.MetricsRecord;
 import com.sessionflow.time.EventTimes;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.CheckpointingOptions;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.execution.CheckpointingMode;
@@ -90,7 +88,7 @@ public final class SessionJob {
                                 KafkaIO.eventSource(
                                         kafka,
                                         options.parser(),
-                                        StartingOffsets.parse(options.startingOffsets()),
+                                        options.startingOffsets(),
                                         stoppingOffsets),
                                 EventTimes.strategy(
                                         options.outOfOrderness(), options.idleTimeout()),
@@ -135,14 +133,9 @@ public final class SessionJob {
 
     private static void configure(StreamExecutionEnvironment env, JobOptions options) {
         requireDurableCheckpoints(env.getConfiguration());
-        Configuration conf = new Configuration();
-        // every record type has an explicit POJO serializer; a silent Kryo fallback would break
-        // savepoints
-        conf.set(PipelineOptions.GENERIC_TYPES, false);
-        env.configure(conf);
+        SessionPipeline.configure(env, options.parallelism());
         env.enableCheckpointing(
                 options.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
-        if (options.parallelism() != null) env.setParallelism(options.parallelism());
     }
 
     /**

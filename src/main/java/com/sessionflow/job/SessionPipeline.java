@@ -12,9 +12,12 @@ import com.sessionflow.session.OwnerRateLimit;
 import com.sessionflow.session.OwnerTimeline;
 import com.sessionflow.session.QuarantinedEvent;
 import com.sessionflow.session.SessionChange;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * The job's logic between its source and its sinks, so tests and replays can plug in their own.
@@ -37,6 +40,18 @@ public final class SessionPipeline {
     public static final String UID_DROP_BLOCKED = "drop-blocked-events";
 
     private SessionPipeline() {}
+
+    /**
+     * What every environment running the pipeline needs, the job's and the replay's: no generic
+     * types (every record type has an explicit serializer; a silent Kryo fallback would break
+     * savepoints) and the parallelism, when given.
+     */
+    public static void configure(StreamExecutionEnvironment env, Integer parallelism) {
+        Configuration conf = new Configuration();
+        conf.set(PipelineOptions.GENERIC_TYPES, false);
+        env.configure(conf);
+        if (parallelism != null) env.setParallelism(parallelism);
+    }
 
     /** The streams the pipeline produces. */
     public record Outputs(

@@ -24,6 +24,11 @@ public final class JsonRecords {
 
     private JsonRecords() {}
 
+    /** An empty JSON object, from the one mapper every record the job writes goes through. */
+    public static ObjectNode object() {
+        return MAPPER.createObjectNode();
+    }
+
     public static ObjectNode session(Session s, SessionDefinition definition) {
         ObjectNode n = MAPPER.createObjectNode();
         n.put("owner", s.owner);
@@ -37,7 +42,7 @@ public final class JsonRecords {
         n.put("active_event_count", s.activeEventCount);
         n.put("zero_length", s.isZeroLength());
         n.put("empty", s.isEmpty());
-        n.put("over_limit", s.lengthMs() > definition.maxLengthMs());
+        n.put("over_limit", definition.isOverLimit(s));
         n.put("over_rate", s.overRate);
         n.put("platform", s.platform);
         n.put("os_name", s.osName);

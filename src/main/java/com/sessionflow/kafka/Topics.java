@@ -22,73 +22,112 @@ public final class Topics {
 
     private Topics() {}
 
+    /** For the job: the inputs must exist; missing outputs get the inputs' partition count. */
     public static void prepare(KafkaSettings kafka, boolean createOutputs) {
+        withAdmin(
+                kafka,
+                admin -> {
+                    Set<String> existing =
+                            admin.listTopics().names().get(TIMEOUT_S, TimeUnit.SECONDS);
+                    List<String> missingInputs = new ArrayList<>(kafka.inputTopics);
+                    missingInputs.removeAll(existing);
+                    if (!missingInputs.isEmpty()) {
+                        throw new TopicsException(
+                                "input topic(s) "
+                                        + missingInputs
+                                        + " do not exist on "
+                                        + kafka.bootstrapServers
+                                        + " (option --input-topics); create them first",
+                                null);
+                    }
+                    Optional<Integer> partitions =
+                            Optional.of(
+                                    admin
+                                            .describeTopics(kafka.inputTopics)
+                                            .allTopicNames()
+                                            .get(TIMEOUT_S, TimeUnit.SECONDS)
+                                            .values()
+                                            .stream()
+                                            .mapToInt(d -> d.partitions().size())
+                                            .max()
+                                            .orElse(1));
+                    List<NewTopic> create = new ArrayList<>();
+                    addIfMissing(
+                            create,
+                            existing,
+                            kafka.sessionsTopic,
+                            partitions,
+                            true,
+                            "--sessions-topic",
+                            createOutputs);
+                    addIfMissing(
+                            create,
+                            existing,
+                            kafka.deadLetterTopic,
+                            partitions,
+                            false,
+                            "--dlq-topic",
+                            createOutputs);
+                    addIfMissing(
+                            create,
+                            existing,
+                            kafka.lateTopic,
+                            partitions,
+                            false,
+                            "--late-topic",
+                            createOutputs);
+                    addIfMissing(
+                            create,
+                            existing,
+                            kafka.quarantineTopic,
+                            partitions,
+                            false,
+                            "--quarantine-topic",
+                            createOutputs);
+                    addIfMissing(
+                            create,
+                            existing,
+                            kafka.metricsTopic,
+                            partitions,
+                            true,
+                            "--metrics-topic",
+                            createOutputs);
+                    if (!create.isEmpty())
+                        admin.createTopics(create).all().get(TIMEOUT_S, TimeUnit.SECONDS);
+                });
+    }
+
+    /**
+     * For a replay of export files into Kafka: only the sessions topic, created compacted with the
+     * broker's default partition count when missing.
+     */
+    public static void prepareSessionsTopic(KafkaSettings kafka, boolean create) {
+        withAdmin(
+                kafka,
+                admin -> {
+                    Set<String> existing =
+                            admin.listTopics().names().get(TIMEOUT_S, TimeUnit.SECONDS);
+                    List<NewTopic> missing = new ArrayList<>();
+                    addIfMissing(
+                            missing,
+                            existing,
+                            kafka.sessionsTopic,
+                            Optional.empty(),
+                            true,
+                            "--sessions-topic",
+                            create);
+                    if (!missing.isEmpty())
+                        admin.createTopics(missing).all().get(TIMEOUT_S, TimeUnit.SECONDS);
+                });
+    }
+
+    private interface AdminCalls {
+        void run(Admin admin) throws InterruptedException, ExecutionException, TimeoutException;
+    }
+
+    private static void withAdmin(KafkaSettings kafka, AdminCalls calls) {
         try (Admin admin = Admin.create(kafka.adminProperties())) {
-            Set<String> existing = admin.listTopics().names().get(TIMEOUT_S, TimeUnit.SECONDS);
-            List<String> missingInputs = new ArrayList<>(kafka.inputTopics);
-            missingInputs.removeAll(existing);
-            if (!missingInputs.isEmpty()) {
-                throw new TopicsException(
-                        "input topic(s) "
-                                + missingInputs
-                                + " do not exist on "
-                                + kafka.bootstrapServers
-                                + " (option --input-topics); create them first",
-                        null);
-            }
-            int partitions =
-                    admin
-                            .describeTopics(kafka.inputTopics)
-                            .allTopicNames()
-                            .get(TIMEOUT_S, TimeUnit.SECONDS)
-                            .values()
-                            .stream()
-                            .mapToInt(d -> d.partitions().size())
-                            .max()
-                            .orElse(1);
-            List<NewTopic> create = new ArrayList<>();
-            addIfMissing(
-                    create,
-                    existing,
-                    kafka.sessionsTopic,
-                    partitions,
-                    true,
-                    "--sessions-topic",
-                    createOutputs);
-            addIfMissing(
-                    create,
-                    existing,
-                    kafka.deadLetterTopic,
-                    partitions,
-                    false,
-                    "--dlq-topic",
-                    createOutputs);
-            addIfMissing(
-                    create,
-                    existing,
-                    kafka.lateTopic,
-                    partitions,
-                    false,
-                    "--late-topic",
-                    createOutputs);
-            addIfMissing(
-                    create,
-                    existing,
-                    kafka.quarantineTopic,
-                    partitions,
-                    false,
-                    "--quarantine-topic",
-                    createOutputs);
-            addIfMissing(
-                    create,
-                    existing,
-                    kafka.metricsTopic,
-                    partitions,
-                    true,
-                    "--metrics-topic",
-                    createOutputs);
-            if (!create.isEmpty())
-                admin.createTopics(create).all().get(TIMEOUT_S, TimeUnit.SECONDS);
+            calls.run(admin);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new TopicsException("interrupted while checking topics", e);
@@ -106,7 +145,7 @@ public final class Topics {
             List<NewTopic> create,
             Set<String> existing,
             String topic,
-            int partitions,
+            Optional<Integer> partitions,
             boolean compacted,
             String option,
             boolean createOutputs) {
@@ -120,7 +159,7 @@ public final class Topics {
                             + "); create it or run with --create-topics=true",
                     null);
         }
-        NewTopic t = new NewTopic(topic, Optional.of(partitions), Optional.empty());
+        NewTopic t = new NewTopic(topic, partitions, Optional.empty());
         if (compacted) t.configs(Map.of("cleanup.policy", "compact"));
         create.add(t);
     }

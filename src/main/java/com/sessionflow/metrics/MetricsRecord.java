@@ -1,16 +1,14 @@
 package com.sessionflow.metrics;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sessionflow.kafka.JsonRecords;
 
 /**
  * One record of the metrics topic: the User Sessions measures of one bucket and platform (a POJO on
  * the wire; {@link #toJson()} gives the topic's JSON, fields in the README).
  */
 public class MetricsRecord {
-
-    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     public long bucketStart;
     public long bucketEnd;
@@ -39,7 +37,7 @@ public class MetricsRecord {
     }
 
     public ObjectNode toJson() {
-        ObjectNode n = MAPPER.createObjectNode();
+        ObjectNode n = JsonRecords.object();
         n.put("bucket_start", bucketStart);
         n.put("bucket_end", bucketEnd);
         n.put("platform", platform);
@@ -72,11 +70,7 @@ public class MetricsRecord {
     }
 
     public byte[] toJsonBytes() {
-        try {
-            return MAPPER.writeValueAsBytes(toJson());
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot write JSON", e);
-        }
+        return JsonRecords.bytes(toJson());
     }
 
     private static Double ratio(long a, long b) {

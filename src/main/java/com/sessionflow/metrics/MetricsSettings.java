@@ -194,7 +194,7 @@ public final class MetricsSettings implements Serializable {
         f.eventCount = s.eventCount;
         f.empty = s.isEmpty();
         f.zeroLength = s.isZeroLength();
-        f.overLimit = s.lengthMs() > definition.maxLengthMs();
+        f.overLimit = definition.isOverLimit(s);
         f.purgeTime = purgeTime(s);
         return f;
     }

@@ -8,7 +8,7 @@ import com.sessionflow.job.JobOptions;
 import com.sessionflow.job.SessionPipeline;
 import com.sessionflow.kafka.JsonRecords;
 import com.sessionflow.kafka.KafkaIO;
-import com.sessionflow.kafka.KafkaSettings;
+import com.sessionflow.kafka.Topics;
 import com.sessionflow.session.LateEvent;
 import com.sessionflow.session.SessionChange;
 import com.sessionflow.session.SessionDefinition;
@@ -17,19 +17,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.serialization.SimpleStringEncoder;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.connector.file.sink.FileSink;
 import org.apache.flink.connector.file.src.FileSource;
 import org.apache.flink.core.fs.Path;
@@ -37,8 +29,6 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.filesystem.OutputFileConfig;
 import org.apache.flink.streaming.api.functions.sink.filesystem.bucketassigners.BasePathBucketAssigner;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -273,7 +263,7 @@ public final class ExportReplay {
                     replay.job.definition(),
                     replay.output == Output.FILES ? replay.sessionsDir() : replay.job.kafka());
             if (replay.output == Output.KAFKA)
-                ensureSessionsTopic(replay.job.kafka(), replay.job.createTopics());
+                Topics.prepareSessionsTopic(replay.job.kafka(), replay.job.createTopics());
             build(env, replay, inputs.files());
             JobExecutionResult result =
                     env.execute(
@@ -296,10 +286,7 @@ public final class ExportReplay {
             StreamExecutionEnvironment env, ExportReplay replay, List<Path> files) {
         JobOptions job = replay.job;
         env.setRuntimeMode(RuntimeExecutionMode.BATCH);
-        Configuration conf = new Configuration();
-        conf.set(PipelineOptions.GENERIC_TYPES, false);
-        env.configure(conf);
-        if (job.parallelism() != null) env.setParallelism(job.parallelism());
+        SessionPipeline.configure(env, job.parallelism());
 
         FileSource<ParsedRecord> source =
                 FileSource.forBulkFileFormat(
@@ -372,34 +359,6 @@ public final class ExportReplay {
                                 .withPartSuffix(".json")
                                 .build())
                 .build();
-    }
-
-    /**
-     * Creates the sessions topic (compacted, the broker's default partition count) when missing.
-     */
-    static void ensureSessionsTopic(KafkaSettings kafka, boolean create) throws Exception {
-        try (Admin admin = Admin.create(kafka.adminProperties())) {
-            Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
-            if (existing.contains(kafka.sessionsTopic)) return;
-            if (!create) {
-                throw new IllegalStateException(
-                        "output topic "
-                                + kafka.sessionsTopic
-                                + " does not exist (option --sessions-topic); create it or run with"
-                                + " --create-topics=true");
-            }
-            NewTopic topic =
-                    new NewTopic(kafka.sessionsTopic, Optional.empty(), Optional.empty())
-                            .configs(Map.of("cleanup.policy", "compact"));
-            admin.createTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException(
-                    "cannot reach Kafka at "
-                            + kafka.bootstrapServers
-                            + " (option --bootstrap-servers): "
-                            + e.getMessage(),
-                    e);
-        }
     }
 
     /** A session record's JSON, exactly as the job writes it to Kafka. */

@@ -179,6 +179,11 @@ public final class SessionDefinition implements Serializable {
      * {@link #splitOverLimit()} an event this long or longer after its session's start starts a new
      * one.
      */
+    /** Longer than the maximum length: flagged {@code over_limit}, left out of length metrics. */
+    public boolean isOverLimit(Session s) {
+        return s.lengthMs() > maxLengthMs;
+    }
+
     public long maxLengthMs() {
         return maxLengthMs;
     }

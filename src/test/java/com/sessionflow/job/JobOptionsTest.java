@@ -90,7 +90,7 @@ class JobOptionsTest {
         assertThat(o.identity).isEqualTo(Identity.USER);
         assertThat(o.allowedLateness).isEqualTo(Duration.ofHours(1));
         assertThat(o.outOfOrderness()).isEqualTo(Duration.ofSeconds(30));
-        assertThat(o.startingOffsets()).isEqualTo("committed");
+        assertThat(o.startingOffsets).isEqualTo("committed");
         KafkaSettings k = o.kafka();
         assertThat(k.bootstrapServers).isEqualTo("localhost:9092");
         assertThat(k.inputTopics).containsExactly("events");
