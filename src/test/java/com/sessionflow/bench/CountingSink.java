@@ -16,9 +16,7 @@ public final class CountingSink<T> implements Sink<T> {
 
     /** The record's category (counted as {@code name.category}) and its serialized size. */
     public interface Encoder<T> extends Serializable {
-        /**
-         * @return the category; {@code sizes[0]} receives the serialized size
-         */
+        /** Returns the category; {@code sizes[0]} receives the serialized size. */
         String encode(T value, long[] sizes);
     }
 

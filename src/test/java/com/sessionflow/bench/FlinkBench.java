@@ -129,7 +129,7 @@ public final class FlinkBench {
                                                     (x.owner + "/" + x.sessionId)
                                                             .getBytes(StandardCharsets.UTF_8);
                                             size[0] =
-                                                    key.length
+                                                    (long) key.length
                                                             + JsonRecords.bytes(
                                                                             JsonRecords.session(
                                                                                     x, definition))
@@ -196,7 +196,9 @@ public final class FlinkBench {
     static String encodeEvent(Event e, long[] size) {
         ObjectNode n = JsonRecords.event(e);
         n.put("owner", e.owner);
-        size[0] = e.owner.getBytes(StandardCharsets.UTF_8).length + JsonRecords.bytes(n).length;
+        size[0] =
+                (long) e.owner.getBytes(StandardCharsets.UTF_8).length
+                        + JsonRecords.bytes(n).length;
         return "events";
     }
 
@@ -210,7 +212,9 @@ public final class FlinkBench {
             size[0] = key.length;
             return "retractions";
         }
-        size[0] = key.length + JsonRecords.bytes(JsonRecords.session(c.session, definition)).length;
+        size[0] =
+                (long) key.length
+                        + JsonRecords.bytes(JsonRecords.session(c.session, definition)).length;
         return c.session.revision == 1 ? "first" : "revisions";
     }
 

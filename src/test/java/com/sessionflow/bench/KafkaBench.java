@@ -291,13 +291,15 @@ final class KafkaBench {
     private static void produceAll(String bootstrap, BenchInput input) throws Exception {
         try (KafkaProducer<byte[], byte[]> p = producer(bootstrap, 20)) {
             for (int i = 0; i < input.size(); i++) {
-                p.send(
-                        new ProducerRecord<>(
-                                BenchInput.TOPIC,
-                                0,
-                                input.timestamps[i],
-                                input.keys[i],
-                                input.values[i]));
+                // p.flush() below waits for every record
+                var unused =
+                        p.send(
+                                new ProducerRecord<>(
+                                        BenchInput.TOPIC,
+                                        0,
+                                        input.timestamps[i],
+                                        input.keys[i],
+                                        input.values[i]));
             }
             p.flush();
         }
@@ -339,15 +341,17 @@ final class KafkaBench {
                     TrafficRecord r = generator.next();
                     long wait = r.timestamp() - System.currentTimeMillis();
                     if (wait > 0) Thread.sleep(wait);
-                    p.send(
-                            new ProducerRecord<>(
-                                    BenchInput.TOPIC,
-                                    0,
-                                    r.timestamp(),
-                                    r.key() == null
-                                            ? null
-                                            : r.key().getBytes(StandardCharsets.UTF_8),
-                                    r.value()));
+                    // p.flush() after the loop waits for every record
+                    var unused =
+                            p.send(
+                                    new ProducerRecord<>(
+                                            BenchInput.TOPIC,
+                                            0,
+                                            r.timestamp(),
+                                            r.key() == null
+                                                    ? null
+                                                    : r.key().getBytes(StandardCharsets.UTF_8),
+                                            r.value()));
                     produced++;
                 }
                 p.flush();

@@ -341,7 +341,7 @@ final class FaultScenario implements AutoCloseable {
     double awaitRecovery(String label, long faultMillis) {
         long first =
                 watcher.firstArrivalAfter(
-                        faultMillis, Duration.ofSeconds(120), () -> cluster.diagnostics(30));
+                        faultMillis, Duration.ofMinutes(2), () -> cluster.diagnostics(30));
         double seconds = (first - faultMillis) / 1000.0;
         System.out.printf(Locale.ROOT, "FAULT %s recovery_seconds=%.1f%n", label, seconds);
         return seconds;

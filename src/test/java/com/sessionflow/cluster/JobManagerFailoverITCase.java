@@ -62,7 +62,7 @@ class JobManagerFailoverITCase {
                     "new JobManager pid %d answers REST after %.1f s%n",
                     cluster.jobManager().pid(),
                     (System.currentTimeMillis() - fault) / 1000.0);
-            cluster.awaitJobRunning(job, Duration.ofSeconds(120));
+            cluster.awaitJobRunning(job, Duration.ofMinutes(2));
             System.out.printf(
                     Locale.ROOT,
                     "job %s RUNNING again %.1f s after the kill%n",

@@ -14,6 +14,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -365,7 +366,9 @@ public final class LocalCluster implements AutoCloseable {
     private List<String> bashJavaUtils(String command) {
         Path out =
                 logDir.resolve(
-                        "bash-java-utils-" + command.toLowerCase().replace('_', '-') + ".out");
+                        "bash-java-utils-"
+                                + command.toLowerCase(Locale.ROOT).replace('_', '-')
+                                + ".out");
         List<String> cmd = new ArrayList<>();
         cmd.add(KafkaBrokerProcess.javaBin());
         cmd.addAll(List.of("-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
@@ -492,7 +495,7 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     private synchronized String launchTaskManager() {
-        String id = "tm-" + (++taskManagerCount);
+        String id = "tm-" + ++taskManagerCount;
         List<String> args = new ArrayList<>(taskManagerArgs);
         args.addAll(List.of("-D", "taskmanager.resource-id=" + id));
         ChildProcess p =

@@ -22,24 +22,17 @@ import org.apache.kafka.clients.admin.NewTopic;
 public final class RunLocalCluster {
 
     private static final String USAGE =
-            String.join(
-                    "\n",
-                    "Usage: bin/local-cluster [options] [-- job options]",
-                    "  --kafka-port N      broker port on 127.0.0.1 (default 9092; 0: any free"
-                            + " port)",
-                    "  --rest-port N       Flink REST / web UI port (default 8081; 0: any free"
-                            + " port)",
-                    "  --task-managers N   TaskManagers to start (default 2, 2 slots each)",
-                    "  --submit            create the input topic (2 partitions) if missing and run"
-                            + " the job jar with",
-                    "                      --bootstrap-servers <broker> and the job options after"
-                            + " --",
-                    "  --job-jar FILE      the shaded job jar (default: the build folder's"
-                            + " sessionflow-*.jar)",
-                    "  --dir DIR           the cluster's folder, emptied at start (default"
-                            + " <build folder>/cluster/local)",
-                    "Commands while it runs: status, kill-tm <id>, start-tm, kill-broker,"
-                            + " start-broker, cancel <job id>, stop");
+            """
+            Usage: bin/local-cluster [options] [-- job options]
+              --kafka-port N      broker port on 127.0.0.1 (default 9092; 0: any free port)
+              --rest-port N       Flink REST / web UI port (default 8081; 0: any free port)
+              --task-managers N   TaskManagers to start (default 2, 2 slots each)
+              --submit            create the input topic (2 partitions) if missing and run the job jar with
+                                  --bootstrap-servers <broker> and the job options after --
+              --job-jar FILE      the shaded job jar (default: the build folder's sessionflow-*.jar)
+              --dir DIR           the cluster's folder, emptied at start (default <build folder>/cluster/local)
+            Commands while it runs: status, kill-tm <id>, start-tm, kill-broker, start-broker, cancel <job id>, stop\
+            """;
 
     private RunLocalCluster() {}
 
@@ -114,7 +107,7 @@ public final class RunLocalCluster {
                 new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         String line;
         while ((line = in.readLine()) != null) {
-            String[] cmd = line.trim().split("\\s+");
+            String[] cmd = line.trim().split("\\s+", -1);
             try {
                 switch (cmd[0]) {
                     case "" -> {}
@@ -190,7 +183,7 @@ public final class RunLocalCluster {
         try (Admin admin = Admin.create(cluster.broker().clientProperties())) {
             var existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             List<NewTopic> create = new ArrayList<>();
-            for (String t : topics.split(",")) {
+            for (String t : topics.split(",", -1)) {
                 if (!t.isBlank() && !existing.contains(t.trim()))
                     create.add(new NewTopic(t.trim(), Optional.of(2), Optional.empty()));
             }

@@ -22,19 +22,17 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class RunSoak {
 
     private static final String USAGE =
-            String.join(
-                    "\n",
-                    "Usage: bin/soak [options]",
-                    "  --rate N          input records per second, on average (default 200)",
-                    "  --minutes N       how long the traffic runs (default 10)",
-                    "  --kill-every D    kill -9 a TaskManager and start a new one every D, e.g."
-                            + " 3m, 90s (default 3m; 0: never)",
-                    "  --status-every D  a status line every D (default 30s)",
-                    "  --hostile-every N every N-th record is hostile (default 100: 1 %)",
-                    "  --seed N          the traffic's seed (default 1)",
-                    "  --job-jar FILE    the shaded job jar (default: the build folder's"
-                            + " sessionflow-*.jar)",
-                    "Logs, checkpoints: <build folder>/cluster/soak (emptied at every start).");
+            """
+            Usage: bin/soak [options]
+              --rate N          input records per second, on average (default 200)
+              --minutes N       how long the traffic runs (default 10)
+              --kill-every D    kill -9 a TaskManager and start a new one every D, e.g. 3m, 90s (default 3m; 0: never)
+              --status-every D  a status line every D (default 30s)
+              --hostile-every N every N-th record is hostile (default 100: 1 %)
+              --seed N          the traffic's seed (default 1)
+              --job-jar FILE    the shaded job jar (default: the build folder's sessionflow-*.jar)
+            Logs, checkpoints: <build folder>/cluster/soak (emptied at every start).\
+            """;
 
     private RunSoak() {}
 

@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -179,7 +180,7 @@ final class Traffic implements AutoCloseable {
     void pause() {
         synchronized (this) {
             paused = true;
-            while (!idle && failure == null) waitLocked();
+            waitWhile(() -> !idle && failure == null);
             while (!pending.isEmpty()) send(pending.poll().record());
         }
         flush();
@@ -208,7 +209,7 @@ final class Traffic implements AutoCloseable {
         long now = System.currentTimeMillis();
         Event e =
                 AmplitudeJson.event(
-                        prefix + "-ahead-" + (++insertIds),
+                        prefix + "-ahead-" + ++insertIds,
                         prefix + "-ahead-device-" + insertIds,
                         "open_app",
                         now + aheadMs,
@@ -319,7 +320,7 @@ final class Traffic implements AutoCloseable {
                     if (paused) {
                         idle = true;
                         notifyAll();
-                        while (paused && !stop) waitLocked();
+                        waitWhile(() -> paused && !stop);
                         continue;
                     }
                     long now = System.currentTimeMillis();
@@ -376,7 +377,7 @@ final class Traffic implements AutoCloseable {
                         o.deviceId(),
                         type,
                         time,
-                        prefix + "-" + (++insertIds),
+                        prefix + "-" + ++insertIds,
                         o.platform());
         if (random.nextDouble() < 0.02) {
             e.eventType = "push_notification_received";
@@ -555,9 +556,10 @@ final class Traffic implements AutoCloseable {
         }
     }
 
-    private void waitLocked() {
+    /** Waits, holding the lock, as long as {@code condition} holds (re-checked every 200 ms). */
+    private void waitWhile(BooleanSupplier condition) {
         try {
-            wait(200);
+            while (condition.getAsBoolean()) wait(200);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);

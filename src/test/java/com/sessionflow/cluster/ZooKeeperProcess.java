@@ -81,16 +81,15 @@ public final class ZooKeeperProcess implements AutoCloseable {
             Path log4j = dir.resolve("log4j2.properties");
             Files.writeString(
                     log4j,
-                    String.join(
-                            "\n",
-                            "status = warn",
-                            "appender.out.type = Console",
-                            "appender.out.name = out",
-                            "appender.out.layout.type = PatternLayout",
-                            "appender.out.layout.pattern = [%d] %p %m (%c)%n",
-                            "rootLogger.level = INFO",
-                            "rootLogger.appenderRef.out.ref = out",
-                            ""),
+                    """
+                    status = warn
+                    appender.out.type = Console
+                    appender.out.name = out
+                    appender.out.layout.type = PatternLayout
+                    appender.out.layout.pattern = [%d] %p %m (%c)%n
+                    rootLogger.level = INFO
+                    rootLogger.appenderRef.out.ref = out
+                    """,
                     StandardCharsets.UTF_8);
             List<String> cmd = new ArrayList<>();
             cmd.add(KafkaBrokerProcess.javaBin());
@@ -131,6 +130,8 @@ public final class ZooKeeperProcess implements AutoCloseable {
     }
 
     /** Sends a four-letter word ({@code ruok}, {@code srvr}, {@code stat}); returns the answer. */
+    // a literal address: nothing is looked up
+    @SuppressWarnings("AddressSelection")
     public String fourLetterWord(String word) throws IOException {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress("127.0.0.1", port), 2_000);

@@ -98,6 +98,8 @@ class FlinkSessionWindowsEquivalenceITCase {
 
     /** (min time, max time, count) of a window. */
     static final class Span implements AggregateFunction<Event, long[], long[]> {
+        private static final long serialVersionUID = 1L;
+
         @Override
         public long[] createAccumulator() {
             return new long[] {Long.MAX_VALUE, Long.MIN_VALUE, 0};
@@ -120,6 +122,8 @@ class FlinkSessionWindowsEquivalenceITCase {
     }
 
     static final class Describe extends ProcessWindowFunction<long[], String, String, TimeWindow> {
+        private static final long serialVersionUID = 1L;
+
         @Override
         public void process(
                 String owner, Context ctx, Iterable<long[]> spans, Collector<String> out) {

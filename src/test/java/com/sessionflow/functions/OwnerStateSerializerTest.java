@@ -94,11 +94,8 @@ class OwnerStateSerializerTest {
         state.rate = new EventRate();
         state.rate.minute = t + 3_000_000;
         state.rate.count = 7;
-        @SuppressWarnings("unchecked")
         TypeSerializer<OwnerState> pojo =
-                (TypeSerializer<OwnerState>)
-                        TypeInformation.of(OwnerState.class)
-                                .createSerializer(new SerializerConfigImpl());
+                TypeInformation.of(OwnerState.class).createSerializer(new SerializerConfigImpl());
         DataOutputSerializer pojoBytes = new DataOutputSerializer(1024);
         pojo.serialize(state, pojoBytes);
         int ours = bytes(state).length;
@@ -118,11 +115,8 @@ class OwnerStateSerializerTest {
 
     @Test
     void thePojoSnapshotOfEarlierSavepointsIsMigrated() {
-        @SuppressWarnings("unchecked")
         TypeSerializer<OwnerState> pojo =
-                (TypeSerializer<OwnerState>)
-                        TypeInformation.of(OwnerState.class)
-                                .createSerializer(new SerializerConfigImpl());
+                TypeInformation.of(OwnerState.class).createSerializer(new SerializerConfigImpl());
         assertThat(
                         SERIALIZER
                                 .snapshotConfiguration()
@@ -172,6 +166,8 @@ class OwnerStateSerializerTest {
         return state;
     }
 
+    // a random pick among the constants: any fixed order of values() will do
+    @SuppressWarnings("EnumOrdinal")
     static Session randomSession(Random r) {
         Session s = new Session();
         s.owner = string(r);

@@ -34,8 +34,8 @@ class RunawayOwnerTest {
     static List<Event> traffic() {
         List<Event> events = new ArrayList<>();
         for (int i = 0; i < 25; i++) {
-            events.add(at("bot", T0 + i * 1000).insertId("b" + i).build());
-            if (i % 5 == 0) events.add(at("person", T0 + i * 1000).insertId("p" + i).build());
+            events.add(at("bot", T0 + 1000L * i).insertId("b" + i).build());
+            if (i % 5 == 0) events.add(at("person", T0 + 1000L * i).insertId("p" + i).build());
         }
         return events;
     }

@@ -14,7 +14,6 @@ import com.sessionflow.session.Session;
 import com.sessionflow.session.SessionChange;
 import com.sessionflow.session.SessionDefinition;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -352,7 +351,6 @@ class SessionizeFunctionTest {
      * A run with late updates, merges and duplicates, optionally restored from a snapshot midway.
      */
     List<SessionChange> scenario(SessionizerHarness run, int restoreAt) throws Exception {
-        List<Runnable> steps = new ArrayList<>();
         Object[] script = {
             at("a", 1000).insertId("a1").build(),
             at("a", 1040).insertId("a2").build(),

@@ -150,15 +150,14 @@ class JobOptionsTest {
         Path config = TestDirs.newDir("options").resolve("job.properties");
         Files.writeString(
                 config,
-                String.join(
-                        "\n",
-                        "# job settings",
-                        "gap = 10m",
-                        "sessions-topic = sessions-v2",
-                        "input-topics = web,mobile",
-                        "identity = device",
-                        "parallelism = 3",
-                        ""));
+                """
+                # job settings
+                gap = 10m
+                sessions-topic = sessions-v2
+                input-topics = web,mobile
+                identity = device
+                parallelism = 3
+                """);
         JobOptions fromFile = JobOptions.parse("--config", config.toString());
         assertThat(fromFile.definition().gapMs()).isEqualTo(Duration.ofMinutes(10).toMillis());
         assertThat(fromFile.kafka().sessionsTopic).isEqualTo("sessions-v2");
@@ -212,13 +211,11 @@ class JobOptionsTest {
         Path file = TestDirs.newDir("options").resolve("client.properties");
         Files.writeString(
                 file,
-                String.join(
-                        "\n",
-                        "security.protocol = SASL_SSL",
-                        "sasl.mechanism = PLAIN",
-                        "sasl.jaas.config = org.apache.kafka.common.security.plain.PlainLoginModule"
-                                + " required username=\"svc\" password=\"s3cr3t-pw\";",
-                        ""));
+                """
+                security.protocol = SASL_SSL
+                sasl.mechanism = PLAIN
+                sasl.jaas.config = org.apache.kafka.common.security.plain.PlainLoginModule required username="svc" password="s3cr3t-pw";
+                """);
         JobOptions o =
                 JobOptions.parse(
                         "--kafka-properties", file.toString(), "--bootstrap-servers", "kafka:9093");

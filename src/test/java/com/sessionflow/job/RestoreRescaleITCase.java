@@ -42,7 +42,7 @@ class RestoreRescaleITCase {
 
     private static final String TOPIC = "rescale-events";
     private static final long GAP = 10_000;
-    private static final Duration DEADLINE = Duration.ofSeconds(120);
+    private static final Duration DEADLINE = Duration.ofMinutes(2);
 
     private final List<Event> sent = new ArrayList<>();
     // in the past, so the Kafka timestamps (now) are never behind the events' own times

@@ -262,11 +262,7 @@ class SessionJobEndToEndITCase {
                 int n = 1 + rnd.nextInt(6);
                 for (int i = 0; i < n; i++) {
                     Event e =
-                            model(
-                                    owner,
-                                    TYPES[rnd.nextInt(TYPES.length)],
-                                    t,
-                                    "ins-" + (++insertSeq));
+                            model(owner, TYPES[rnd.nextInt(TYPES.length)], t, "ins-" + ++insertSeq);
                     if (!owner.platform.equals("Web")) e.sdkSessionId = sdkSession;
                     session.add(e);
                     if (i < n - 1) t += SECOND + rnd.nextInt((int) (4 * MINUTE));
@@ -274,7 +270,7 @@ class SessionJobEndToEndITCase {
                 sessions.add(session);
                 t += GAP + rnd.nextInt((int) (20 * MINUTE));
             }
-            addSpecialCases(owner, sessions, t, rnd, insertSeq);
+            addSpecialCases(owner, sessions, t);
             insertSeq += 100;
             for (List<Event> session : sessions) {
                 renderSession(owner, session, rnd);
@@ -286,8 +282,7 @@ class SessionJobEndToEndITCase {
     }
 
     /** Boundaries, markers, an empty session, out-of-session events that would bridge a gap. */
-    private static void addSpecialCases(
-            Owner owner, List<List<Event>> sessions, long t, Random rnd, int seq) {
+    private static void addSpecialCases(Owner owner, List<List<Event>> sessions, long t) {
         String o = owner.deviceId;
         switch (owner.deviceId) {
             case "dev-a1" -> {

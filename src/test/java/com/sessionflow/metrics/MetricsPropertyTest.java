@@ -168,7 +168,7 @@ class MetricsPropertyTest {
                     default -> MAX_LENGTH + 1 + random.nextInt(100_000);
                 };
         s.endTime = sessionId + length;
-        s.eventCount = 1 + random.nextInt(10);
+        s.eventCount = 1L + random.nextInt(10);
         s.activeEventCount = random.nextInt(5) == 0 ? 0 : 1 + random.nextInt((int) s.eventCount);
         s.activeEventCount = Math.min(s.activeEventCount, s.eventCount);
         return s;

@@ -136,9 +136,7 @@ public final class ReferenceSessionizer {
         return sessionize(events, gapMs, DEFAULT_MARKERS, Set.of());
     }
 
-    /**
-     * @return every session, sorted by owner then session_id
-     */
+    /** Returns every session, sorted by owner then session_id. */
     public static List<ExpectedSession> sessionize(
             Collection<Event> events, long gapMs, Set<String> markers, Set<String> inactive) {
         // 1. duplicates: the first (device_id, insert_id) wins

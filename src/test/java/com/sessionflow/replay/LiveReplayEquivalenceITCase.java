@@ -297,7 +297,7 @@ class LiveReplayEquivalenceITCase {
                                 who[1],
                                 type,
                                 t,
-                                "ins-" + seed + "-" + (insert++),
+                                "ins-" + seed + "-" + insert++,
                                 who[2]);
                 e.sdkSessionId = sessionId;
                 int format = r.nextInt(5);

@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -95,7 +96,7 @@ class ReplayEquivalenceITCase {
                     type = "push_received";
                     sessionId = -1;
                 }
-                String id = "ins-" + seed + "-" + (insert++);
+                String id = "ins-" + seed + "-" + insert++;
                 Generated g = make(who, type, t, sessionId, id, r);
                 out.add(g);
                 if (r.nextInt(12) == 0) out.add(g); // a retried upload: the same line again
@@ -131,7 +132,7 @@ class ReplayEquivalenceITCase {
      */
     static List<Generated> arrivalOrder(List<Generated> events, long seed) {
         Random r = new Random(seed);
-        Map<Generated, Long> arrival = new java.util.IdentityHashMap<>();
+        IdentityHashMap<Generated, Long> arrival = new IdentityHashMap<>();
         for (Generated g : events) arrival.put(g, g.event.time + r.nextInt(20_000));
         List<Generated> sorted = new ArrayList<>(events);
         sorted.sort(Comparator.comparingLong(arrival::get));

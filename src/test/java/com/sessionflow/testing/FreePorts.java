@@ -66,6 +66,8 @@ public final class FreePorts {
         return true;
     }
 
+    // a literal address: nothing is looked up
+    @SuppressWarnings("AddressSelection")
     private static InetAddress loopback() {
         try {
             return InetAddress.getByName("127.0.0.1");
@@ -79,7 +81,7 @@ public final class FreePorts {
         Path range = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
         try {
             if (Files.isReadable(range)) {
-                int start = Integer.parseInt(Files.readString(range).trim().split("\\s+")[0]);
+                int start = Integer.parseInt(Files.readString(range).trim().split("\\s+", -1)[0]);
                 if (start > LOWEST + 1_000) return start;
             }
         } catch (IOException | NumberFormatException e) {

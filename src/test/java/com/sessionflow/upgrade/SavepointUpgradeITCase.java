@@ -108,10 +108,10 @@ class SavepointUpgradeITCase {
     static List<Sent> firstHalf() {
         List<Sent> sent = new ArrayList<>();
         for (int k = 0; k <= 4; k++) {
-            sent.add(event(0, "up-ana", 2 * k, "ana-" + k));
-            sent.add(event(1, "up-bo", 2 * k, "bo-" + k));
-            sent.add(event(0, "up-cy", 2 * k, "cy-" + k));
-            sent.add(event(1, "up-di", 2 * k, "di-" + k));
+            sent.add(event(0, "up-ana", 2L * k, "ana-" + k));
+            sent.add(event(1, "up-bo", 2L * k, "bo-" + k));
+            sent.add(event(0, "up-cy", 2L * k, "cy-" + k));
+            sent.add(event(1, "up-di", 2L * k, "di-" + k));
         }
         return sent;
     }
