@@ -2,6 +2,7 @@ package com.sessionflow.functions;
 
 import com.sessionflow.event.Event;
 import com.sessionflow.session.DuplicateFilter;
+import com.sessionflow.session.EventIntake;
 import com.sessionflow.session.EventRate;
 import com.sessionflow.session.InsertIds;
 import com.sessionflow.session.LateEvent;
@@ -35,8 +36,8 @@ import org.apache.flink.util.OutputTag;
  * in one keyed value ({@link OwnerState}), its insert ids in a map state with one entry per id, and
  * turns the rules' times into event-time timers.
  *
- * <p>An event is checked in the order of session-rules §7: too late, duplicate, over its owner's
- * rate, then placed or sent out as out of session.
+ * <p>{@link EventIntake} judges each event (too late, duplicate, over its owner's rate, in or out
+ * of session: session-rules §7) and says when the owner is next due; this class acts on it.
  *
  * <p>Emission: a session is emitted when the watermark reaches its close time. A late event (within
  * the allowed lateness) that changes an emitted session marks it changed and is due at the next
@@ -71,6 +72,9 @@ public class SessionizeFunction extends KeyedProcessFunction<String, Event, Sess
     private final InsertIds insertIds;
 
     private final OwnerRateLimit rateLimit;
+
+    /** The order an event is judged in, and when an owner is next due. */
+    private final EventIntake intake;
 
     private transient ValueState<OwnerState> ownerState;
     private transient MapState<Long, Long> insertIdTimes;
@@ -112,6 +116,7 @@ public class SessionizeFunction extends KeyedProcessFunction<String, Event, Sess
                                 : Math.max(dedupHorizonMs, timeline.placementWindowMs()),
                         inlineInsertIds);
         this.rateLimit = rateLimit;
+        this.intake = new EventIntake(timeline, insertIds, rateLimit);
     }
 
     /** The owner's keyed value, with its own serializer ({@link OwnerStateSerializer}). */
@@ -150,29 +155,14 @@ public class SessionizeFunction extends KeyedProcessFunction<String, Event, Sess
         long watermark = ctx.timerService().currentWatermark();
         eventsIn.inc();
         lastWatermark = watermark;
-        if (timeline.isTooLate(event.time, watermark)) {
-            lateEvents.inc();
-            ctx.output(
-                    LATE, new LateEvent(event, watermark, timeline.placementDeadline(event.time)));
-            return;
-        }
         OwnerState state = ownerState.value();
         if (state == null) state = new OwnerState();
-        long hash = 0;
-        boolean deduplicates = insertIds.applies(event.insertId);
-        if (deduplicates) {
-            hash = InsertIds.hash(event.deviceId, event.insertId);
-            if (isDuplicate(state, hash, watermark)) {
-                duplicateEvents.inc();
-                return;
-            }
-        }
-        boolean overRate = false;
-        if (rateLimit.applies()) {
-            if (state.rate == null) state.rate = new EventRate();
-            overRate = rateLimit.countIsOver(state.rate, event.time);
-        }
-        if (overRate) {
+        if (rateLimit.applies() && state.rate == null) state.rate = new EventRate();
+        OwnerState owner = state;
+        EventIntake.Judgement judged =
+                intake.judge(
+                        event, watermark, state.rate, hash -> isDuplicate(owner, hash, watermark));
+        if (judged.overRate()) {
             overRateEvents.inc();
             if (rateLimit.action() == OwnerRateLimit.Action.QUARANTINE) {
                 ctx.output(
@@ -181,29 +171,43 @@ public class SessionizeFunction extends KeyedProcessFunction<String, Event, Sess
                                 event, rateLimit.eventsPerMinute(), state.rate.minute));
             }
         }
-        if (overRate && rateLimit.holdsBack()) {
-            // its insert id is not remembered: a retry of it is over the rate again
-            List<Session> owned = state.sessionList();
-            long pendingBefore = pending(owned);
-            OwnerRateLimit.flag(owned, event.time);
-            keep(state, owned, pendingBefore, watermark, ctx.timerService());
-            return;
+        switch (judged.verdict()) {
+            case TOO_LATE -> {
+                lateEvents.inc();
+                ctx.output(
+                        LATE,
+                        new LateEvent(event, watermark, timeline.placementDeadline(event.time)));
+            }
+            case DUPLICATE -> duplicateEvents.inc();
+            case HELD_BACK -> {
+                List<Session> owned = state.sessionList();
+                long pendingBefore = pending(owned);
+                OwnerRateLimit.flag(owned, event.time);
+                keep(state, owned, pendingBefore, watermark, ctx.timerService());
+            }
+            case OUT_OF_SESSION -> {
+                boolean changed =
+                        judged.remember()
+                                && remember(state, judged.insertIdHash(), event.time, watermark);
+                outOfSessionEvents.inc();
+                ctx.output(OUT_OF_SESSION, event);
+                // nothing to keep in the owner's value, unless its insert id or rate changed it
+                if (changed || rateLimit.applies()) {
+                    List<Session> owned = state.sessionList();
+                    keep(state, owned, pending(owned), watermark, ctx.timerService());
+                }
+            }
+            case IN_SESSION -> {
+                if (judged.remember()) {
+                    remember(state, judged.insertIdHash(), event.time, watermark);
+                }
+                List<Session> owned = state.sessionList();
+                long pendingBefore = pending(owned);
+                timeline.place(owned, event);
+                if (judged.overRate()) OwnerRateLimit.flag(owned, event.time);
+                keep(state, owned, pendingBefore, watermark, ctx.timerService());
+            }
         }
-        boolean changed = deduplicates && remember(state, hash, event.time, watermark);
-        if (timeline.definition().isOutOfSession(event)) {
-            outOfSessionEvents.inc();
-            ctx.output(OUT_OF_SESSION, event);
-            // nothing to keep in the owner's value, unless its insert id or rate changed it
-            if (!changed && !rateLimit.applies()) return;
-            List<Session> owned = state.sessionList();
-            keep(state, owned, pending(owned), watermark, ctx.timerService());
-            return;
-        }
-        List<Session> owned = state.sessionList();
-        long pendingBefore = pending(owned);
-        timeline.place(owned, event);
-        if (overRate) OwnerRateLimit.flag(owned, event.time);
-        keep(state, owned, pendingBefore, watermark, ctx.timerService());
     }
 
     /**
@@ -264,16 +268,7 @@ public class SessionizeFunction extends KeyedProcessFunction<String, Event, Sess
      * time, or the next sweep of its insert ids.
      */
     private void schedule(OwnerState state, long watermark, TimerService timers) {
-        long next = Long.MAX_VALUE;
-        for (Session s : state.sessions) {
-            if (s.dirty) {
-                long close = timeline.closeTime(s);
-                next = Math.min(next, close > watermark ? close : watermark + 1);
-            }
-            next = Math.min(next, timeline.purgeTime(s));
-        }
-        if (state.seen != null) next = Math.min(next, insertIds.expiry(state.seen.latest()));
-        if (state.insertIdSweep != InsertIds.NONE) next = Math.min(next, state.insertIdSweep);
+        long next = intake.nextDue(state.sessions, state.seen, state.insertIdSweep, watermark);
         long current = state.pendingTimer;
         // an earlier timer stays: firing early costs one look at the owner, which then sets the
         // next one, while moving the timer on every event (each moves its session's end) costs a
