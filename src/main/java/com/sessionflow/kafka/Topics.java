@@ -26,9 +26,7 @@ public final class Topics {
     public static void prepare(KafkaSettings kafka, boolean createOutputs) {
         withAdmin(
                 kafka,
-                admin -> {
-                    Set<String> existing =
-                            admin.listTopics().names().get(TIMEOUT_S, TimeUnit.SECONDS);
+                (admin, existing) -> {
                     List<String> missingInputs = new ArrayList<>(kafka.inputTopics);
                     missingInputs.removeAll(existing);
                     if (!missingInputs.isEmpty()) {
@@ -104,9 +102,7 @@ public final class Topics {
     public static void prepareSessionsTopic(KafkaSettings kafka, boolean create) {
         withAdmin(
                 kafka,
-                admin -> {
-                    Set<String> existing =
-                            admin.listTopics().names().get(TIMEOUT_S, TimeUnit.SECONDS);
+                (admin, existing) -> {
                     List<NewTopic> missing = new ArrayList<>();
                     addIfMissing(
                             missing,
@@ -121,13 +117,15 @@ public final class Topics {
                 });
     }
 
+    /** What to do with an admin client, given the topics that exist. */
     private interface AdminCalls {
-        void run(Admin admin) throws InterruptedException, ExecutionException, TimeoutException;
+        void run(Admin admin, Set<String> existing)
+                throws InterruptedException, ExecutionException, TimeoutException;
     }
 
     private static void withAdmin(KafkaSettings kafka, AdminCalls calls) {
         try (Admin admin = Admin.create(kafka.adminProperties())) {
-            calls.run(admin);
+            calls.run(admin, admin.listTopics().names().get(TIMEOUT_S, TimeUnit.SECONDS));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new TopicsException("interrupted while checking topics", e);

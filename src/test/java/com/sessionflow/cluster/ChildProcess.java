@@ -25,6 +25,18 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ChildProcess {
 
+    /** log4j2 properties for a child JVM: INFO and up to its stdout, which goes to its log. */
+    static final String CONSOLE_LOG4J =
+            """
+            status = warn
+            appender.out.type = Console
+            appender.out.name = out
+            appender.out.layout.type = PatternLayout
+            appender.out.layout.pattern = [%d] %p %m (%c)%n
+            rootLogger.level = INFO
+            rootLogger.appenderRef.out.ref = out
+            """;
+
     private static final Set<ChildProcess> LIVE = ConcurrentHashMap.newKeySet();
 
     static {

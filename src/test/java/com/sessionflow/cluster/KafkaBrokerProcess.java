@@ -208,21 +208,15 @@ public final class KafkaBrokerProcess implements AutoCloseable {
 
     private Path writeLogConfig() throws IOException {
         String config =
-                """
-                status = warn
-                appender.out.type = Console
-                appender.out.name = out
-                appender.out.layout.type = PatternLayout
-                appender.out.layout.pattern = [%d] %p %m (%c)%n
-                rootLogger.level = INFO
-                rootLogger.appenderRef.out.ref = out
-                logger.request.name = kafka.request.logger
-                logger.request.level = WARN
-                logger.coordinator.name = org.apache.kafka.coordinator
-                logger.coordinator.level = WARN
-                logger.config.name = org.apache.kafka.common.config.AbstractConfig
-                logger.config.level = WARN
-                """;
+                ChildProcess.CONSOLE_LOG4J
+                        + """
+                        logger.request.name = kafka.request.logger
+                        logger.request.level = WARN
+                        logger.coordinator.name = org.apache.kafka.coordinator
+                        logger.coordinator.level = WARN
+                        logger.config.name = org.apache.kafka.common.config.AbstractConfig
+                        logger.config.level = WARN
+                        """;
         Path file = dir.resolve("log4j2.properties");
         Files.writeString(file, config, StandardCharsets.UTF_8);
         return file;

@@ -79,18 +79,7 @@ public final class ZooKeeperProcess implements AutoCloseable {
                             ""),
                     StandardCharsets.UTF_8);
             Path log4j = dir.resolve("log4j2.properties");
-            Files.writeString(
-                    log4j,
-                    """
-                    status = warn
-                    appender.out.type = Console
-                    appender.out.name = out
-                    appender.out.layout.type = PatternLayout
-                    appender.out.layout.pattern = [%d] %p %m (%c)%n
-                    rootLogger.level = INFO
-                    rootLogger.appenderRef.out.ref = out
-                    """,
-                    StandardCharsets.UTF_8);
+            Files.writeString(log4j, ChildProcess.CONSOLE_LOG4J, StandardCharsets.UTF_8);
             List<String> cmd = new ArrayList<>();
             cmd.add(KafkaBrokerProcess.javaBin());
             cmd.addAll(
