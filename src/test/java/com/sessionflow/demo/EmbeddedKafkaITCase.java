@@ -35,6 +35,13 @@ class EmbeddedKafkaITCase {
             admin.createTopics(List.of(new NewTopic("events", 3, (short) 1)))
                     .all()
                     .get(30, TimeUnit.SECONDS);
+            // createTopics completes when the controller has the topic; the broker that answers
+            // listTopics learns of it a moment later (seen in CI: an empty list right after)
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!admin.listTopics().names().get(30, TimeUnit.SECONDS).contains("events")
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
             assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS)).contains("events");
             return List.copyOf(admin.describeCluster().nodes().get(30, TimeUnit.SECONDS));
         }
