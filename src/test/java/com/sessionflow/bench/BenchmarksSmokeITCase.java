@@ -3,6 +3,7 @@ package com.sessionflow.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -23,23 +24,7 @@ class BenchmarksSmokeITCase {
 
     @Test
     void everyScenarioProcessesEveryEventAndTheSessionizersAgree() throws Exception {
-        Path out = Path.of(System.getProperty("java.io.tmpdir"), "bench-smoke");
-        Benchmarks.Options o =
-                Benchmarks.Options.parse(
-                        new String[] {
-                            "--events",
-                            "2500",
-                            "--users",
-                            "200",
-                            "--heap",
-                            "1g",
-                            "--out",
-                            out.toString(),
-                            "--out-of-orderness-ms",
-                            String.valueOf(3 * 3_600_000L)
-                        });
-        Benchmarks.Runner runner =
-                new Benchmarks.Runner(o, new PrintStream(OutputStream.nullOutputStream()));
+        Benchmarks.Runner runner = smallRunner("bench-smoke");
         Map<String, JsonNode> results = new LinkedHashMap<>();
         for (String s : Benchmarks.PROCESSING) results.put(s, runner.fork(s, 1, List.of()));
 
@@ -84,25 +69,7 @@ class BenchmarksSmokeITCase {
 
     @Test
     void endToEndScenariosCommitEveryEventAndAgreeOnTheSessions() throws Exception {
-        Path out = Path.of(System.getProperty("java.io.tmpdir"), "bench-smoke-e2e");
-        Benchmarks.Options o =
-                Benchmarks.Options.parse(
-                        new String[] {
-                            "--events",
-                            "2500",
-                            "--users",
-                            "200",
-                            "--heap",
-                            "1g",
-                            "--out",
-                            out.toString(),
-                            "--checkpoint-ms",
-                            "1000",
-                            "--out-of-orderness-ms",
-                            String.valueOf(3 * 3_600_000L)
-                        });
-        Benchmarks.Runner runner =
-                new Benchmarks.Runner(o, new PrintStream(OutputStream.nullOutputStream()));
+        Benchmarks.Runner runner = smallRunner("bench-smoke-e2e", "--checkpoint-ms", "1000");
         Map<String, JsonNode> results = new LinkedHashMap<>();
         for (String s : Benchmarks.END_TO_END) results.put(s, runner.fork(s, 1, List.of()));
 
@@ -122,5 +89,30 @@ class BenchmarksSmokeITCase {
                     .as(kafkaStreams + " sessions")
                     .isEqualTo(sessions);
         }
+    }
+
+    /**
+     * A runner for a small input (2,500 events of 200 users, every event placed whatever its
+     * lateness) writing under {@code java.io.tmpdir}/{@code outName}.
+     */
+    private static Benchmarks.Runner smallRunner(String outName, String... extra)
+            throws IOException {
+        List<String> args =
+                new ArrayList<>(
+                        List.of(
+                                "--events",
+                                "2500",
+                                "--users",
+                                "200",
+                                "--heap",
+                                "1g",
+                                "--out",
+                                Path.of(System.getProperty("java.io.tmpdir"), outName).toString(),
+                                "--out-of-orderness-ms",
+                                String.valueOf(3 * 3_600_000L)));
+        args.addAll(List.of(extra));
+        return new Benchmarks.Runner(
+                Benchmarks.Options.parse(args.toArray(String[]::new)),
+                new PrintStream(OutputStream.nullOutputStream()));
     }
 }
