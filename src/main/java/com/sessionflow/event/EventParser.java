@@ -1,9 +1,13 @@
 package com.sessionflow.event;
 
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.LongNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.ByteBuffer;
@@ -11,7 +15,9 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -59,8 +65,7 @@ public final class EventParser implements Serializable {
     /** Parses one record and hands every event or dead letter it yields to {@code out}. */
     public void parse(RecordOrigin origin, Consumer<ParsedRecord> out) {
         if (mapper == null) {
-            // a second JSON value after the first is an error, not something to drop silently
-            mapper = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+            mapper = new ObjectMapper();
             interned = new HashMap<>();
         }
         byte[] value = origin.value;
@@ -81,60 +86,167 @@ public final class EventParser implements Serializable {
             out.accept(reject(Rejection.NOT_JSON, notUtf8, origin));
             return;
         }
-        JsonNode root;
-        try {
-            root = mapper.readTree(value);
+        List<ParsedRecord> parsed = new ArrayList<>();
+        try (JsonParser p = mapper.getFactory().createParser(value)) {
+            readRecord(p, origin, parsed);
         } catch (JsonProcessingException e) {
+            // a syntax error anywhere makes the whole record one dead letter, as a tree would
             out.accept(reject(Rejection.NOT_JSON, e.getOriginalMessage(), origin));
             return;
         } catch (IOException e) {
             out.accept(reject(Rejection.NOT_JSON, String.valueOf(e.getMessage()), origin));
             return;
         }
-        if (root == null || root.isMissingNode()) {
-            out.accept(reject(Rejection.NOT_JSON, "the value is blank", origin));
-        } else if (root.isObject() && root.has("events")) {
-            JsonNode events = root.get("events");
-            if (!events.isArray()) {
-                out.accept(reject(Rejection.NOT_AN_EVENT, "\"events\" is not an array", origin));
-            } else {
-                parseBatch(events, "events", origin, out);
-            }
-        } else if (root.isArray()) {
-            parseBatch(root, "", origin, out);
-        } else if (root.isObject()) {
-            out.accept(parseEvent(root, "", origin));
+        parsed.forEach(out);
+    }
+
+    /**
+     * Reads the record as a stream of tokens, keeping only the members an event is made of and
+     * skipping the rest ({@code event_properties} and the like) without building them: a tree of
+     * every record was the larger part of the job's parse.
+     */
+    private void readRecord(JsonParser p, RecordOrigin origin, List<ParsedRecord> parsed)
+            throws IOException {
+        JsonToken root = p.nextToken();
+        if (root == null) {
+            parsed.add(reject(Rejection.NOT_JSON, "the value is blank", origin));
+        } else if (root == JsonToken.START_ARRAY) {
+            readBatch(p, "", origin, parsed);
+        } else if (root == JsonToken.START_OBJECT) {
+            Members event = new Members();
+            List<ParsedRecord> batch = readMembers(p, event, origin, true);
+            if (batch == null) parsed.add(toEvent(event, "", -1, origin));
+            else parsed.addAll(batch);
         } else {
-            out.accept(
+            parsed.add(
                     reject(
                             Rejection.NOT_AN_EVENT,
-                            "the value is a JSON " + root.getNodeType(),
+                            "the value is a JSON " + tree(p).getNodeType(),
                             origin));
         }
-    }
-
-    private void parseBatch(
-            JsonNode events, String path, RecordOrigin origin, Consumer<ParsedRecord> out) {
-        if (events.isEmpty()) {
-            out.accept(reject(Rejection.NO_EVENTS, "the batch is empty", origin));
-            return;
-        }
-        for (int i = 0; i < events.size(); i++) {
-            out.accept(parseEvent(events.get(i), path + "[" + i + "]: ", origin));
+        JsonToken trailing = p.nextToken();
+        if (trailing != null) {
+            // a second JSON value after the first is an error, not something to drop silently
+            throw new JsonParseException(
+                    p, "a second JSON value (" + trailing.asString() + ") follows the first");
         }
     }
 
-    private ParsedRecord parseEvent(JsonNode node, String where, RecordOrigin origin) {
-        if (!node.isObject()) {
-            return reject(
-                    Rejection.NOT_AN_EVENT,
-                    where + "not an object but a JSON " + node.getNodeType(),
-                    origin);
+    /** {@code p} is at the batch's START_ARRAY; one output per element. */
+    private void readBatch(
+            JsonParser p, String path, RecordOrigin origin, List<ParsedRecord> parsed)
+            throws IOException {
+        int i = 0;
+        for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken(), i++) {
+            if (t == JsonToken.START_OBJECT) {
+                Members event = new Members();
+                readMembers(p, event, origin, false);
+                parsed.add(toEvent(event, path, i, origin));
+            } else {
+                parsed.add(
+                        reject(
+                                Rejection.NOT_AN_EVENT,
+                                where(path, i)
+                                        + "not an object but a JSON "
+                                        + tree(p).getNodeType(),
+                                origin));
+            }
         }
+        if (i == 0) parsed.add(reject(Rejection.NO_EVENTS, "the batch is empty", origin));
+    }
+
+    /**
+     * Reads an object's members into {@code event}. At the record's root an {@code "events"} member
+     * makes the object a v2 request body: then the batch's outputs are returned (the last {@code
+     * "events"} wins, as for every repeated member), else null.
+     */
+    private List<ParsedRecord> readMembers(
+            JsonParser p, Members event, RecordOrigin origin, boolean root) throws IOException {
+        List<ParsedRecord> batch = null;
+        for (String name = p.nextFieldName(); name != null; name = p.nextFieldName()) {
+            JsonToken t = p.nextToken();
+            switch (name) {
+                case "user_id" -> event.userId = member(p, t);
+                case "device_id" -> event.deviceId = member(p, t);
+                case "event_type" -> event.eventType = member(p, t);
+                case "time" -> event.time = member(p, t);
+                case "client_event_time" -> event.clientEventTime = member(p, t);
+                case "session_id" -> event.sessionId = member(p, t);
+                case "insert_id" -> event.insertId = member(p, t);
+                case "$insert_id" -> event.dollarInsertId = member(p, t);
+                case "platform" -> event.platform = member(p, t);
+                case "os_name" -> event.osName = member(p, t);
+                case "app_version" -> event.appVersion = member(p, t);
+                case "event_properties" -> event.eventProperties = holder(p, t, name);
+                case "user_properties" -> event.userProperties = holder(p, t, name);
+                case "events" -> {
+                    if (!root) {
+                        p.skipChildren();
+                    } else if (t == JsonToken.START_ARRAY) {
+                        batch = new ArrayList<>();
+                        readBatch(p, "events", origin, batch);
+                    } else {
+                        p.skipChildren();
+                        batch =
+                                List.of(
+                                        reject(
+                                                Rejection.NOT_AN_EVENT,
+                                                "\"events\" is not an array",
+                                                origin));
+                    }
+                }
+                default -> p.skipChildren();
+            }
+        }
+        return batch;
+    }
+
+    /**
+     * An {@code event_properties} or {@code user_properties} member: only the session property's
+     * value is kept, and only when a definition reads one.
+     */
+    private Holder holder(JsonParser p, JsonToken t, String name) throws IOException {
+        if (sessionPropertyName == null) {
+            p.skipChildren();
+            return null;
+        }
+        if (t == JsonToken.VALUE_NULL) return null;
+        Holder h = new Holder(name);
+        if (t != JsonToken.START_OBJECT) {
+            h.notAnObject = true;
+            p.skipChildren();
+            return h;
+        }
+        for (String key = p.nextFieldName(); key != null; key = p.nextFieldName()) {
+            JsonToken v = p.nextToken();
+            if (key.equals(sessionPropertyName)) {
+                h.property = v == JsonToken.VALUE_NULL ? null : tree(p);
+            } else {
+                p.skipChildren();
+            }
+        }
+        return h;
+    }
+
+    private JsonNode tree(JsonParser p) throws IOException {
+        return mapper.readTree(p);
+    }
+
+    /** Where in the record an event is, for its dead letter: "" for a record of one event. */
+    private static String where(String path, int index) {
+        return index < 0 ? "" : path + "[" + index + "]: ";
+    }
+
+    /**
+     * The event of one object's members, or its dead letter. {@code index} is its place in the
+     * batch at {@code path}, -1 for a record of one event: the prefix of a dead letter's detail is
+     * only built for a dead letter.
+     */
+    private ParsedRecord toEvent(Members node, String path, int index, RecordOrigin origin) {
         try {
             Event e = new Event();
-            e.userId = InvalidIds.clean(text(node, "user_id"));
-            e.deviceId = InvalidIds.clean(text(node, "device_id"));
+            e.userId = InvalidIds.clean(text(node.userId, "user_id"));
+            e.deviceId = InvalidIds.clean(text(node.deviceId, "device_id"));
             e.owner =
                     identity == Identity.DEVICE
                             ? e.deviceId
@@ -142,13 +254,13 @@ public final class EventParser implements Serializable {
             if (e.owner == null) {
                 return reject(
                         Rejection.NO_OWNER,
-                        where
+                        where(path, index)
                                 + (identity == Identity.DEVICE
                                         ? "device_id is missing or invalid"
                                         : "user_id and device_id are missing or invalid"),
                         origin);
             }
-            e.eventType = intern(text(node, "event_type"));
+            e.eventType = intern(text(node.eventType, "event_type"));
             if (e.eventType == null || e.eventType.isBlank()) {
                 throw new FieldException(Rejection.BAD_FIELD, "event_type is missing");
             }
@@ -159,7 +271,7 @@ public final class EventParser implements Serializable {
                     && e.time - origin.timestamp > maxClockAheadMs) {
                 return reject(
                         Rejection.CLOCK_AHEAD,
-                        where
+                        where(path, index)
                                 + "time "
                                 + e.time
                                 + " is "
@@ -171,44 +283,42 @@ public final class EventParser implements Serializable {
                                 + " ms",
                         origin);
             }
-            e.sdkSessionId = sessionId(node);
-            e.insertId = text(node, "insert_id");
-            if (e.insertId == null) e.insertId = text(node, "$insert_id");
-            e.platform = intern(text(node, "platform"));
-            e.osName = intern(text(node, "os_name"));
-            e.appVersion = intern(text(node, "app_version"));
+            e.sdkSessionId = sessionId(node.sessionId);
+            e.insertId = text(node.insertId, "insert_id");
+            if (e.insertId == null) e.insertId = text(node.dollarInsertId, "$insert_id");
+            e.platform = intern(text(node.platform, "platform"));
+            e.osName = intern(text(node.osName, "os_name"));
+            e.appVersion = intern(text(node.appVersion, "app_version"));
             if (sessionPropertyName != null) e.sessionProperty = property(node);
             e.sourceTopic = origin.topic;
             e.sourcePartition = origin.partition;
             e.sourceOffset = origin.offset;
             return ParsedRecord.of(e);
         } catch (FieldException ex) {
-            return reject(ex.reason, where + ex.getMessage(), origin);
+            return reject(ex.reason, where(path, index) + ex.getMessage(), origin);
         }
     }
 
-    private long eventTime(JsonNode node) throws FieldException {
-        JsonNode time = node.get("time");
+    private long eventTime(Members m) throws FieldException {
         long t;
-        if (time != null && !time.isNull()) {
-            if (!time.isIntegralNumber() || !time.canConvertToLong()) {
+        if (m.time != null) {
+            if (!(m.time instanceof JsonNode n) || !n.isIntegralNumber() || !n.canConvertToLong()) {
                 throw new FieldException(
-                        Rejection.BAD_TIME, "time is not an integer: " + abbreviate(time));
+                        Rejection.BAD_TIME, "time is not an integer: " + abbreviate(m.time));
             }
-            t = time.longValue();
+            t = n.longValue();
         } else {
-            JsonNode clientTime = node.get("client_event_time");
-            if (clientTime == null || clientTime.isNull()) {
+            if (m.clientEventTime == null) {
                 throw new FieldException(
                         Rejection.NO_TIME, "neither time nor client_event_time is present");
             }
-            if (!clientTime.isTextual()) {
+            if (!(m.clientEventTime instanceof String clientTime)) {
                 throw new FieldException(
                         Rejection.BAD_TIME,
-                        "client_event_time is not a string: " + abbreviate(clientTime));
+                        "client_event_time is not a string: " + abbreviate(m.clientEventTime));
             }
             try {
-                t = ExportTime.parse(clientTime.textValue());
+                t = ExportTime.parse(clientTime);
             } catch (DateTimeParseException ex) {
                 throw new FieldException(
                         Rejection.BAD_TIME,
@@ -224,36 +334,43 @@ public final class EventParser implements Serializable {
         return t;
     }
 
-    private static long sessionId(JsonNode node) throws FieldException {
-        JsonNode id = node.get("session_id");
-        if (id == null || id.isNull()) return Event.NO_SESSION_ID;
-        if (!id.isIntegralNumber() || !id.canConvertToLong()) {
+    private static long sessionId(Object id) throws FieldException {
+        if (id == null) return Event.NO_SESSION_ID;
+        if (!(id instanceof JsonNode n) || !n.isIntegralNumber() || !n.canConvertToLong()) {
             throw new FieldException(
                     Rejection.BAD_FIELD, "session_id is not an integer: " + abbreviate(id));
         }
-        return id.longValue();
+        return n.longValue();
     }
 
-    private String property(JsonNode node) throws FieldException {
-        for (String holder : new String[] {"event_properties", "user_properties"}) {
-            JsonNode props = node.get(holder);
-            if (props == null || props.isNull()) continue;
-            if (!props.isObject())
-                throw new FieldException(Rejection.BAD_FIELD, holder + " is not an object");
-            JsonNode v = props.get(sessionPropertyName);
-            if (v != null && !v.isNull()) return v.isValueNode() ? v.asText() : v.toString();
+    private static String property(Members m) throws FieldException {
+        for (Holder h : new Holder[] {m.eventProperties, m.userProperties}) {
+            if (h == null) continue;
+            if (h.notAnObject)
+                throw new FieldException(Rejection.BAD_FIELD, h.name + " is not an object");
+            JsonNode v = h.property;
+            if (v != null) return v.isValueNode() ? v.asText() : v.toString();
         }
         return null;
     }
 
-    private static String text(JsonNode node, String field) throws FieldException {
-        JsonNode v = node.get(field);
-        if (v == null || v.isNull()) return null;
-        if (!v.isTextual()) {
-            throw new FieldException(
-                    Rejection.BAD_FIELD, field + " is not a string: " + abbreviate(v));
+    private static String text(Object v, String field) throws FieldException {
+        if (v == null || v instanceof String) return (String) v;
+        throw new FieldException(Rejection.BAD_FIELD, field + " is not a string: " + abbreviate(v));
+    }
+
+    /**
+     * A member's value as the checks need it: null for JSON null, the String of a JSON string, a
+     * number that fits a long as a LongNode, anything else as a tree (only for the error message).
+     */
+    private Object member(JsonParser p, JsonToken t) throws IOException {
+        if (t == JsonToken.VALUE_NULL) return null;
+        if (t == JsonToken.VALUE_STRING) return p.getText();
+        if (t == JsonToken.VALUE_NUMBER_INT
+                && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
+            return LongNode.valueOf(p.getLongValue());
         }
-        return v.textValue();
+        return tree(p);
     }
 
     private String intern(String s) {
@@ -264,13 +381,43 @@ public final class EventParser implements Serializable {
         return s;
     }
 
-    private static String abbreviate(JsonNode v) {
-        String s = v.toString();
+    private static String abbreviate(Object v) {
+        String s = v instanceof String text ? TextNode.valueOf(text).toString() : v.toString();
         return s.length() <= 80 ? s : s.substring(0, 77) + "...";
     }
 
     private static ParsedRecord reject(Rejection reason, String detail, RecordOrigin origin) {
         return ParsedRecord.of(new DeadLetter(reason, detail, origin));
+    }
+
+    /** The members of one event object that the job reads, as {@link #member} keeps them. */
+    private static final class Members {
+        Object userId;
+        Object deviceId;
+        Object eventType;
+        Object time;
+        Object clientEventTime;
+        Object sessionId;
+        Object insertId;
+        Object dollarInsertId;
+        Object platform;
+        Object osName;
+        Object appVersion;
+        Holder eventProperties;
+        Holder userProperties;
+    }
+
+    /** An event_properties or user_properties member, as far as the session property needs. */
+    private static final class Holder {
+        final String name;
+        boolean notAnObject;
+
+        /** The session property's value, or null when absent or JSON null. */
+        JsonNode property;
+
+        Holder(String name) {
+            this.name = name;
+        }
     }
 
     /** A field that makes the event unusable; carries the dead-letter reason. */
