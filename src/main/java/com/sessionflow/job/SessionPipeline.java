@@ -4,6 +4,7 @@ import com.sessionflow.event.DeadLetter;
 import com.sessionflow.event.Event;
 import com.sessionflow.event.ParsedRecord;
 import com.sessionflow.functions.DropBlockedEvents;
+import com.sessionflow.functions.SessionChangeSerializer;
 import com.sessionflow.functions.SessionizeFunction;
 import com.sessionflow.functions.SplitDeadLetters;
 import com.sessionflow.session.InsertIds;
@@ -90,7 +91,8 @@ public final class SessionPipeline {
                                                 parsed.getExecutionEnvironment()
                                                         .getConfiguration()
                                                         .get(StateBackendOptions.STATE_BACKEND)),
-                                        rateLimit))
+                                        rateLimit),
+                                SessionChangeSerializer.TYPE)
                         .uid(UID_SESSIONIZE)
                         .name("sessionize");
         return new Outputs(

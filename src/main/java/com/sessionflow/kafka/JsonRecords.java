@@ -6,8 +6,8 @@ import com.sessionflow.event.DeadLetter;
 import com.sessionflow.event.Event;
 import com.sessionflow.session.LateEvent;
 import com.sessionflow.session.QuarantinedEvent;
-import com.sessionflow.session.Session;
 import com.sessionflow.session.SessionDefinition;
+import com.sessionflow.session.SessionRecord;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -29,7 +29,7 @@ public final class JsonRecords {
         return MAPPER.createObjectNode();
     }
 
-    public static ObjectNode session(Session s, SessionDefinition definition) {
+    public static ObjectNode session(SessionRecord s, SessionDefinition definition) {
         ObjectNode n = MAPPER.createObjectNode();
         n.put("owner", s.owner);
         n.put("user_id", s.userId);
@@ -51,7 +51,7 @@ public final class JsonRecords {
         n.put("last_event_type", s.lastEventType);
         n.put("definition", definition.name());
         // client: sdk when the SDK's session_id made the session, inferred when the gap rule did
-        n.put("session_source", s.sdkSessionId != Event.NO_SESSION_ID ? "sdk" : "inferred");
+        n.put("session_source", s.isSdkSession() ? "sdk" : "inferred");
         if (definition.propertyName() != null) n.put("session_property", s.group);
         n.put("revision", s.revision);
         n.put("close_reason", s.closeReason == null ? null : s.closeReason.code());

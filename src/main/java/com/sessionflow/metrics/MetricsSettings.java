@@ -3,6 +3,7 @@ package com.sessionflow.metrics;
 import com.sessionflow.session.OwnerTimeline;
 import com.sessionflow.session.Session;
 import com.sessionflow.session.SessionDefinition;
+import com.sessionflow.session.SessionRecord;
 import com.sessionflow.time.DurationConverter;
 import java.io.Serializable;
 import java.time.Duration;
@@ -164,7 +165,7 @@ public final class MetricsSettings implements Serializable {
      * When the sessionizer forgets this version of the session: it cannot change after that (see
      * OwnerTimeline).
      */
-    public long purgeTime(Session s) {
+    public long purgeTime(SessionRecord s) {
         return timeline().purgeTime(s);
     }
 
@@ -185,7 +186,7 @@ public final class MetricsSettings implements Serializable {
     }
 
     /** The facts metrics need from one version of a session. */
-    public SessionFacts facts(Session s) {
+    public SessionFacts facts(SessionRecord s) {
         SessionFacts f = new SessionFacts();
         f.owner = s.owner;
         f.platform = platform(s.platform);

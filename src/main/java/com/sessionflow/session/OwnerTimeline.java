@@ -94,11 +94,20 @@ public final class OwnerTimeline implements Serializable {
     }
 
     public long purgeTime(Session s) {
-        long purge = s.endTime + gapMs - 1 + gapMs + allowedLatenessMs;
+        return purgeTime(s.endTime, s.sdkSessionId != Event.NO_SESSION_ID);
+    }
+
+    /** When the sessionizer forgets the version it emitted as {@code r}. */
+    public long purgeTime(SessionRecord r) {
+        return purgeTime(r.endTime, r.isSdkSession());
+    }
+
+    private long purgeTime(long endTime, boolean sdkSession) {
+        long purge = endTime + gapMs - 1 + gapMs + allowedLatenessMs;
         // an SDK session takes events of its id from further away than a gap (its SDK keeps the id
         // alive, out-of-session events too): an event less than gap + lateness after its end,
         // accepted up to that + gap - 1 + lateness, must still find it
-        return s.sdkSessionId != Event.NO_SESSION_ID ? purge + allowedLatenessMs : purge;
+        return sdkSession ? purge + allowedLatenessMs : purge;
     }
 
     /**
@@ -355,6 +364,6 @@ public final class OwnerTimeline implements Serializable {
         s.revision++;
         s.dirty = false;
         s.closeReason = reason;
-        out.accept(SessionChange.update(s.copy()));
+        out.accept(SessionChange.update(s.toRecord()));
     }
 }

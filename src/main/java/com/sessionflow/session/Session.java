@@ -5,9 +5,11 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * The running summary of one session: what its record needs, never the events themselves, so state
- * per session is constant whatever the number of events. Summaries merge (a late event can bridge
- * two sessions) and merging is order-free: ties on time are broken by event type name.
+ * The running summary of one session as the sessionizer stores it: what its record needs, never the
+ * events themselves, so state per session is constant whatever the number of events, plus what only
+ * the sessionizer uses (ids still visible downstream, the changed flag, the facts). What it emits
+ * is a {@link SessionRecord}. Summaries merge (a late event can bridge two sessions) and merging is
+ * order-free: ties on time are broken by event type name.
  */
 public class Session {
 
@@ -53,7 +55,7 @@ public class Session {
 
     /**
      * The facts of its events, sorted ({@link Fact#compare}), when the definition may re-split
-     * sessions (per-platform gaps, start/end events); null otherwise. Never in emitted copies.
+     * sessions (per-platform gaps, start/end events); null otherwise. Never in emitted records.
      */
     public Fact[] facts;
 
@@ -201,32 +203,27 @@ public class Session {
         return SessionChange.key(owner, sessionId, group);
     }
 
-    /** A copy for emission: everything but the facts. */
-    public Session copy() {
-        Session c = new Session();
-        c.sdkSessionId = sdkSessionId;
-        c.group = group;
-        c.endsWithEndEvent = endsWithEndEvent;
-        c.cutByMaxLength = cutByMaxLength;
-        c.overRate = overRate;
-        c.owner = owner;
-        c.userId = userId;
-        c.deviceId = deviceId;
-        c.platform = platform;
-        c.osName = osName;
-        c.appVersion = appVersion;
-        c.sessionId = sessionId;
-        c.startTime = startTime;
-        c.endTime = endTime;
-        c.eventCount = eventCount;
-        c.activeEventCount = activeEventCount;
-        c.firstEventType = firstEventType;
-        c.lastEventType = lastEventType;
-        c.revision = revision;
-        c.dirty = dirty;
-        c.emittedIds = emittedIds.clone();
-        c.closeReason = closeReason;
-        return c;
+    /** This version as the job emits it: the record's fields, none of the sessionizer's own. */
+    public SessionRecord toRecord() {
+        return new SessionRecord(
+                owner,
+                userId,
+                deviceId,
+                platform,
+                osName,
+                appVersion,
+                sessionId,
+                sdkSessionId,
+                group,
+                startTime,
+                endTime,
+                eventCount,
+                activeEventCount,
+                firstEventType,
+                lastEventType,
+                overRate,
+                revision,
+                closeReason);
     }
 
     private static int compare(String a, String b) {

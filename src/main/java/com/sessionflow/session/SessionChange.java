@@ -2,31 +2,33 @@ package com.sessionflow.session;
 
 /**
  * One change of the sessions changelog: a session's new version, or a retraction (its key now
- * belongs to no session: it was merged into an earlier one or its start moved).
+ * belongs to no session: it was merged into an earlier one or its start moved). Between operators
+ * it goes through its own serializer ({@code functions.SessionChangeSerializer}).
  */
-public class SessionChange {
+public final class SessionChange {
 
-    public String owner;
-    public long sessionId;
+    public final String owner;
+    public final long sessionId;
 
     /**
      * The session's group (property value, or {@code inferred} under {@code client}); null for
      * most.
      */
-    public String group;
+    public final String group;
 
     /** The new version; null for a retraction. */
-    public Session session;
+    public final SessionRecord session;
 
-    public SessionChange() {}
+    /** Use {@link #update} or {@link #retraction}; public for the serializer. */
+    public SessionChange(String owner, long sessionId, String group, SessionRecord session) {
+        this.owner = owner;
+        this.sessionId = sessionId;
+        this.group = group;
+        this.session = session;
+    }
 
-    public static SessionChange update(Session session) {
-        SessionChange c = new SessionChange();
-        c.owner = session.owner;
-        c.sessionId = session.sessionId;
-        c.group = session.group;
-        c.session = session;
-        return c;
+    public static SessionChange update(SessionRecord session) {
+        return new SessionChange(session.owner, session.sessionId, session.group, session);
     }
 
     public static SessionChange retraction(String owner, long sessionId) {
@@ -34,11 +36,7 @@ public class SessionChange {
     }
 
     public static SessionChange retraction(String owner, long sessionId, String group) {
-        SessionChange c = new SessionChange();
-        c.owner = owner;
-        c.sessionId = sessionId;
-        c.group = group;
-        return c;
+        return new SessionChange(owner, sessionId, group, null);
     }
 
     public boolean isRetraction() {

@@ -180,7 +180,7 @@ public final class SessionDefinition implements Serializable {
      * one.
      */
     /** Longer than the maximum length: flagged {@code over_limit}, left out of length metrics. */
-    public boolean isOverLimit(Session s) {
+    public boolean isOverLimit(SessionRecord s) {
         return s.lengthMs() > maxLengthMs;
     }
 

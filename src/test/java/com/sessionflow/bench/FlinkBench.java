@@ -5,9 +5,11 @@ import com.sessionflow.event.Event;
 import com.sessionflow.event.EventParser;
 import com.sessionflow.event.ParsedRecord;
 import com.sessionflow.event.RecordOrigin;
+import com.sessionflow.functions.SessionChangeSerializer;
 import com.sessionflow.functions.SplitDeadLetters;
 import com.sessionflow.job.SessionPipeline;
 import com.sessionflow.kafka.JsonRecords;
+import com.sessionflow.session.CloseReason;
 import com.sessionflow.session.OwnerRateLimit;
 import com.sessionflow.session.Session;
 import com.sessionflow.session.SessionChange;
@@ -105,7 +107,7 @@ public final class FlinkBench {
                 events = parsed.process(new SplitDeadLetters()).name("split dead letters");
                 events.getSideOutput(SplitDeadLetters.DEAD_LETTERS).sinkTo(deadLetterSink());
                 OutputTag<Event> late = new OutputTag<>("late", TypeInformation.of(Event.class));
-                SingleOutputStreamOperator<Session> sessions =
+                SingleOutputStreamOperator<SessionChange> sessions =
                         events.filter(e -> !definition.isOutOfSession(e))
                                 .name("in-session events")
                                 .keyBy(e -> e.owner)
@@ -119,23 +121,13 @@ public final class FlinkBench {
                                 .aggregate(
                                         new SessionAggregate(definition),
                                         TypeInformation.of(Session.class),
-                                        TypeInformation.of(Session.class))
+                                        SessionChangeSerializer.TYPE)
                                 .name("session windows");
                 sessions.sinkTo(
                                 new CountingSink<>(
                                         "out",
-                                        (Session x, long[] size) -> {
-                                            byte[] key =
-                                                    (x.owner + "/" + x.sessionId)
-                                                            .getBytes(StandardCharsets.UTF_8);
-                                            size[0] =
-                                                    (long) key.length
-                                                            + JsonRecords.bytes(
-                                                                            JsonRecords.session(
-                                                                                    x, definition))
-                                                                    .length;
-                                            return "first";
-                                        }))
+                                        (SessionChange c, long[] size) ->
+                                                encodeChange(c, definition, size)))
                         .name("sessions as JSON");
                 sessions.getSideOutput(late)
                         .sinkTo(new CountingSink<>("late", FlinkBench::encodeEvent));
@@ -281,7 +273,8 @@ public final class FlinkBench {
      * The session summary as an incremental window aggregate: the same {@link Session} the job
      * keeps.
      */
-    static final class SessionAggregate implements AggregateFunction<Event, Session, Session> {
+    static final class SessionAggregate
+            implements AggregateFunction<Event, Session, SessionChange> {
         private static final long serialVersionUID = 1L;
         private final SessionDefinition definition;
 
@@ -303,11 +296,10 @@ public final class FlinkBench {
         }
 
         @Override
-        public Session getResult(Session acc) {
-            Session s = acc.copy();
-            s.revision = 1;
-            s.dirty = false;
-            return s;
+        public SessionChange getResult(Session acc) {
+            acc.revision = 1;
+            acc.closeReason = CloseReason.GAP;
+            return SessionChange.update(acc.toRecord());
         }
 
         @Override

@@ -4,6 +4,7 @@ import com.sessionflow.event.Event;
 import com.sessionflow.event.EventParser;
 import com.sessionflow.event.RecordOrigin;
 import com.sessionflow.kafka.JsonRecords;
+import com.sessionflow.session.CloseReason;
 import com.sessionflow.session.Session;
 import com.sessionflow.session.SessionDefinition;
 import java.io.ByteArrayInputStream;
@@ -97,13 +98,13 @@ public final class KafkaStreamsBench {
                 .filter((w, acc) -> acc != null)
                 .map(
                         (w, acc) -> {
-                            Session out = acc.copy();
-                            out.revision = 1;
-                            out.dirty = false;
+                            acc.revision = 1;
+                            acc.closeReason = CloseReason.GAP;
                             return KeyValue.pair(
-                                    (w.key() + "/" + out.sessionId)
+                                    (w.key() + "/" + acc.sessionId)
                                             .getBytes(StandardCharsets.UTF_8),
-                                    JsonRecords.bytes(JsonRecords.session(out, definition)));
+                                    JsonRecords.bytes(
+                                            JsonRecords.session(acc.toRecord(), definition)));
                         })
                 .to(OUTPUT, Produced.with(Serdes.ByteArray(), Serdes.ByteArray()));
         return builder.build();

@@ -7,8 +7,8 @@ import com.sessionflow.event.Event;
 import com.sessionflow.session.OwnerRateLimit;
 import com.sessionflow.session.OwnerRateLimit.Action;
 import com.sessionflow.session.OwnerTimeline;
-import com.sessionflow.session.Session;
 import com.sessionflow.session.SessionDefinition;
+import com.sessionflow.session.SessionRecord;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,9 +49,9 @@ class RunawayOwnerTest {
         try (SessionizerHarness h = harness(Action.QUARANTINE)) {
             traffic().forEach(e -> event(h, e));
             h.watermark(Long.MAX_VALUE);
-            Map<String, Session> sessions = h.compacted();
-            Session bot = sessions.get("bot/" + T0);
-            Session person = sessions.get("person/" + T0);
+            Map<String, SessionRecord> sessions = h.compacted();
+            SessionRecord bot = sessions.get("bot/" + T0);
+            SessionRecord person = sessions.get("person/" + T0);
             assertThat(bot.eventCount).isEqualTo(LIMIT);
             assertThat(bot.overRate).isTrue();
             assertThat(person.eventCount).isEqualTo(5);
@@ -82,7 +82,7 @@ class RunawayOwnerTest {
         try (SessionizerHarness h = harness(Action.KEEP)) {
             traffic().forEach(e -> event(h, e));
             h.watermark(Long.MAX_VALUE);
-            Session bot = h.compacted().get("bot/" + T0);
+            SessionRecord bot = h.compacted().get("bot/" + T0);
             assertThat(bot.eventCount).isEqualTo(25);
             assertThat(bot.overRate).isTrue();
             assertThat(h.quarantined()).isEmpty();
@@ -123,7 +123,7 @@ class RunawayOwnerTest {
         try (SessionizerHarness h = new SessionizerHarness(TIMELINE, DEDUP, OwnerRateLimit.OFF)) {
             traffic().forEach(e -> event(h, e));
             h.watermark(Long.MAX_VALUE);
-            Session bot = h.compacted().get("bot/" + T0);
+            SessionRecord bot = h.compacted().get("bot/" + T0);
             assertThat(bot.eventCount).isEqualTo(25);
             assertThat(bot.overRate).isFalse();
         }

@@ -10,9 +10,9 @@ import com.sessionflow.reference.TestEvents;
 import com.sessionflow.session.CloseReason;
 import com.sessionflow.session.InsertIds;
 import com.sessionflow.session.OwnerTimeline;
-import com.sessionflow.session.Session;
 import com.sessionflow.session.SessionChange;
 import com.sessionflow.session.SessionDefinition;
+import com.sessionflow.session.SessionRecord;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -53,7 +53,7 @@ class SessionizeFunctionTest {
         return event(time);
     }
 
-    static Session update(SessionChange c) {
+    static SessionRecord update(SessionChange c) {
         assertThat(c.isRetraction()).as("%s", c).isFalse();
         return c.session;
     }
@@ -66,7 +66,7 @@ class SessionizeFunctionTest {
         h.watermark(1050 + GAP - 1);
         List<SessionChange> out = h.changes();
         assertThat(out).hasSize(1);
-        Session s = update(out.get(0));
+        SessionRecord s = update(out.get(0));
         assertThat(out.get(0).key()).isEqualTo("u/1000");
         assertThat(s.sessionId).isEqualTo(1000);
         assertThat(s.endTime).isEqualTo(1050);
@@ -120,7 +120,7 @@ class SessionizeFunctionTest {
         h.watermark(1190);
         List<SessionChange> out = h.changes();
         assertThat(out).hasSize(1);
-        Session s = update(out.get(0));
+        SessionRecord s = update(out.get(0));
         assertThat(out.get(0).key()).isEqualTo("u/1000");
         assertThat(s.revision).isEqualTo(2);
         assertThat(s.eventCount).isEqualTo(6);
@@ -149,7 +149,7 @@ class SessionizeFunctionTest {
         h.events(e(1010), e(1310), e(1020), e(1320));
         h.watermark(1490);
         assertThat(h.late()).isEmpty();
-        Map<String, Session> out =
+        Map<String, SessionRecord> out =
                 h.changes().stream()
                         .collect(
                                 Collectors.toMap(
@@ -174,7 +174,7 @@ class SessionizeFunctionTest {
         assertThat(out).hasSize(2);
         assertThat(out.get(0).isRetraction()).isTrue();
         assertThat(out.get(0).key()).isEqualTo("u/1150");
-        Session merged = update(out.get(1));
+        SessionRecord merged = update(out.get(1));
         assertThat(out.get(1).key()).isEqualTo("u/1000");
         assertThat(merged.eventCount).isEqualTo(3);
         assertThat(merged.endTime).isEqualTo(1150);
@@ -215,7 +215,7 @@ class SessionizeFunctionTest {
             c.event(at("u", t + 439).build()).watermark(t + 439 + GAP + LATENESS - 331);
             assertThat(update(c.changes().get(0)).eventCount).isEqualTo(1);
             c.event(at("u", t + 139).sessionId(t).build()).watermark(Long.MAX_VALUE);
-            Session sdk = c.compacted().get("u/" + t);
+            SessionRecord sdk = c.compacted().get("u/" + t);
             assertThat(sdk.eventCount).isEqualTo(2);
             assertThat(sdk.revision).isEqualTo(2);
         }

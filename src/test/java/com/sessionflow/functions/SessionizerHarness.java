@@ -6,8 +6,8 @@ import com.sessionflow.session.LateEvent;
 import com.sessionflow.session.OwnerRateLimit;
 import com.sessionflow.session.OwnerTimeline;
 import com.sessionflow.session.QuarantinedEvent;
-import com.sessionflow.session.Session;
 import com.sessionflow.session.SessionChange;
+import com.sessionflow.session.SessionRecord;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,7 +45,7 @@ final class SessionizerHarness implements AutoCloseable {
     private final List<QuarantinedEvent> quarantined = new ArrayList<>();
 
     /** What a compacted topic holds: key -> latest session; a tombstone removes the key. */
-    private final Map<String, Session> compacted = new LinkedHashMap<>();
+    private final Map<String, SessionRecord> compacted = new LinkedHashMap<>();
 
     SessionizerHarness(OwnerTimeline timeline, long dedupHorizonMs) throws Exception {
         this(timeline, dedupHorizonMs, (StateBackend) null);
@@ -142,7 +142,7 @@ final class SessionizerHarness implements AutoCloseable {
         return quarantined;
     }
 
-    Map<String, Session> compacted() {
+    Map<String, SessionRecord> compacted() {
         return compacted;
     }
 

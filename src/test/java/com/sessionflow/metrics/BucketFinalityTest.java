@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.sessionflow.session.Session;
 import com.sessionflow.session.SessionChange;
 import com.sessionflow.session.SessionDefinition;
+import com.sessionflow.session.SessionRecord;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -45,7 +46,7 @@ class BucketFinalityTest {
                                 MetricsSettings.parseBins(MetricsSettings.DEFAULT_BINS)));
     }
 
-    static Session session(String owner, long start, long length, int revision) {
+    static SessionRecord session(String owner, long start, long length, int revision) {
         Session s = new Session();
         s.owner = owner;
         s.platform = "iOS";
@@ -55,7 +56,7 @@ class BucketFinalityTest {
         s.eventCount = 3;
         s.activeEventCount = 3;
         s.revision = revision;
-        return s;
+        return s.toRecord();
     }
 
     List<MetricsRecord> records() {
@@ -122,7 +123,7 @@ class BucketFinalityTest {
     void aSessionThatCanStillChangeKeepsItsBucketOpen() throws Exception {
         // bucket [60000, 120000): bound 663998 + 60000; an over-limit session in it is purged later
         long bound = BUCKET_0_FINAL + BUCKET;
-        Session longSession = session("u3", 60_000, MAX_LENGTH + 100_000, 1);
+        SessionRecord longSession = session("u3", 60_000, MAX_LENGTH + 100_000, 1);
         long purge = 60_000 + MAX_LENGTH + 100_000 + GAP - 1 + GAP + LATENESS;
         assertThat(purge).isGreaterThan(bound);
         harness.change(SessionChange.update(longSession), 60_000);

@@ -93,7 +93,7 @@ class MetricsPropertyTest {
                 Session s = randomSession(random, key[0], Long.parseLong(key[1]));
                 Session previous = visible.put(key[0] + "/" + key[1], s);
                 s.revision = previous == null ? 1 : previous.revision + 1;
-                ops.add(SessionChange.update(s));
+                ops.add(SessionChange.update(s.toRecord()));
             }
         }
 

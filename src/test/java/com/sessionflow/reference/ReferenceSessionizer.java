@@ -2,7 +2,7 @@ package com.sessionflow.reference;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sessionflow.event.Event;
-import com.sessionflow.session.Session;
+import com.sessionflow.session.SessionRecord;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -78,7 +78,7 @@ public final class ReferenceSessionizer {
         }
 
         /** The same fields read from the job's Session summary. */
-        public static ExpectedSession of(Session s) {
+        public static ExpectedSession of(SessionRecord s) {
             return new ExpectedSession(
                     s.owner,
                     s.sessionId,
@@ -107,7 +107,7 @@ public final class ReferenceSessionizer {
                     text(n, "platform"));
         }
 
-        public boolean matches(Session s) {
+        public boolean matches(SessionRecord s) {
             return equals(of(s));
         }
 

@@ -37,7 +37,7 @@ class DefinitionOptionsTest {
     }
 
     /** Every session of the events under the options' definition, after the input ended. */
-    static List<Session> sessions(JobOptions o, List<Event> events) {
+    static List<SessionRecord> sessions(JobOptions o, List<Event> events) {
         OwnerTimeline timeline = o.timeline();
         java.util.Map<String, List<Session>> byOwner = new java.util.TreeMap<>();
         for (Event e : events) {
@@ -45,7 +45,7 @@ class DefinitionOptionsTest {
                 continue;
             timeline.place(byOwner.computeIfAbsent(e.owner, k -> new ArrayList<>()), e);
         }
-        List<Session> out = new ArrayList<>();
+        List<SessionRecord> out = new ArrayList<>();
         byOwner.values()
                 .forEach(
                         s ->
@@ -88,9 +88,9 @@ class DefinitionOptionsTest {
                                 + ","
                                 + event("ann", "d1", "view", 50 * MIN, "")
                                 + "]");
-        List<Session> s = sessions(o, events);
+        List<SessionRecord> s = sessions(o, events);
         assertThat(s)
-                .extracting(Session::key)
+                .extracting(SessionRecord::key)
                 .containsExactlyInAnyOrder("d1/" + T, "d2/" + (T + MIN), "d1/" + (T + 50 * MIN));
         assertThat(
                         s.stream()
@@ -138,7 +138,7 @@ class DefinitionOptionsTest {
                                 + ","
                                 + event("ann", "d1", "click", 2 * MIN, "")
                                 + "]");
-        List<Session> s = sessions(o, events);
+        List<SessionRecord> s = sessions(o, events);
         assertThat(s).extracting(x -> x.sessionId - T).containsExactlyInAnyOrder(0L, 2 * MIN);
         assertThat(s.stream().filter(x -> x.sessionId == T).findFirst().orElseThrow().closeReason)
                 .isEqualTo(CloseReason.END_EVENT);
@@ -178,9 +178,9 @@ class DefinitionOptionsTest {
         assertThat(events)
                 .extracting(e -> e.sessionProperty)
                 .containsExactly("pro", "free", "pro", null);
-        List<Session> s = sessions(o, events);
+        List<SessionRecord> s = sessions(o, events);
         assertThat(s)
-                .extracting(Session::key)
+                .extracting(SessionRecord::key)
                 .containsExactlyInAnyOrder("ann/" + T + "/pro", "ann/" + (T + 1000) + "/free");
         assertThat(o.definition().isOutOfSession(events.get(3))).isTrue();
     }
@@ -200,9 +200,9 @@ class DefinitionOptionsTest {
                                 + ","
                                 + event("ann", "d1", "click", 7000, "")
                                 + "]");
-        List<Session> s = sessions(o, events);
+        List<SessionRecord> s = sessions(o, events);
         assertThat(s)
-                .extracting(Session::key)
+                .extracting(SessionRecord::key)
                 .containsExactlyInAnyOrder("ann/" + (T + 990), "ann/" + (T + 7000) + "/inferred");
         assertThat(
                         s.stream()

@@ -94,7 +94,7 @@ class OwnerRateLimitTest {
         Session other = session(T0 + 20, T0 + 30);
         other.absorb(flagged);
         assertThat(other.overRate).isTrue();
-        assertThat(other.copy().overRate).isTrue();
+        assertThat(other.toRecord().overRate).isTrue();
     }
 
     @Test

@@ -47,12 +47,12 @@ class OwnerTimelineTest {
     }
 
     /** All sessions of the events after the input ended. */
-    List<Session> sessionsOf(Event... events) {
+    List<SessionRecord> sessionsOf(Event... events) {
         feed(events);
         return advance(Long.MAX_VALUE).stream().map(c -> c.session).toList();
     }
 
-    static List<Long> ids(List<Session> s) {
+    static List<Long> ids(List<SessionRecord> s) {
         return s.stream().map(x -> x.sessionId).toList();
     }
 
@@ -60,7 +60,7 @@ class OwnerTimelineTest {
     class SpecReferenceCases {
         @Test
         void closeEventsFormOneSession() {
-            List<Session> s = sessionsOf(event(1000), event(1050));
+            List<SessionRecord> s = sessionsOf(event(1000), event(1050));
             assertThat(ids(s)).containsExactly(1000L);
             assertThat(s.get(0).endTime).isEqualTo(1050);
             assertThat(s.get(0).eventCount).isEqualTo(2);
@@ -80,7 +80,7 @@ class OwnerTimelineTest {
 
         @Test
         void gapMinusOneExtends() {
-            List<Session> s = sessionsOf(event(1000), event(1099));
+            List<SessionRecord> s = sessionsOf(event(1000), event(1099));
             assertThat(ids(s)).containsExactly(1000L);
             assertThat(s.get(0).endTime).isEqualTo(1099);
         }
@@ -114,7 +114,7 @@ class OwnerTimelineTest {
 
     @Test
     void outOfOrderEventsGiveTheSameSessions() {
-        List<Session> s =
+        List<SessionRecord> s =
                 sessionsOf(event(1050), event(1000), event(1300), event(1220), event(1130));
         assertThat(ids(s)).containsExactly(1000L);
         assertThat(s.get(0).endTime).isEqualTo(1300);
@@ -127,7 +127,7 @@ class OwnerTimelineTest {
         assertThat(sessions).hasSize(2);
         feed(event(1080));
         assertThat(sessions).hasSize(1);
-        List<Session> s = advance(Long.MAX_VALUE).stream().map(c -> c.session).toList();
+        List<SessionRecord> s = advance(Long.MAX_VALUE).stream().map(c -> c.session).toList();
         assertThat(ids(s)).containsExactly(1000L);
         assertThat(s.get(0).endTime).isEqualTo(1150);
         assertThat(s.get(0).eventCount).isEqualTo(3);
@@ -147,7 +147,7 @@ class OwnerTimelineTest {
 
     @Test
     void anEarlierEventExtendsASessionBackwards() {
-        List<Session> s = sessionsOf(event(1000), event(901));
+        List<SessionRecord> s = sessionsOf(event(1000), event(901));
         assertThat(ids(s)).containsExactly(901L);
         assertThat(s.get(0).startTime).isEqualTo(901);
         assertThat(s.get(0).endTime).isEqualTo(1000);
@@ -156,12 +156,14 @@ class OwnerTimelineTest {
     @Test
     void sessionsStaySortedByStart() {
         feed(event(5000), event(1000), event(3000), event(2000), event(4000));
-        assertThat(ids(sessions)).containsExactly(1000L, 2000L, 3000L, 4000L, 5000L);
+        assertThat(sessions)
+                .extracting(s -> s.sessionId)
+                .containsExactly(1000L, 2000L, 3000L, 4000L, 5000L);
     }
 
     @Test
     void markersBelongToTheirSessionButAreNotActive() {
-        List<Session> s =
+        List<SessionRecord> s =
                 sessionsOf(
                         at("u", 1000).type("session_start").build(),
                         event(1040),
@@ -176,7 +178,7 @@ class OwnerTimelineTest {
 
     @Test
     void markersOnlyIsEmpty() {
-        List<Session> s =
+        List<SessionRecord> s =
                 sessionsOf(
                         at("u", 1000).type("[Amplitude] Start Session").build(),
                         at("u", 1030).type("[Amplitude] End Session").build());
@@ -190,11 +192,11 @@ class OwnerTimelineTest {
 
     @Test
     void oneEventOrOneInstantIsZeroLength() {
-        List<Session> one = sessionsOf(event(1000));
+        List<SessionRecord> one = sessionsOf(event(1000));
         assertThat(one.get(0).isZeroLength()).isTrue();
         assertThat(one.get(0).isEmpty()).isFalse();
         sessions.clear();
-        List<Session> instant = sessionsOf(event(2000), at("u", 2000).type("view").build());
+        List<SessionRecord> instant = sessionsOf(event(2000), at("u", 2000).type("view").build());
         assertThat(instant.get(0).eventCount).isEqualTo(2);
         assertThat(instant.get(0).isZeroLength()).isTrue();
         assertThat(JsonRecords.session(instant.get(0), DEFINITION).get("zero_length").asBoolean())
@@ -209,13 +211,13 @@ class OwnerTimelineTest {
             at("u", 1050).type("x").build(), at("u", 1000).type("b").platform("Android").build(),
             at("u", 1050).type("y").build(), at("u", 1000).type("a").platform("Web").build()
         };
-        List<Session> s = sessionsOf(events);
+        List<SessionRecord> s = sessionsOf(events);
         assertThat(s.get(0).firstEventType).isEqualTo("a");
         assertThat(s.get(0).lastEventType).isEqualTo("y");
         assertThat(s.get(0).platform).isEqualTo("Web");
         sessions.clear();
         Event[] reversed = {events[3], events[2], events[1], events[0]};
-        List<Session> r = sessionsOf(reversed);
+        List<SessionRecord> r = sessionsOf(reversed);
         assertThat(ExpectedSession.of(r.get(0))).isEqualTo(ExpectedSession.of(s.get(0)));
         assertThat(ExpectedSession.of(r.get(0)))
                 .isEqualTo(ReferenceSessionizer.sessionize(List.of(events), GAP).get(0));
@@ -233,19 +235,28 @@ class OwnerTimelineTest {
         for (long time = 0; time <= 1000; time += 50) t.place(list, event(10_000 + time));
         assertThat(list).hasSize(1);
         assertThat(list.get(0).lengthMs()).isEqualTo(1000);
-        assertThat(JsonRecords.session(list.get(0), shortMax).get("over_limit").asBoolean())
+        assertThat(
+                        JsonRecords.session(list.get(0).toRecord(), shortMax)
+                                .get("over_limit")
+                                .asBoolean())
                 .isFalse();
         t.place(list, event(11_001));
-        assertThat(JsonRecords.session(list.get(0), shortMax).get("over_limit").asBoolean())
+        assertThat(
+                        JsonRecords.session(list.get(0).toRecord(), shortMax)
+                                .get("over_limit")
+                                .asBoolean())
                 .isTrue();
-        assertThat(JsonRecords.session(list.get(0), DEFINITION).get("over_limit").asBoolean())
+        assertThat(
+                        JsonRecords.session(list.get(0).toRecord(), DEFINITION)
+                                .get("over_limit")
+                                .asBoolean())
                 .isFalse();
     }
 
     @Test
     void sessionRecordJsonSaysWhatTheReferenceSays() {
         Event[] events = {event(1000), at("u", 1060).type("session_end").build(), event(1300)};
-        List<Session> s = sessionsOf(events);
+        List<SessionRecord> s = sessionsOf(events);
         List<ExpectedSession> expected = ReferenceSessionizer.sessionize(List.of(events), GAP);
         assertThat(s).hasSize(2);
         for (int i = 0; i < 2; i++) {
@@ -286,13 +297,13 @@ class OwnerTimelineTest {
             assertThat(advance(1050 + GAP - 2)).isEmpty();
             List<SessionChange> out = advance(1050 + GAP - 1);
             assertThat(out).hasSize(1);
-            Session s = out.get(0).session;
+            SessionRecord s = out.get(0).session;
             assertThat(out.get(0).isRetraction()).isFalse();
             assertThat(out.get(0).key()).isEqualTo("u/1000");
             assertThat(s.revision).isEqualTo(1);
             assertThat(s.closeReason).isEqualTo(CloseReason.GAP);
-            assertThat(s.emittedIds).containsExactly(1000L);
-            assertThat(s.dirty).isFalse();
+            assertThat(sessions.get(0).emittedIds).containsExactly(1000L);
+            assertThat(sessions.get(0).dirty).isFalse();
             // unchanged: not emitted again
             assertThat(advance(1050 + GAP + 10)).isEmpty();
         }
@@ -300,7 +311,7 @@ class OwnerTimelineTest {
         @Test
         void emittedCopyIsNotTheLiveState() {
             feed(event(1000));
-            Session emitted = advance(2000).get(0).session;
+            SessionRecord emitted = advance(2000).get(0).session;
             feed(event(1010));
             assertThat(emitted.eventCount).isEqualTo(1);
         }
@@ -329,13 +340,13 @@ class OwnerTimelineTest {
                     .filteredOn(SessionChange::isRetraction)
                     .singleElement()
                     .satisfies(c -> assertThat(c.key()).isEqualTo("u/1150"));
-            Session merged =
+            SessionRecord merged =
                     out.stream().filter(c -> !c.isRetraction()).findFirst().orElseThrow().session;
             assertThat(merged.sessionId).isEqualTo(1000);
             assertThat(merged.endTime).isEqualTo(1150);
             assertThat(merged.eventCount).isEqualTo(3);
             assertThat(merged.revision).isEqualTo(2);
-            assertThat(merged.emittedIds).containsExactly(1000L);
+            assertThat(sessions.get(0).emittedIds).containsExactly(1000L);
             // the retracted id is not retracted again on the next change
             feed(event(1100));
             assertThat(advance(1400))
@@ -360,11 +371,11 @@ class OwnerTimelineTest {
                     .filteredOn(SessionChange::isRetraction)
                     .extracting(SessionChange::key)
                     .containsExactly("u/1000");
-            Session s =
+            SessionRecord s =
                     out.stream().filter(c -> !c.isRetraction()).findFirst().orElseThrow().session;
             assertThat(s.sessionId).isEqualTo(950);
             assertThat(s.startTime).isEqualTo(950);
-            assertThat(s.emittedIds).containsExactly(950L);
+            assertThat(sessions.get(0).emittedIds).containsExactly(950L);
         }
 
         @Test

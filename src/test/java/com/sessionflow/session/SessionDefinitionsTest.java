@@ -52,7 +52,7 @@ class SessionDefinitionsTest {
         return c.stream().map(x -> (x.isRetraction() ? "-" : "") + x.key()).toList();
     }
 
-    List<Session> all(Event... events) {
+    List<SessionRecord> all(Event... events) {
         feed(events);
         return advance(Long.MAX_VALUE).stream()
                 .filter(c -> !c.isRetraction())
@@ -60,7 +60,7 @@ class SessionDefinitionsTest {
                 .toList();
     }
 
-    static List<Long> ids(List<Session> s) {
+    static List<Long> ids(List<SessionRecord> s) {
         return s.stream().map(x -> x.sessionId).toList();
     }
 
@@ -138,9 +138,9 @@ class SessionDefinitionsTest {
             feed(ios(10 * MIN));
             List<SessionChange> c = advance(50 * MIN);
             assertThat(keys(c)).containsExactlyInAnyOrder("u/0", "u/" + 10 * MIN);
-            Session first =
+            SessionRecord first =
                     c.stream().filter(x -> x.sessionId == 0).findFirst().orElseThrow().session;
-            Session second =
+            SessionRecord second =
                     c.stream()
                             .filter(x -> x.sessionId == 10 * MIN)
                             .findFirst()
@@ -172,7 +172,7 @@ class SessionDefinitionsTest {
         @Test
         void eventsOfOneSessionIdAreOneSessionWhateverTheirGaps() {
             use(d);
-            List<Session> s =
+            List<SessionRecord> s =
                     all(
                             at("u", 1000).sessionId(1000).build(),
                             at("u", 1500).sessionId(1000).build(),
@@ -188,7 +188,7 @@ class SessionDefinitionsTest {
             use(d);
             // Amplitude: max(client_event_time) - session_id; the first event may be later than the
             // id
-            List<Session> s =
+            List<SessionRecord> s =
                     all(
                             at("u", 1200).sessionId(1000).build(),
                             at("u", 1260).sessionId(1000).build());
@@ -202,7 +202,7 @@ class SessionDefinitionsTest {
         @Test
         void differentSessionIdsAreDifferentSessionsEvenWhenInterleaved() {
             use(d);
-            List<Session> s =
+            List<SessionRecord> s =
                     all(
                             at("u", 1000).sessionId(1000).build(),
                             at("u", 1010).sessionId(2000).build(),
@@ -219,7 +219,7 @@ class SessionDefinitionsTest {
         @Test
         void eventsWithoutSessionIdFallBackToTheGapAndSaySo() {
             use(d);
-            List<Session> s =
+            List<SessionRecord> s =
                     all(
                             at("u", 1000).sessionId(1000).build(),
                             at("u", 1000).build(),
@@ -228,10 +228,10 @@ class SessionDefinitionsTest {
             // the inferred sessions 1000 (1000, 1050) and 1150; the SDK session 1000 has the same
             // id
             assertThat(s)
-                    .extracting(Session::key)
+                    .extracting(SessionRecord::key)
                     .containsExactlyInAnyOrder("u/1000", "u/1000/inferred", "u/1150/inferred");
-            Session sdk = s.stream().filter(x -> x.group == null).findFirst().orElseThrow();
-            Session inferred =
+            SessionRecord sdk = s.stream().filter(x -> x.group == null).findFirst().orElseThrow();
+            SessionRecord inferred =
                     s.stream()
                             .filter(x -> "inferred".equals(x.group) && x.sessionId == 1000)
                             .findFirst()
@@ -265,7 +265,7 @@ class SessionDefinitionsTest {
         @Test
         void eventsSharingTheValueFormSessionsSplitByTheGap() {
             use(d);
-            List<Session> s =
+            List<SessionRecord> s =
                     all(
                             on(1000, "home"),
                             on(1030, "cart"),
@@ -274,7 +274,7 @@ class SessionDefinitionsTest {
                             on(1150, "home"));
             // home: 1000, 1050 | 1150 (gap 100); cart: 1030, 1060
             assertThat(s)
-                    .extracting(Session::key)
+                    .extracting(SessionRecord::key)
                     .containsExactlyInAnyOrder("u/1000/home", "u/1150/home", "u/1030/cart");
             assertThat(
                             s.stream()
@@ -289,7 +289,7 @@ class SessionDefinitionsTest {
         void twoValuesStartingAtOneMillisecondKeepTwoKeys() {
             use(d);
             assertThat(all(on(1000, "home"), on(1000, "cart")))
-                    .extracting(Session::key)
+                    .extracting(SessionRecord::key)
                     .containsExactlyInAnyOrder("u/1000/home", "u/1000/cart");
         }
 
@@ -324,7 +324,7 @@ class SessionDefinitionsTest {
         @Test
         void appOpenPlusFiveMinuteTimeout() {
             use(d);
-            List<Session> s =
+            List<SessionRecord> s =
                     all(
                             e(0, "app open"),
                             e(MIN, "click"),
@@ -371,7 +371,7 @@ class SessionDefinitionsTest {
             feed(e(2 * MIN, "logout"), e(30_000, "click"));
             List<SessionChange> c = advance(10 * MIN + 1);
             assertThat(keys(c)).containsExactlyInAnyOrder("-u/60000", "u/30000", "u/180000");
-            Session first =
+            SessionRecord first =
                     c.stream()
                             .filter(x -> x.sessionId == 30_000 && !x.isRetraction())
                             .findFirst()
@@ -384,7 +384,7 @@ class SessionDefinitionsTest {
         @Test
         void withinOneMillisecondStartEventsComeFirstAndEndEventsLast() {
             use(d);
-            List<Session> s =
+            List<SessionRecord> s =
                     all(
                             e(0, "click"),
                             e(MIN, "zzz"),
@@ -405,7 +405,7 @@ class SessionDefinitionsTest {
                             .property("screen")
                             .startTypes(Set.of("app open"))
                             .build());
-            List<Session> s =
+            List<SessionRecord> s =
                     all(
                             at("u", 0).property("a").build(),
                             at("u", MIN).type("app open").property("b").build(),
@@ -413,7 +413,7 @@ class SessionDefinitionsTest {
                             at("u", 3 * MIN).type("app open").property("a").build());
             // a: 0, 2m | 3m (app open); b: 1m
             assertThat(s)
-                    .extracting(Session::key)
+                    .extracting(SessionRecord::key)
                     .containsExactlyInAnyOrder("u/0/a", "u/" + 3 * MIN + "/a", "u/" + MIN + "/b");
         }
     }
@@ -433,7 +433,7 @@ class SessionDefinitionsTest {
             assertThat(d.keepsFacts()).isTrue();
             use(d);
             // 12m - 0 >= 10m: cut before 12m although 12m is only 4m after 8m; 16m - 12m < 10m
-            List<Session> s =
+            List<SessionRecord> s =
                     all(
                             at("u", 0).build(),
                             at("u", 4 * MIN).build(),
@@ -461,7 +461,7 @@ class SessionDefinitionsTest {
                             .maxLength(Duration.ofMinutes(10))
                             .build());
             sessions.clear();
-            List<Session> flagged =
+            List<SessionRecord> flagged =
                     all(
                             at("u", 0).build(),
                             at("u", 4 * MIN).build(),
@@ -507,7 +507,7 @@ class SessionDefinitionsTest {
                             "u/0",
                             "u/" + 10 * MIN,
                             "u/" + 22 * MIN);
-            List<Session> now =
+            List<SessionRecord> now =
                     c.stream().filter(x -> !x.isRetraction()).map(x -> x.session).toList();
             assertThat(now).extracting(x -> x.eventCount).containsExactly(3L, 3L, 2L);
             assertThat(now)
@@ -525,7 +525,7 @@ class SessionDefinitionsTest {
                             .splitOverLimit(true)
                             .client()
                             .build());
-            List<Session> s =
+            List<SessionRecord> s =
                     all(
                             at("u", 0).sessionId(0).build(),
                             at("u", 4 * MIN).sessionId(0).build(),
@@ -536,10 +536,11 @@ class SessionDefinitionsTest {
                             at("u", 8 * MIN).build(),
                             at("u", 12 * MIN).build());
             assertThat(s)
-                    .extracting(Session::key)
+                    .extracting(SessionRecord::key)
                     .containsExactlyInAnyOrder(
                             "u/0", "u/0/inferred", "u/" + 12 * MIN + "/inferred");
-            Session sdk = s.stream().filter(x -> x.key().equals("u/0")).findFirst().orElseThrow();
+            SessionRecord sdk =
+                    s.stream().filter(x -> x.key().equals("u/0")).findFirst().orElseThrow();
             assertThat(sdk.eventCount).isEqualTo(4);
             assertThat(sdk.lengthMs()).isEqualTo(12 * MIN);
         }

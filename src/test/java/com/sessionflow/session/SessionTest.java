@@ -72,25 +72,17 @@ class SessionTest {
         List<Event> shuffled = new ArrayList<>(events);
         Collections.shuffle(shuffled, random);
         ExpectedSession expected = ReferenceSessionizer.sessionize(events, 1000).get(0);
-        assertThat(ExpectedSession.of(fold(events))).isEqualTo(expected);
-        assertThat(ExpectedSession.of(fold(shuffled))).isEqualTo(expected);
-        assertThat(ExpectedSession.of(tree(shuffled, random))).isEqualTo(expected);
+        assertThat(ExpectedSession.of(fold(events).toRecord())).isEqualTo(expected);
+        assertThat(ExpectedSession.of(fold(shuffled).toRecord())).isEqualTo(expected);
+        assertThat(ExpectedSession.of(tree(shuffled, random).toRecord())).isEqualTo(expected);
     }
 
     @Test
     void absorbKeepsTheHighestRevisionAndAllEmittedIds() {
-        Session a = Session.of(TestEvents.event(1000), false);
-        a.revision = 3;
-        a.emittedIds = new long[] {1000};
-        a.dirty = false;
-        Session b = Session.of(TestEvents.event(1050), false);
-        b.revision = 1;
-        b.emittedIds = new long[] {1050};
-        b.dirty = false;
-        Session ab = a.copy();
-        ab.absorb(b.copy());
-        Session ba = b.copy();
-        ba.absorb(a.copy());
+        Session ab = emitted(1000, 3);
+        ab.absorb(emitted(1050, 1));
+        Session ba = emitted(1050, 1);
+        ba.absorb(emitted(1000, 3));
         for (Session s : List.of(ab, ba)) {
             assertThat(s.revision).isEqualTo(3);
             assertThat(s.emittedIds).containsExactly(1000L, 1050L);
@@ -98,6 +90,15 @@ class SessionTest {
             assertThat(s.dirty).isFalse();
         }
         assertThat(ab).isEqualTo(ba);
+    }
+
+    /** A session of one event at {@code time}, emitted under its own id at {@code revision}. */
+    static Session emitted(long time, int revision) {
+        Session s = Session.of(TestEvents.event(time), false);
+        s.revision = revision;
+        s.emittedIds = new long[] {time};
+        s.dirty = false;
+        return s;
     }
 
     @Test

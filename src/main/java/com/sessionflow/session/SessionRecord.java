@@ -1,0 +1,160 @@
+package com.sessionflow.session;
+
+import com.sessionflow.event.Event;
+import java.util.Objects;
+
+/**
+ * One version of a session as the job emits it: what its record in the {@code sessions} topic and
+ * the metrics are made of. Immutable, so operators downstream share it without copies and nothing
+ * they do can reach back into the sessionizer's state. The state is {@link Session}: it also holds
+ * what only the sessionizer needs (the ids still visible downstream, the changed flag, the facts of
+ * a re-splitting definition); a version is taken from it with {@link Session#toRecord()} when it
+ * closes.
+ */
+public final class SessionRecord {
+
+    public final String owner;
+    public final String userId;
+    public final String deviceId;
+
+    /** Platform, OS and app version of the session's first event. */
+    public final String platform;
+
+    public final String osName;
+    public final String appVersion;
+
+    /** Epoch ms of the start: the first event's time, or the SDK's session_id for SDK sessions. */
+    public final long sessionId;
+
+    /** The SDK's session_id the session takes as its id, else {@link Event#NO_SESSION_ID}. */
+    public final long sdkSessionId;
+
+    /** Part of the key when not null (see {@link SessionDefinition#groupOf}). */
+    public final String group;
+
+    public final long startTime;
+    public final long endTime;
+    public final long eventCount;
+
+    /** Events that are not session markers. */
+    public final long activeEventCount;
+
+    public final String firstEventType;
+    public final String lastEventType;
+
+    /** It overlaps a minute in which its owner went over the rate ({@link OwnerRateLimit}). */
+    public final boolean overRate;
+
+    /** 1 for the first version of the key, then one more per revision. */
+    public final int revision;
+
+    public final CloseReason closeReason;
+
+    public SessionRecord(
+            String owner,
+            String userId,
+            String deviceId,
+            String platform,
+            String osName,
+            String appVersion,
+            long sessionId,
+            long sdkSessionId,
+            String group,
+            long startTime,
+            long endTime,
+            long eventCount,
+            long activeEventCount,
+            String firstEventType,
+            String lastEventType,
+            boolean overRate,
+            int revision,
+            CloseReason closeReason) {
+        this.owner = owner;
+        this.userId = userId;
+        this.deviceId = deviceId;
+        this.platform = platform;
+        this.osName = osName;
+        this.appVersion = appVersion;
+        this.sessionId = sessionId;
+        this.sdkSessionId = sdkSessionId;
+        this.group = group;
+        this.startTime = startTime;
+        this.endTime = endTime;
+        this.eventCount = eventCount;
+        this.activeEventCount = activeEventCount;
+        this.firstEventType = firstEventType;
+        this.lastEventType = lastEventType;
+        this.overRate = overRate;
+        this.revision = revision;
+        this.closeReason = closeReason;
+    }
+
+    /** Length as Amplitude computes it: latest event time minus the session id, never negative. */
+    public long lengthMs() {
+        return Math.max(0, endTime - sessionId);
+    }
+
+    public boolean isEmpty() {
+        return activeEventCount == 0;
+    }
+
+    public boolean isZeroLength() {
+        return lengthMs() == 0;
+    }
+
+    /** The SDK's session_id made the session (under {@code client}), not the gap rule. */
+    public boolean isSdkSession() {
+        return sdkSessionId != Event.NO_SESSION_ID;
+    }
+
+    /** The Kafka key: {@code <owner>/<session_id>}, plus {@code /<group>} when it has one. */
+    public String key() {
+        return SessionChange.key(owner, sessionId, group);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) return true;
+        if (!(o instanceof SessionRecord s)) return false;
+        return sessionId == s.sessionId
+                && sdkSessionId == s.sdkSessionId
+                && startTime == s.startTime
+                && endTime == s.endTime
+                && eventCount == s.eventCount
+                && activeEventCount == s.activeEventCount
+                && overRate == s.overRate
+                && revision == s.revision
+                && Objects.equals(owner, s.owner)
+                && Objects.equals(userId, s.userId)
+                && Objects.equals(deviceId, s.deviceId)
+                && Objects.equals(platform, s.platform)
+                && Objects.equals(osName, s.osName)
+                && Objects.equals(appVersion, s.appVersion)
+                && Objects.equals(group, s.group)
+                && Objects.equals(firstEventType, s.firstEventType)
+                && Objects.equals(lastEventType, s.lastEventType)
+                && closeReason == s.closeReason;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(owner, sessionId, endTime, eventCount, revision);
+    }
+
+    @Override
+    public String toString() {
+        return "SessionRecord{"
+                + key()
+                + ", end="
+                + endTime
+                + ", events="
+                + eventCount
+                + ", active="
+                + activeEventCount
+                + ", rev="
+                + revision
+                + ", "
+                + closeReason
+                + '}';
+    }
+}
