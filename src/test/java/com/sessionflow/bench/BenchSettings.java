@@ -24,6 +24,9 @@ public final class BenchSettings implements Serializable {
     /** Where RocksDB scenarios keep timers: ROCKSDB (Flink's default) or HEAP. */
     public final String rocksDbTimers;
 
+    /** RocksDB bloom filters: most dedup lookups are misses, which a filter answers at once. */
+    public final boolean rocksDbBloomFilter;
+
     /** Scratch folder of this run (RocksDB files, Flink and Kafka Streams temp files). */
     public final String tmpDir;
 
@@ -35,6 +38,7 @@ public final class BenchSettings implements Serializable {
             long dedupHorizonMs,
             String managedMemory,
             String rocksDbTimers,
+            boolean rocksDbBloomFilter,
             Path tmpDir) {
         this.gapMs = gapMs;
         this.allowedLatenessMs = allowedLatenessMs;
@@ -43,6 +47,7 @@ public final class BenchSettings implements Serializable {
         this.dedupHorizonMs = dedupHorizonMs;
         this.managedMemory = managedMemory;
         this.rocksDbTimers = rocksDbTimers;
+        this.rocksDbBloomFilter = rocksDbBloomFilter;
         this.tmpDir = tmpDir.toAbsolutePath().toString();
     }
 

@@ -37,17 +37,25 @@ public final class Benchmarks {
     /** Processing-only scenarios, in the order of the table. */
     public static final List<String> PROCESSING =
             List.of(
+                    "raw",
                     "floor",
                     "sessionize-heap",
                     "sessionize-rocksdb",
                     "windows-heap",
                     "windows-rocksdb",
+                    "sql-session-heap",
+                    "sql-session-rocksdb",
                     "kstreams-inmemory",
                     "kstreams-rocksdb");
 
     /** Through a real broker, input produced first: each run from start to all output readable. */
     static final List<String> END_TO_END =
-            List.of("e2e-floor", "e2e-job", "e2e-kstreams-inmemory", "e2e-kstreams-rocksdb");
+            List.of(
+                    "e2e-floor",
+                    "e2e-job",
+                    "e2e-sql-session",
+                    "e2e-kstreams-inmemory",
+                    "e2e-kstreams-rocksdb");
 
     private Benchmarks() {}
 
@@ -273,6 +281,8 @@ public final class Benchmarks {
                         "  --managed-memory SIZE  Flink managed memory (RocksDB) (default 512m)",
                         "  --rocksdb-timers T     where RocksDB scenarios keep timers: ROCKSDB"
                                 + " (Flink's default) or HEAP",
+                        "  --rocksdb-bloom-filter B  RocksDB bloom filters, true (the job's"
+                                + " flink-conf) or false (Flink's default)",
                         "  --seed N               traffic seed (default 42)",
                         "  --checkpoint-ms MS     checkpoint interval of e2e-floor and e2e-job,"
                                 + " commit interval of e2e-kstreams-* (default 10000, the job's"
@@ -305,6 +315,7 @@ public final class Benchmarks {
         String heap = "6g";
         String managedMemory = "512m";
         String rocksDbTimers = "ROCKSDB";
+        boolean rocksDbBloomFilter = true;
         long seed = 42;
         boolean jfr;
         String outDir = "target/bench";
@@ -358,6 +369,8 @@ public final class Benchmarks {
                     case "--managed-memory" -> o.managedMemory = args[++i];
                     case "--rocksdb-timers" ->
                             o.rocksDbTimers = args[++i].toUpperCase(java.util.Locale.ROOT);
+                    case "--rocksdb-bloom-filter" ->
+                            o.rocksDbBloomFilter = Boolean.parseBoolean(args[++i]);
                     case "--seed" -> o.seed = Long.parseLong(args[++i]);
                     case "--out" -> o.outDir = args[++i];
                     case "--gap-ms" -> o.gapMs = Long.parseLong(args[++i]);
@@ -406,6 +419,8 @@ public final class Benchmarks {
                     managedMemory,
                     "--rocksdb-timers",
                     rocksDbTimers,
+                    "--rocksdb-bloom-filter",
+                    String.valueOf(rocksDbBloomFilter),
                     "--out",
                     outDir,
                     "--gap-ms",
@@ -435,6 +450,7 @@ public final class Benchmarks {
                     dedupHorizonMs,
                     managedMemory,
                     rocksDbTimers,
+                    rocksDbBloomFilter,
                     Files.createDirectories(
                             Path.of(outDir, "tmp", child == null ? "in-process" : child)));
         }

@@ -41,6 +41,10 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.windowing.assigners.EventTimeSessionWindows;
+import org.apache.flink.table.api.Schema;
+import org.apache.flink.table.api.Table;
+import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
+import org.apache.flink.types.Row;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
@@ -57,7 +61,8 @@ public final class FlinkBench {
     public enum Kind {
         FLOOR,
         SESSIONIZE,
-        WINDOWS
+        WINDOWS,
+        SQL_SESSION
     }
 
     /** Runs one scenario on the current {@link BenchInput}; the result holds counters and times. */
@@ -132,10 +137,65 @@ public final class FlinkBench {
                 sessions.getSideOutput(late)
                         .sinkTo(new CountingSink<>("late", FlinkBench::encodeEvent));
             }
+            case SQL_SESSION -> {
+                events = parsed.process(new SplitDeadLetters()).name("split dead letters");
+                events.getSideOutput(SplitDeadLetters.DEAD_LETTERS).sinkTo(deadLetterSink());
+                sqlSessions(env, events.filter(e -> !definition.isOutOfSession(e)), s.gapMs)
+                        .sinkTo(new CountingSink<>("out", FlinkBench::encodeSqlSession))
+                        .name("sessions as JSON");
+            }
             default -> throw new IllegalArgumentException(kind.toString());
         }
         env.execute("bench " + kind + " " + backend);
         return Results.throughput(input, "out");
+    }
+
+    /**
+     * What a Flink SQL user writes for sessions: the {@code SESSION} window table function
+     * partitioned by owner, counting events, on the same events and watermarks. Its windows touch
+     * when the distance is {@code <=} the gap, so the gap is one millisecond less, as for the
+     * DataStream windows. Late events are dropped (window table functions have no allowed
+     * lateness).
+     */
+    static DataStream<Row> sqlSessions(
+            StreamExecutionEnvironment env, DataStream<Event> events, long gapMs) {
+        StreamTableEnvironment tables = StreamTableEnvironment.create(env);
+        tables.createTemporaryView(
+                "events",
+                events,
+                Schema.newBuilder()
+                        .columnByMetadata("rowtime", "TIMESTAMP_LTZ(3)")
+                        .watermark("rowtime", "SOURCE_WATERMARK()")
+                        .build());
+        Table sessions =
+                tables.sqlQuery(
+                        "SELECT owner, MIN(`time`) AS start_time, MAX(`time`) AS end_time,"
+                                + " COUNT(*) AS event_count"
+                                + " FROM TABLE(SESSION(TABLE events PARTITION BY owner,"
+                                + " DESCRIPTOR(rowtime), INTERVAL '"
+                                + (gapMs - 1) / 1000.0
+                                + "' SECOND(3, 3)))"
+                                + " GROUP BY owner, window_start, window_end");
+        return tables.toDataStream(sessions);
+    }
+
+    static String encodeSqlSession(Row r, long[] size) {
+        size[0] = (long) sqlSessionKey(r).length + JsonRecords.bytes(sqlSessionJson(r)).length;
+        return "first";
+    }
+
+    static byte[] sqlSessionKey(Row r) {
+        return (r.getField("owner") + "/" + r.getField("start_time"))
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
+    static ObjectNode sqlSessionJson(Row r) {
+        ObjectNode n = JsonRecords.object();
+        n.put("owner", (String) r.getField("owner"));
+        n.put("session_id", (Long) r.getField("start_time"));
+        n.put("end_time", (Long) r.getField("end_time"));
+        n.put("event_count", (Long) r.getField("event_count"));
+        return n;
     }
 
     static StreamExecutionEnvironment environment(String backend, BenchSettings s)
@@ -148,6 +208,8 @@ public final class FlinkBench {
                 Files.createDirectories(s.tmp().resolve("rocksdb")).toString());
         conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.parse(s.managedMemory));
         conf.setString("state.backend.rocksdb.timer-service.factory", s.rocksDbTimers);
+        conf.setString(
+                "state.backend.rocksdb.use-bloom-filter", String.valueOf(s.rocksDbBloomFilter));
         conf.set(CoreOptions.TMP_DIRS, s.tmpDir);
         conf.set(
                 CheckpointingOptions.CHECKPOINTS_DIRECTORY,

@@ -14,6 +14,7 @@ import com.sessionflow.kafka.JsonSerializer;
 import com.sessionflow.kafka.KafkaIO;
 import com.sessionflow.kafka.KafkaSettings;
 import com.sessionflow.kafka.Topics;
+import com.sessionflow.session.SessionDefinition;
 import com.sessionflow.time.EventTimes;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -35,6 +36,7 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.types.Row;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -76,8 +78,16 @@ final class KafkaBench {
 
     // ---------------------------------------------------------------- end to end
 
+    /** The whole job, or one of the peers reading and writing the same topics the same way. */
+    enum EndToEnd {
+        JOB,
+        FLOOR,
+        SQL_SESSION
+    }
+
     static Map<String, Object> endToEnd(
-            boolean job, BenchInput input, BenchSettings s, long checkpointMs) throws Exception {
+            EndToEnd kind, BenchInput input, BenchSettings s, long checkpointMs) throws Exception {
+        boolean job = kind == EndToEnd.JOB;
         Probe.reset();
         try (BrokerProcess kafka = BrokerProcess.start()) {
             String bootstrap = kafka.bootstrapServers();
@@ -94,12 +104,12 @@ final class KafkaBench {
             if (job) {
                 SessionJob.build(env, options, options.stoppingOffsets());
             } else {
-                floor(env, options, checkpointMs);
+                peer(env, options, checkpointMs, kind == EndToEnd.SQL_SESSION, s);
             }
             long cpu0 = Probe.cpuNanos();
             long broker0 = kafka.cpuNanos();
             long wall0 = System.nanoTime();
-            env.execute(job ? "bench e2e job" : "bench e2e floor");
+            env.execute("bench e2e " + kind);
             long wall = System.nanoTime() - wall0;
             long cpu = Probe.cpuNanos() - cpu0;
             long brokerCpu = kafka.cpuNanos() - broker0;
@@ -253,8 +263,16 @@ final class KafkaBench {
      * The job's shape without state: source and watermarks as the job's, split dead letters, key by
      * owner, one JSON record per event.
      */
-    private static void floor(
-            StreamExecutionEnvironment env, JobOptions options, long checkpointMs) {
+    /**
+     * The floor (one JSON record per event, keyed by owner) or Flink SQL's SESSION window ({@link
+     * FlinkBench#sqlSessions}), between the job's source and an exactly-once sink like the job's.
+     */
+    private static void peer(
+            StreamExecutionEnvironment env,
+            JobOptions options,
+            long checkpointMs,
+            boolean sql,
+            BenchSettings s) {
         env.enableCheckpointing(checkpointMs, CheckpointingMode.EXACTLY_ONCE);
         KafkaSettings kafka = options.kafka();
         DataStream<ParsedRecord> parsed =
@@ -271,21 +289,41 @@ final class KafkaBench {
         events.getSideOutput(SplitDeadLetters.DEAD_LETTERS)
                 .sinkTo(KafkaIO.deadLetterSink(kafka))
                 .name("dead-letter topic");
-        events.keyBy(e -> e.owner)
-                .sinkTo(
-                        KafkaSink.<Event>builder()
-                                .setBootstrapServers(kafka.bootstrapServers)
-                                .setRecordSerializer(
-                                        new JsonSerializer<Event>(
-                                                OUTPUT,
-                                                e -> e.owner.getBytes(StandardCharsets.UTF_8),
-                                                e -> JsonRecords.bytes(JsonRecords.event(e))))
-                                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
-                                .setTransactionalIdPrefix("bench-floor")
-                                .setProperty(
-                                        "transaction.timeout.ms", String.valueOf(10 * 60 * 1000))
-                                .build())
-                .name("events topic");
+        if (sql) {
+            SessionDefinition definition = s.definition();
+            FlinkBench.sqlSessions(env, events.filter(e -> !definition.isOutOfSession(e)), s.gapMs)
+                    .sinkTo(
+                            exactlyOnce(
+                                    kafka,
+                                    "bench-sql",
+                                    new JsonSerializer<Row>(
+                                            OUTPUT,
+                                            FlinkBench::sqlSessionKey,
+                                            r -> JsonRecords.bytes(FlinkBench.sqlSessionJson(r)))))
+                    .name("sessions topic");
+        } else {
+            events.keyBy(e -> e.owner)
+                    .sinkTo(
+                            exactlyOnce(
+                                    kafka,
+                                    "bench-floor",
+                                    new JsonSerializer<Event>(
+                                            OUTPUT,
+                                            e -> e.owner.getBytes(StandardCharsets.UTF_8),
+                                            e -> JsonRecords.bytes(JsonRecords.event(e)))))
+                    .name("events topic");
+        }
+    }
+
+    private static <T> KafkaSink<T> exactlyOnce(
+            KafkaSettings kafka, String prefix, JsonSerializer<T> serializer) {
+        return KafkaSink.<T>builder()
+                .setBootstrapServers(kafka.bootstrapServers)
+                .setRecordSerializer(serializer)
+                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .setTransactionalIdPrefix(prefix)
+                .setProperty("transaction.timeout.ms", String.valueOf(10 * 60 * 1000))
+                .build();
     }
 
     private static void produceAll(String bootstrap, BenchInput input) throws Exception {

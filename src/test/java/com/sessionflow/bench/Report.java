@@ -57,7 +57,7 @@ final class Report {
                             median(rs, "eventsPerSec"),
                             min(rs, "eventsPerSec"),
                             max(rs, "eventsPerSec"),
-                            s.equals("floor")
+                            s.equals("floor") || s.equals("raw")
                                     ? "-"
                                     : String.format("%,d", c.path("out.first").asLong())
                                             + sessionsDetail(c),
@@ -72,6 +72,9 @@ final class Report {
         ratio(b, by, "sessionize-rocksdb", "kstreams-rocksdb", ">= 3x");
         ratio(b, by, "sessionize-heap", "windows-heap", ">= 1.5x");
         ratio(b, by, "sessionize-rocksdb", "windows-rocksdb", ">= 1.5x");
+        ratio(b, by, "sessionize-heap", "sql-session-heap", ">= 2x");
+        ratio(b, by, "sessionize-rocksdb", "sql-session-rocksdb", ">= 2x");
+        ratio(b, by, "floor", "raw", "what Flink costs");
 
         List<JsonNode> scale = new ArrayList<>();
         by.forEach(
@@ -186,6 +189,7 @@ final class Report {
             for (String[] pair :
                     new String[][] {
                         {"e2e-job", "e2e-floor"},
+                        {"e2e-job", "e2e-sql-session"},
                         {"e2e-job", "e2e-kstreams-inmemory"},
                         {"e2e-job", "e2e-kstreams-rocksdb"}
                     }) {

@@ -11,11 +11,14 @@ final class Scenarios {
     static Map<String, Object> run(String name, Benchmarks.Options o) throws Exception {
         BenchSettings s = o.settings();
         switch (name) {
-            case "floor",
+            case "raw",
+                    "floor",
                     "sessionize-heap",
                     "sessionize-rocksdb",
                     "windows-heap",
                     "windows-rocksdb",
+                    "sql-session-heap",
+                    "sql-session-rocksdb",
                     "kstreams-inmemory",
                     "kstreams-rocksdb",
                     "scale-heap",
@@ -31,6 +34,7 @@ final class Scenarios {
                 BenchInput.setCurrent(input);
                 Map<String, Object> r =
                         switch (name) {
+                            case "raw" -> RawBench.run();
                             case "floor" -> FlinkBench.run(FlinkBench.Kind.FLOOR, "hashmap", s);
                             case "sessionize-heap", "scale-heap" ->
                                     FlinkBench.run(FlinkBench.Kind.SESSIONIZE, "hashmap", s);
@@ -40,6 +44,10 @@ final class Scenarios {
                                     FlinkBench.run(FlinkBench.Kind.WINDOWS, "hashmap", s);
                             case "windows-rocksdb" ->
                                     FlinkBench.run(FlinkBench.Kind.WINDOWS, "rocksdb", s);
+                            case "sql-session-heap" ->
+                                    FlinkBench.run(FlinkBench.Kind.SQL_SESSION, "hashmap", s);
+                            case "sql-session-rocksdb" ->
+                                    FlinkBench.run(FlinkBench.Kind.SQL_SESSION, "rocksdb", s);
                             case "kstreams-inmemory" -> KafkaStreamsBench.run(false, s);
                             default -> KafkaStreamsBench.run(true, s);
                         };
@@ -49,7 +57,11 @@ final class Scenarios {
                 r.put("inputBytes", input.bytes);
                 return r;
             }
-            case "e2e-floor", "e2e-job", "e2e-kstreams-inmemory", "e2e-kstreams-rocksdb" -> {
+            case "e2e-floor",
+                    "e2e-job",
+                    "e2e-sql-session",
+                    "e2e-kstreams-inmemory",
+                    "e2e-kstreams-rocksdb" -> {
                 BenchInput input =
                         BenchInput.generate(
                                 o.seed,
@@ -63,7 +75,14 @@ final class Scenarios {
                                 ? KafkaBench.kafkaStreamsEndToEnd(
                                         name.endsWith("rocksdb"), input, s, o.checkpointMs)
                                 : KafkaBench.endToEnd(
-                                        name.equals("e2e-job"), input, s, o.checkpointMs);
+                                        switch (name) {
+                                            case "e2e-job" -> KafkaBench.EndToEnd.JOB;
+                                            case "e2e-floor" -> KafkaBench.EndToEnd.FLOOR;
+                                            default -> KafkaBench.EndToEnd.SQL_SESSION;
+                                        },
+                                        input,
+                                        s,
+                                        o.checkpointMs);
                 r.put("users", input.users);
                 r.put("inputDeadLetters", input.deadLetters);
                 return r;
