@@ -120,6 +120,11 @@ public final class BenchInput {
         return new BenchInput(records, users, (System.nanoTime() - t0) / 1_000_000);
     }
 
+    /** Record {@code i} as the job's Kafka source hands it to the parser (partition 0). */
+    public RecordOrigin origin(int i) {
+        return new RecordOrigin(TOPIC, 0, i, timestamps[i], keys[i], values[i]);
+    }
+
     public int size() {
         return values.length;
     }

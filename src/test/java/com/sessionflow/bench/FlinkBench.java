@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sessionflow.event.Event;
 import com.sessionflow.event.EventParser;
 import com.sessionflow.event.ParsedRecord;
-import com.sessionflow.event.RecordOrigin;
 import com.sessionflow.functions.SessionChangeSerializer;
 import com.sessionflow.functions.SplitDeadLetters;
 import com.sessionflow.job.SessionPipeline;
@@ -310,13 +309,7 @@ public final class FlinkBench {
         public void flatMap(Long boxed, Collector<ParsedRecord> out) {
             int i = boxed.intValue();
             parser.parse(
-                    new RecordOrigin(
-                            BenchInput.TOPIC,
-                            0,
-                            i,
-                            input.timestamps[i],
-                            input.keys[i],
-                            input.values[i]),
+                    input.origin(i),
                     p -> {
                         if (p.isEvent()) events++;
                         else deadLetters++;

@@ -2,7 +2,6 @@ package com.sessionflow.bench;
 
 import com.sessionflow.event.EventParser;
 import com.sessionflow.event.ParsedRecord;
-import com.sessionflow.event.RecordOrigin;
 import com.sessionflow.kafka.JsonRecords;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -38,15 +37,7 @@ final class RawBench {
         Probe.first();
         for (int i = 0; i < input.size(); i++) {
             if (i == middle) Probe.middle();
-            parser.parse(
-                    new RecordOrigin(
-                            BenchInput.TOPIC,
-                            0,
-                            i,
-                            input.timestamps[i],
-                            input.keys[i],
-                            input.values[i]),
-                    out);
+            parser.parse(input.origin(i), out);
         }
         Probe.end();
         Probe.add("out.records", counts[0]);

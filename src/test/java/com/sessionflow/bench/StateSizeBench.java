@@ -2,7 +2,6 @@ package com.sessionflow.bench;
 
 import com.sessionflow.event.Event;
 import com.sessionflow.event.EventParser;
-import com.sessionflow.event.RecordOrigin;
 import com.sessionflow.functions.OwnerState;
 import com.sessionflow.functions.SessionizeFunction;
 import com.sessionflow.session.InsertIds;
@@ -171,13 +170,7 @@ final class StateSizeBench {
         for (int i = 0; i < input.size(); i++) {
             int index = i;
             parser.parse(
-                    new RecordOrigin(
-                            BenchInput.TOPIC,
-                            0,
-                            i,
-                            input.timestamps[i],
-                            input.keys[i],
-                            input.values[i]),
+                    input.origin(i),
                     p -> {
                         if (!p.isEvent()) return;
                         maxTime[0] = Math.max(maxTime[0], p.event.time);
