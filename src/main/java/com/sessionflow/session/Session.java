@@ -182,19 +182,6 @@ public class Session {
         emittedIds = union(emittedIds, other.emittedIds);
     }
 
-    /** Length as Amplitude computes it: latest event time minus the session id, never negative. */
-    public long lengthMs() {
-        return Math.max(0, endTime - sessionId);
-    }
-
-    public boolean isEmpty() {
-        return activeEventCount == 0;
-    }
-
-    public boolean isZeroLength() {
-        return lengthMs() == 0;
-    }
-
     /**
      * The Kafka key of its record: {@code <owner>/<session_id>}, plus {@code /<group>} when it has
      * one.

@@ -234,7 +234,7 @@ class OwnerTimelineTest {
         List<Session> list = new ArrayList<>();
         for (long time = 0; time <= 1000; time += 50) t.place(list, event(10_000 + time));
         assertThat(list).hasSize(1);
-        assertThat(list.get(0).lengthMs()).isEqualTo(1000);
+        assertThat(list.get(0).toRecord().lengthMs()).isEqualTo(1000);
         assertThat(
                         JsonRecords.session(list.get(0).toRecord(), shortMax)
                                 .get("over_limit")

@@ -105,7 +105,7 @@ class SessionTest {
     void lengthIsNeverNegative() {
         Session s = Session.of(TestEvents.event(1000), false);
         s.sessionId = 2000; // an SDK session id after the events
-        assertThat(s.lengthMs()).isZero();
-        assertThat(s.isZeroLength()).isTrue();
+        assertThat(s.toRecord().lengthMs()).isZero();
+        assertThat(s.toRecord().isZeroLength()).isTrue();
     }
 }
