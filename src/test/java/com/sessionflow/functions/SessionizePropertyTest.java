@@ -28,7 +28,9 @@ import net.jqwik.api.EdgeCasesMode;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.RandomDistribution;
 import net.jqwik.api.Tuple;
+import net.jqwik.api.arbitraries.ListArbitrary;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.statistics.Statistics;
 
@@ -47,6 +49,15 @@ class SessionizePropertyTest {
     static final SessionDefinition DEFINITION =
             SessionDefinition.builder().gap(Duration.ofMillis(GAP)).inactiveTypes(INACTIVE).build();
     static final String[] PLATFORMS = {"iOS", "Android", "Web"};
+
+    /**
+     * 1 to 80 events, every length as likely: jqwik's default favours short lists when a property
+     * has few tries, and then merges and retractions were rare enough (5% of 300 tries) that the
+     * coverage checks below failed now and then.
+     */
+    static <T> ListArbitrary<T> streamLength(ListArbitrary<T> events) {
+        return events.ofMinSize(1).ofMaxSize(80).withSizeDistribution(RandomDistribution.uniform());
+    }
 
     /** One generated event: its owner, time step, type and how it is delivered. */
     record Spec(
@@ -135,7 +146,7 @@ class SessionizePropertyTest {
                                                 (Boolean) a[4],
                                                 (Boolean) a[5],
                                                 (Integer) a[6]));
-        return spec.list().ofMinSize(1).ofMaxSize(80);
+        return streamLength(spec.list());
     }
 
     /** An event and when it reaches the operator. */
@@ -208,7 +219,7 @@ class SessionizePropertyTest {
             // the interesting cases must really occur, or the property proves little
             Statistics.label("has a retraction")
                     .collect(h.allChanges().stream().anyMatch(SessionChange::isRetraction))
-                    .coverage(c -> c.check(true).percentage(p -> p >= 3));
+                    .coverage(c -> c.check(true).percentage(p -> p >= 6));
             Statistics.label("has a re-emission")
                     .collect(
                             h.allChanges().stream()
@@ -455,7 +466,7 @@ class SessionizePropertyTest {
                                                 (Boolean) a[5],
                                                 (Boolean) a[6],
                                                 (Integer) a[7]));
-        return spec.list().ofMinSize(1).ofMaxSize(80);
+        return streamLength(spec.list());
     }
 
     static final String[] ANY_PLATFORMS = {"iOS", "Android", "Web", "WEB", null};
@@ -549,7 +560,7 @@ class SessionizePropertyTest {
                             def.splitAt() > 0 ? "split" : "flagged");
             Statistics.label("has a retraction")
                     .collect(h.allChanges().stream().anyMatch(SessionChange::isRetraction))
-                    .coverage(c -> c.check(true).percentage(p -> p >= 3));
+                    .coverage(c -> c.check(true).percentage(p -> p >= 6));
             Statistics.label("has a re-emission")
                     .collect(
                             h.allChanges().stream()
