@@ -11,14 +11,13 @@ import org.apache.datasketches.hash.MurmurHash3;
  * <ul>
  *   <li>up to {@link #inlineCapacity} of them in the owner's value ({@link DuplicateFilter}), 16
  *       bytes an id: on the heap backend the cheapest in memory (57 bytes an id measured, against
- *       128 as map entries, which box every hash and time);
+ *       128 as map entries, which box every hash and time); on RocksDB only a few, since the value
+ *       is rewritten on every event, but so a person's events touch one key, not two;
  *   <li>beyond that in entries of their own, one per id, so that an event reads and writes only its
  *       own entry however many the owner sent: a bot or a stuck SDK costs per event what a person
- *       costs. On RocksDB every id goes there (28 bytes an id measured, against 53 inline: a value
- *       rewritten on every event leaves old versions until compaction). Expired entries are swept
- *       in bulk as soon as the oldest expires, but at most once per eighth of a horizon, so an
- *       owner that never stops is not swept on every event; once all have expired the owner goes
- *       back to the inline ids.
+ *       costs (28 bytes an id on RocksDB). Expired entries are swept in bulk as soon as the oldest
+ *       expires, but at most once per eighth of a horizon, so an owner that never stops is not
+ *       swept on every event; once all have expired the owner goes back to the inline ids.
  * </ul>
  */
 public final class InsertIds implements Serializable {
@@ -30,6 +29,13 @@ public final class InsertIds implements Serializable {
 
     /** How many ids an owner keeps in its value on the heap backend. */
     public static final int INLINE_ON_HEAP = 64;
+
+    /**
+     * How many ids an owner keeps in its value on RocksDB: few, since the value is rewritten on
+     * every event, but enough for most people's owners, so that their events write one key, not
+     * two.
+     */
+    public static final int INLINE_ON_ROCKSDB = 16;
 
     private final long horizonMs;
     private final int inlineCapacity;
@@ -47,7 +53,7 @@ public final class InsertIds implements Serializable {
     /** The inline capacity that costs least on a state backend ({@code state.backend.type}). */
     public static int inlineCapacityFor(String stateBackend) {
         return stateBackend.toLowerCase(java.util.Locale.ROOT).contains("rocksdb")
-                ? 0
+                ? INLINE_ON_ROCKSDB
                 : INLINE_ON_HEAP;
     }
 

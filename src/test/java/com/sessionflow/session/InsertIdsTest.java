@@ -58,13 +58,14 @@ class InsertIdsTest {
     }
 
     @Test
-    void onRocksDbEveryIdHasAnEntryOfItsOwnOnTheHeapAFewAreInline() {
-        assertThat(InsertIds.inlineCapacityFor("rocksdb")).isZero();
-        assertThat(InsertIds.inlineCapacityFor("ROCKSDB")).isZero();
+    void anOwnerKeepsFewerIdsInlineOnRocksDbThanOnTheHeap() {
+        assertThat(InsertIds.inlineCapacityFor("rocksdb")).isEqualTo(InsertIds.INLINE_ON_ROCKSDB);
+        assertThat(InsertIds.inlineCapacityFor("ROCKSDB")).isEqualTo(InsertIds.INLINE_ON_ROCKSDB);
         assertThat(
                         InsertIds.inlineCapacityFor(
                                 "org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackendFactory"))
-                .isZero();
+                .isEqualTo(InsertIds.INLINE_ON_ROCKSDB);
         assertThat(InsertIds.inlineCapacityFor("hashmap")).isEqualTo(InsertIds.INLINE_ON_HEAP);
+        assertThat(InsertIds.INLINE_ON_ROCKSDB).isLessThan(InsertIds.INLINE_ON_HEAP);
     }
 }
