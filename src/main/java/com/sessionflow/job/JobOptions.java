@@ -8,9 +8,6 @@ import com.sessionflow.session.OwnerRateLimit;
 import com.sessionflow.session.OwnerTimeline;
 import com.sessionflow.session.SessionDefinition;
 import com.sessionflow.time.DurationConverter;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashSet;
@@ -461,7 +458,7 @@ public final class JobOptions {
                     "Invalid value for option '--definition': " + e.getMessage());
         }
         if (kafkaProperties != null)
-            clientProperties = readProperties(kafkaProperties, "--kafka-properties");
+            clientProperties = OptionFiles.readProperties(kafkaProperties, "--kafka-properties");
         try {
             startingOffsetsInitializer = StartingOffsets.parse(startingOffsets);
         } catch (IllegalArgumentException e) {
@@ -553,7 +550,7 @@ public final class JobOptions {
 
     /** The config file's properties; a key that is no option is an error, not a silent no-op. */
     private static Properties readConfig(Path file, CommandLine cl) {
-        Properties p = readProperties(file, "--config");
+        Properties p = OptionFiles.readProperties(file, "--config");
         Set<String> known = new TreeSet<>();
         cl.getCommandSpec()
                 .options()
@@ -568,22 +565,6 @@ public final class JobOptions {
                             + unknown
                             + "; allowed keys: "
                             + known);
-        }
-        return p;
-    }
-
-    private static Properties readProperties(Path file, String option) {
-        Properties p = new Properties();
-        try (InputStream in = Files.newInputStream(file)) {
-            p.load(in);
-        } catch (IOException e) {
-            throw new InvalidOptionException(
-                    "Invalid value for option '"
-                            + option
-                            + "': cannot read "
-                            + file
-                            + ": "
-                            + e.getMessage());
         }
         return p;
     }

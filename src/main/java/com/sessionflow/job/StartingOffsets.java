@@ -10,7 +10,7 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
  */
 public final class StartingOffsets {
 
-    static final String ALLOWED =
+    public static final String ALLOWED =
             "earliest, latest, committed (falling back to earliest), an epoch-milliseconds number,"
                     + " or an ISO-8601 instant such as 2026-11-01T00:00:00Z";
 

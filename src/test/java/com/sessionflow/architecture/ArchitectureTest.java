@@ -41,7 +41,10 @@ class ArchitectureTest {
                     .dependOnClassesThat()
                     .resideInAPackage("com.sessionflow.metrics..");
 
-    /** Only the entry points (the job, the export replay, the demo) build and run a pipeline. */
+    /**
+     * Only the entry points (the job, the export replay, the PostgreSQL job, the demo) build and
+     * run a pipeline.
+     */
     @ArchTest
     static final ArchRule onlyEntryPointsWireAPipeline =
             noClasses()
@@ -49,6 +52,7 @@ class ArchitectureTest {
                     .resideOutsideOfPackages(
                             "com.sessionflow.job..",
                             "com.sessionflow.replay..",
+                            "com.sessionflow.postgres..",
                             "com.sessionflow.demo..")
                     .should()
                     .dependOnClassesThat()
