@@ -78,6 +78,15 @@ public final class Demo implements Callable<Integer> {
     int webPort;
 
     @Option(
+            names = "--chart-port",
+            paramLabel = "PORT",
+            defaultValue = "8090",
+            description =
+                    "The User Sessions chart page listens on 127.0.0.1:PORT. Default:"
+                            + " ${DEFAULT-VALUE}.")
+    int chartPort;
+
+    @Option(
             names = "--no-sample-traffic",
             description =
                     "Run the broker and the job only: produce your own events (e.g. with kcat).")
@@ -137,7 +146,9 @@ public final class Demo implements Callable<Integer> {
             System.err.println(e.getMessage());
             return 2;
         }
-        if (!portFree(kafkaPort, "--kafka-port") || !portFree(webPort, "--web-port")) return 1;
+        if (!portFree(kafkaPort, "--kafka-port")
+                || !portFree(webPort, "--web-port")
+                || !portFree(chartPort, "--chart-port")) return 1;
         // Flink and the broker keep their files under java.io.tmpdir (the build folder, set by the
         // pom)
         Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir")));
@@ -151,11 +162,15 @@ public final class Demo implements Callable<Integer> {
         EmbeddedKafka broker = EmbeddedKafka.start(kafkaPort);
         // checkpoints and the final savepoint; nothing of the demo outlives it
         Path flinkState = Files.createTempDirectory("sessionflow-demo-state");
+        ChartServer chart = null;
         try {
             createTopics(kafka);
 
             TopicWatcher watcher = new TopicWatcher(kafka, out);
             Thread watching = daemon(watcher, "topic-watcher");
+            chart =
+                    ChartServer.start(
+                            HOST, chartPort, () -> List.copyOf(watcher.latestMetrics().values()));
 
             out.println(
                     "Starting the job on a local Flink (parallelism "
@@ -216,6 +231,7 @@ public final class Demo implements Callable<Integer> {
             printSummary(traffic, watcher);
             return why.startsWith("the job failed") ? 1 : 0;
         } finally {
+            if (chart != null) chart.close();
             closeWithin(broker, Duration.ofSeconds(30));
             deleteTree(flinkState);
             out.println("Stopped.");
@@ -334,6 +350,13 @@ public final class Demo implements Callable<Integer> {
                         + ", "
                         + kafka.metricsTopic);
         out.println("  Flink web UI http://" + HOST + ":" + webPort);
+        out.println(
+                "  chart        http://"
+                        + HOST
+                        + ":"
+                        + chartPort
+                        + "   the User Sessions chart, live from "
+                        + kafka.metricsTopic);
         out.println(
                 "  sessions     end after "
                         + TopicWatcher.length(options.definition().gapMs())

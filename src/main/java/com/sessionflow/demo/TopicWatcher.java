@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -47,7 +48,8 @@ final class TopicWatcher implements Runnable {
     private long lateEvents;
     private final Set<String> liveSessions = new HashSet<>();
     private final Map<String, Integer> deadLetters = new TreeMap<>();
-    private final Map<String, JsonNode> latestMetrics = new TreeMap<>();
+    // also read by the chart page's server while the watcher runs
+    private final Map<String, JsonNode> latestMetrics = new ConcurrentSkipListMap<>();
 
     TopicWatcher(KafkaSettings kafka, PrintStream out) {
         this.kafka = kafka;
