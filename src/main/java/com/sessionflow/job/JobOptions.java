@@ -9,7 +9,9 @@ import com.sessionflow.session.OwnerTimeline;
 import com.sessionflow.session.SessionDefinition;
 import com.sessionflow.time.DurationConverter;
 import java.nio.file.Path;
+import java.time.DateTimeException;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Properties;
@@ -336,6 +338,17 @@ public final class JobOptions {
     Duration bucketSize;
 
     @Option(
+            names = "--time-zone",
+            paramLabel = "ZONE",
+            defaultValue = "UTC",
+            description =
+                    "The project's time zone, an IANA name such as Europe/Berlin: metrics buckets"
+                            + " start at its local midnight and hours (days of 23 or 25 hours"
+                            + " across daylight-saving changes), as Amplitude's charts do. Default:"
+                            + " ${DEFAULT-VALUE}.")
+    String timeZone;
+
+    @Option(
             names = "--metrics-interval",
             defaultValue = "10s",
             converter = DurationConverter.class,
@@ -358,6 +371,7 @@ public final class JobOptions {
 
     // parsed once, by validate()
     private SessionDefinition definition;
+    private ZoneId zone;
     private OffsetsInitializer startingOffsetsInitializer;
     private OffsetsInitializer stoppingOffsets;
 
@@ -514,6 +528,15 @@ public final class JobOptions {
             throw new InvalidOptionException(
                     "Invalid value for option '--length-bins': " + e.getMessage());
         }
+        try {
+            zone = ZoneId.of(timeZone.trim());
+        } catch (DateTimeException e) {
+            throw new InvalidOptionException(
+                    "Invalid value for option '--time-zone': '"
+                            + timeZone
+                            + "' is not a time zone; give an IANA name such as Europe/Berlin,"
+                            + " America/New_York or UTC");
+        }
         Set<String> outputs =
                 new TreeSet<>(List.of(sessionsTopic, deadLetterTopic, lateTopic, quarantineTopic));
         if (outputs.contains(metricsTopic)) {
@@ -628,7 +651,8 @@ public final class JobOptions {
                 allowedLateness.toMillis(),
                 bucketSize.toMillis(),
                 metricsInterval.toMillis(),
-                lengthBinEdges == null ? MetricsSettings.parseBins(lengthBins) : lengthBinEdges);
+                lengthBinEdges == null ? MetricsSettings.parseBins(lengthBins) : lengthBinEdges,
+                checked(zone));
     }
 
     public EventParser parser() {

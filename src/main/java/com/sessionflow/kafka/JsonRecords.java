@@ -7,7 +7,9 @@ import com.sessionflow.event.Event;
 import com.sessionflow.session.LateEvent;
 import com.sessionflow.session.QuarantinedEvent;
 import com.sessionflow.session.SessionDefinition;
+import com.sessionflow.session.SessionIdProblem;
 import com.sessionflow.session.SessionRecord;
+import com.sessionflow.session.ZeroLengthCause;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -41,6 +43,8 @@ public final class JsonRecords {
         n.put("event_count", s.eventCount);
         n.put("active_event_count", s.activeEventCount);
         n.put("zero_length", s.isZeroLength());
+        ZeroLengthCause cause = s.zeroLengthCause();
+        n.put("zero_length_cause", cause == null ? null : cause.code());
         n.put("empty", s.isEmpty());
         n.put("over_limit", definition.isOverLimit(s));
         n.put("over_rate", s.overRate);
@@ -52,6 +56,8 @@ public final class JsonRecords {
         n.put("definition", definition.name());
         // client: sdk when the SDK's session_id made the session, inferred when the gap rule did
         n.put("session_source", s.isSdkSession() ? "sdk" : "inferred");
+        SessionIdProblem problem = definition.sessionIdProblem(s);
+        n.put("session_id_problem", problem == null ? null : problem.code());
         if (definition.propertyName() != null) n.put("session_property", s.group);
         n.put("revision", s.revision);
         n.put("close_reason", s.closeReason == null ? null : s.closeReason.code());

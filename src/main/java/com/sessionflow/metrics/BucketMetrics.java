@@ -184,7 +184,8 @@ public class BucketMetrics extends KeyedProcessFunction<String, MetricsDelta, Me
     private MetricsRecord record(BucketTotals t, boolean isFinal) throws Exception {
         MetricsRecord r = new MetricsRecord();
         r.bucketStart = t.bucketStart;
-        r.bucketEnd = t.bucketStart + settings.bucketSizeMs();
+        r.bucketEnd = settings.bucketEnd(t.bucketStart);
+        r.timeZone = settings.zone().getId();
         r.platform = t.platform;
         r.sessions = t.sessions;
         r.lengthSessions = t.lengthSessions;

@@ -12,6 +12,10 @@ public class MetricsRecord {
 
     public long bucketStart;
     public long bucketEnd;
+
+    /** The time zone whose days and hours the buckets follow (--time-zone). */
+    public String timeZone;
+
     public String platform;
     public long sessions;
     public long lengthSessions;
@@ -40,6 +44,7 @@ public class MetricsRecord {
         ObjectNode n = JsonRecords.object();
         n.put("bucket_start", bucketStart);
         n.put("bucket_end", bucketEnd);
+        n.put("time_zone", timeZone);
         n.put("platform", platform);
         n.put("sessions", sessions);
         n.put("length_sessions", lengthSessions);

@@ -7,6 +7,11 @@ import com.sessionflow.session.SessionRecord;
 import com.sessionflow.time.DurationConverter;
 import java.io.Serializable;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -15,8 +20,11 @@ import java.util.List;
  * How session metrics are computed: bucket size, emission interval, length bins, and the session
  * rules (gap, maximum length, allowed lateness) that decide when a bucket can no longer change.
  *
- * <p>Buckets are aligned to the epoch (UTC): a bucket size must divide a day, so daily and hourly
- * buckets line up with calendar days and hours.
+ * <p>Buckets line up with the days and hours of the project's time zone, as Amplitude's charts do:
+ * a bucket size must divide a day, and buckets are counted from each local midnight, so a day
+ * bucket is a local calendar day (23 or 25 hours across a daylight-saving change) and an hour
+ * bucket a local hour (at :30 UTC in India). A bucket never crosses a local midnight. In UTC, the
+ * default, buckets are aligned to the epoch.
  */
 public final class MetricsSettings implements Serializable {
 
@@ -35,12 +43,26 @@ public final class MetricsSettings implements Serializable {
     private final long intervalMs;
     private final long[] binEdges;
 
+    /** The project's time zone: where days and hours start. */
+    private final ZoneId zone;
+
+    /** Buckets in UTC. */
     public MetricsSettings(
             SessionDefinition definition,
             long allowedLatenessMs,
             long bucketSizeMs,
             long intervalMs,
             long[] binEdges) {
+        this(definition, allowedLatenessMs, bucketSizeMs, intervalMs, binEdges, ZoneId.of("UTC"));
+    }
+
+    public MetricsSettings(
+            SessionDefinition definition,
+            long allowedLatenessMs,
+            long bucketSizeMs,
+            long intervalMs,
+            long[] binEdges,
+            ZoneId zone) {
         checkBucketSize(bucketSizeMs);
         if (intervalMs < 1)
             throw new IllegalArgumentException("the metrics interval must be at least 1 ms");
@@ -50,6 +72,7 @@ public final class MetricsSettings implements Serializable {
         this.bucketSizeMs = bucketSizeMs;
         this.intervalMs = intervalMs;
         this.binEdges = binEdges.clone();
+        this.zone = zone;
     }
 
     /** Throws IllegalArgumentException unless 1 minute <= size <= 1 day and size divides a day. */
@@ -142,8 +165,33 @@ public final class MetricsSettings implements Serializable {
         return binEdges[i];
     }
 
+    /** The zone as given (its IANA name, as the metrics records carry it). */
+    public ZoneId zone() {
+        return zone;
+    }
+
+    /**
+     * The start of the bucket of {@code time}: the local time of day cut down to a multiple of the
+     * bucket size, at the offset {@code time} has (so the two 02:00 of a night that turns the
+     * clocks back are two buckets).
+     */
     public long bucketStart(long time) {
-        return Math.floorDiv(time, bucketSizeMs) * bucketSizeMs;
+        if (zone.normalized().equals(ZoneOffset.UTC))
+            return Math.floorDiv(time, bucketSizeMs) * bucketSizeMs;
+        ZonedDateTime local = Instant.ofEpochMilli(time).atZone(zone);
+        long msOfDay = local.toLocalTime().toNanoOfDay() / 1_000_000;
+        LocalDateTime start =
+                local.toLocalDate()
+                        .atStartOfDay()
+                        .plus(Duration.ofMillis(msOfDay - msOfDay % bucketSizeMs));
+        return ZonedDateTime.ofLocal(start, zone, local.getOffset()).toInstant().toEpochMilli();
+    }
+
+    /** The end of the bucket that starts at {@code bucketStart}: where the next one starts. */
+    public long bucketEnd(long bucketStart) {
+        long next = bucketStart(bucketStart + bucketSizeMs);
+        // a day bucket of a 25-hour day: one bucket size on is still the same day
+        return next > bucketStart ? next : bucketStart(bucketStart + 2 * bucketSizeMs);
     }
 
     /**
@@ -179,7 +227,7 @@ public final class MetricsSettings implements Serializable {
      */
     public long finalBound(long bucketStart) {
         Session longest = new Session();
-        longest.sessionId = bucketStart + bucketSizeMs - 1;
+        longest.sessionId = bucketEnd(bucketStart) - 1;
         longest.startTime = longest.sessionId;
         longest.endTime = satAdd(longest.sessionId, definition.maxLengthMs());
         return timeline().purgeTime(longest);
@@ -216,7 +264,9 @@ public final class MetricsSettings implements Serializable {
     public String toString() {
         return "metrics(bucket="
                 + bucketSizeMs
-                + "ms, interval="
+                + "ms in "
+                + zone
+                + ", interval="
                 + intervalMs
                 + "ms, bins="
                 + Arrays.toString(binEdges)

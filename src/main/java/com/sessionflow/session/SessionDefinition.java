@@ -184,6 +184,11 @@ public final class SessionDefinition implements Serializable {
         return s.lengthMs() > maxLengthMs;
     }
 
+    /** Why an SDK session's id cannot be its start, so its length is wrong; null when it can. */
+    public SessionIdProblem sessionIdProblem(SessionRecord s) {
+        return SessionIdProblem.of(s, maxLengthMs);
+    }
+
     public long maxLengthMs() {
         return maxLengthMs;
     }

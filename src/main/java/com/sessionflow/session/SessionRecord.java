@@ -102,6 +102,11 @@ public final class SessionRecord {
         return lengthMs() == 0;
     }
 
+    /** Why its length is 0 (Amplitude's User Sessions FAQ), or null when it has a length. */
+    public ZeroLengthCause zeroLengthCause() {
+        return isZeroLength() ? ZeroLengthCause.of(this) : null;
+    }
+
     /** The SDK's session_id made the session (under {@code client}), not the gap rule. */
     public boolean isSdkSession() {
         return sdkSessionId != Event.NO_SESSION_ID;

@@ -20,6 +20,7 @@ CREATE TABLE IF NOT EXISTS sessions (
     event_count        integer NOT NULL,
     active_event_count integer NOT NULL,
     zero_length        boolean NOT NULL,
+    zero_length_cause  text,                      -- why the length is 0 (README, the FAQ)
     empty              boolean NOT NULL,
     over_limit         boolean NOT NULL,
     over_rate          boolean NOT NULL,
@@ -31,6 +32,7 @@ CREATE TABLE IF NOT EXISTS sessions (
     definition         text NOT NULL,
     session_source     text,
     session_property   text,
+    session_id_problem text,                      -- an SDK session_id that cannot be the start
     revision           integer NOT NULL,
     close_reason       text,
     record             jsonb NOT NULL

@@ -49,6 +49,7 @@ class PostgresJobITCase {
     static final String SESSIONS = SessionizedTraffic.sessionsTopic("pg");
     static final String METRICS = SessionizedTraffic.metricsTopic("pg");
     static final ObjectMapper JSON = new ObjectMapper();
+    static final String ZONE = "Asia/Kolkata";
 
     static String jdbcUrl;
     static Map<String, String> sessionsTopic;
@@ -56,7 +57,8 @@ class PostgresJobITCase {
 
     @BeforeAll
     static void sessionizeThenLoad() throws Exception {
-        SessionizedTraffic.run(FLINK, KAFKA, "pg", 300, 150);
+        // a zone whose hours start at :30 UTC: the job's buckets and the views' must agree
+        SessionizedTraffic.run(FLINK, KAFKA, "pg", 300, 150, "--time-zone", ZONE);
         List<ConsumerRecord<byte[], byte[]>> changelog = KAFKA.readToEnd(SESSIONS);
         // the changelog must hold what makes a table hard to keep: revisions and tombstones
         assertThat(changelog).anyMatch(r -> r.value() == null);
@@ -121,7 +123,7 @@ class PostgresJobITCase {
                 ResultSet r =
                         s.executeQuery(
                                 "SELECT session_key, owner, platform, revision, length_ms,"
-                                        + " event_count, empty,"
+                                        + " event_count, empty, zero_length_cause,"
                                         + " extract(epoch FROM session_start) * 1000 AS start_ms,"
                                         + " extract(epoch FROM end_time) * 1000 AS end_ms"
                                         + " FROM sessions")) {
@@ -135,6 +137,8 @@ class PostgresJobITCase {
                 assertThat(r.getLong("length_ms")).isEqualTo(topic.get("length_ms").asLong());
                 assertThat(r.getInt("event_count")).isEqualTo(topic.get("event_count").asInt());
                 assertThat(r.getBoolean("empty")).isEqualTo(topic.get("empty").asBoolean());
+                assertThat(r.getString("zero_length_cause"))
+                        .isEqualTo(topic.get("zero_length_cause").textValue());
                 assertThat(Math.round(r.getDouble("start_ms")))
                         .isEqualTo(topic.get("session_id").asLong());
                 assertThat(Math.round(r.getDouble("end_ms")))
@@ -253,8 +257,8 @@ class PostgresJobITCase {
         Map<String, Long> actualBins = new TreeMap<>();
         try (Connection c = POSTGRES.connect("dashboards");
                 Statement s = c.createStatement()) {
-            // the metrics topic's buckets are UTC hours
-            s.execute("SET TIME ZONE 'UTC'");
+            // the views cut buckets in the connection's time zone: the project's
+            s.execute("SET TIME ZONE '" + ZONE + "'");
             try (ResultSet r =
                     s.executeQuery(
                             "SELECT (extract(epoch FROM bucket_start) * 1000)::bigint AS b, *"

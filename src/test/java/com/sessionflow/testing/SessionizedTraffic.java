@@ -20,10 +20,16 @@ public final class SessionizedTraffic {
     /**
      * Produces {@code minutes} of {@code users}' traffic, ending four hours ago at the latest, to
      * {@code <prefix>-events}, and runs the job over it into {@link #sessionsTopic} and {@link
-     * #metricsTopic} (and {@code <prefix>-dlq}, {@code -late}, {@code -quarantine}).
+     * #metricsTopic} (and {@code <prefix>-dlq}, {@code -late}, {@code -quarantine}), with {@code
+     * jobOptions} on top of the test's.
      */
     public static void run(
-            FlinkCluster flink, KafkaBroker kafka, String prefix, int users, int minutes)
+            FlinkCluster flink,
+            KafkaBroker kafka,
+            String prefix,
+            int users,
+            int minutes,
+            String... jobOptions)
             throws Exception {
         long start = (System.currentTimeMillis() / 3_600_000L - 4) * 3_600_000L;
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
@@ -40,28 +46,32 @@ public final class SessionizedTraffic {
         }
         kafka.createTopic(prefix + "-events", 2);
         kafka.produce(records);
+        List<String> options =
+                new ArrayList<>(
+                        List.of(
+                                "--bootstrap-servers",
+                                kafka.bootstrapServers(),
+                                "--input-topics",
+                                prefix + "-events",
+                                "--sessions-topic",
+                                sessionsTopic(prefix),
+                                "--dlq-topic",
+                                prefix + "-dlq",
+                                "--late-topic",
+                                prefix + "-late",
+                                "--quarantine-topic",
+                                prefix + "-quarantine",
+                                "--metrics-topic",
+                                metricsTopic(prefix),
+                                "--starting-offsets",
+                                "earliest",
+                                "--checkpoint-interval",
+                                "500ms"));
+        options.addAll(List.of(jobOptions));
         JobRunner.runBounded(
                 flink,
                 kafka,
-                JobOptions.parse(
-                        "--bootstrap-servers",
-                        kafka.bootstrapServers(),
-                        "--input-topics",
-                        prefix + "-events",
-                        "--sessions-topic",
-                        sessionsTopic(prefix),
-                        "--dlq-topic",
-                        prefix + "-dlq",
-                        "--late-topic",
-                        prefix + "-late",
-                        "--quarantine-topic",
-                        prefix + "-quarantine",
-                        "--metrics-topic",
-                        metricsTopic(prefix),
-                        "--starting-offsets",
-                        "earliest",
-                        "--checkpoint-interval",
-                        "500ms"),
+                JobOptions.parse(options.toArray(String[]::new)),
                 Duration.ofMinutes(3));
     }
 

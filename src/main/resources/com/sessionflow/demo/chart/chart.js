@@ -85,6 +85,7 @@ function render() {
     }
     return tr;
   }));
+  document.getElementById("zone").textContent = zone();
   const status = document.getElementById("status");
   status.textContent = rows.length + " buckets of " + platform + ", " +
     rows.reduce((n, r) => n + r.sessions, 0) + " sessions; updated " +
@@ -166,12 +167,26 @@ function node(name, attrs, text) {
   return n;
 }
 
+// the buckets' own time zone (--time-zone), as the records say
+function zone() {
+  const z = records[0] && records[0].time_zone;
+  if (!z) return "UTC";
+  try {
+    new Intl.DateTimeFormat("en-GB", { timeZone: z });
+    return z;
+  } catch (e) {
+    return "UTC";
+  }
+}
+
 function clock(ms) {
-  return new Date(ms).toISOString().substring(11, 16);
+  return new Intl.DateTimeFormat("en-GB", { timeZone: zone(), hour: "2-digit", minute: "2-digit",
+    hourCycle: "h23" }).format(new Date(ms));
 }
 
 function day(ms) {
-  return new Date(ms).toISOString().substring(0, 10);
+  return new Intl.DateTimeFormat("en-CA", { timeZone: zone(), year: "numeric", month: "2-digit",
+    day: "2-digit" }).format(new Date(ms));
 }
 
 function seconds(s) {
