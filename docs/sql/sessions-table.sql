@@ -18,6 +18,8 @@ CREATE TABLE sessions (
   `empty` BOOLEAN,
   over_limit BOOLEAN,
   over_rate BOOLEAN,
+  engaged BOOLEAN,
+  conversion BOOLEAN,
   platform STRING,
   os_name STRING,
   app_version STRING,

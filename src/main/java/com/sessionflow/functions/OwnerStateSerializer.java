@@ -53,6 +53,8 @@ public final class OwnerStateSerializer extends TypeSerializer<OwnerState> {
     private static final int SDK_SESSION_ID = 1 << 4;
     private static final int FACTS = 1 << 5;
     private static final int CLOSE_REASON = 1 << 6;
+    // unset in every value written before conversions existed: no new format needed
+    private static final int CONVERSION = 1 << 7;
 
     // bits of the owner's flags byte
     private static final int TIMER = 1;
@@ -138,7 +140,8 @@ public final class OwnerStateSerializer extends TypeSerializer<OwnerState> {
                         | (s.overRate ? OVER_RATE : 0)
                         | (s.sdkSessionId != Event.NO_SESSION_ID ? SDK_SESSION_ID : 0)
                         | (s.facts != null ? FACTS : 0)
-                        | (s.closeReason != null ? CLOSE_REASON : 0);
+                        | (s.closeReason != null ? CLOSE_REASON : 0)
+                        | (s.conversion ? CONVERSION : 0);
         out.writeByte(flags);
         long start = s.startTime;
         writeSigned(out, start);
@@ -221,6 +224,7 @@ public final class OwnerStateSerializer extends TypeSerializer<OwnerState> {
         s.endsWithEndEvent = (flags & ENDS_WITH_END_EVENT) != 0;
         s.cutByMaxLength = (flags & CUT_BY_MAX_LENGTH) != 0;
         s.overRate = (flags & OVER_RATE) != 0;
+        s.conversion = (flags & CONVERSION) != 0;
         long start = readSigned(in);
         s.startTime = start;
         s.endTime = start + readSigned(in);

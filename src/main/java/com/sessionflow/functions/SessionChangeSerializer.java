@@ -77,6 +77,7 @@ public final class SessionChangeSerializer extends TypeSerializerSingleton<Sessi
         StringValue.writeString(r.firstEventType, out);
         StringValue.writeString(r.lastEventType, out);
         out.writeBoolean(r.overRate);
+        out.writeBoolean(r.conversion);
         out.writeInt(r.revision);
         StringValue.writeString(r.closeReason == null ? null : r.closeReason.name(), out);
     }
@@ -100,6 +101,7 @@ public final class SessionChangeSerializer extends TypeSerializerSingleton<Sessi
         String firstEventType = StringValue.readString(in);
         String lastEventType = StringValue.readString(in);
         boolean overRate = in.readBoolean();
+        boolean conversion = in.readBoolean();
         int revision = in.readInt();
         String closeReason = StringValue.readString(in);
         return SessionChange.update(
@@ -120,6 +122,7 @@ public final class SessionChangeSerializer extends TypeSerializerSingleton<Sessi
                         firstEventType,
                         lastEventType,
                         overRate,
+                        conversion,
                         revision,
                         closeReason == null ? null : CloseReason.valueOf(closeReason)));
     }

@@ -217,6 +217,32 @@ public final class JobOptions {
     List<String> markerEvents;
 
     @Option(
+            names = "--engaged-min-length",
+            defaultValue = "10s",
+            converter = DurationConverter.class,
+            description =
+                    "A session this long or longer is engaged (GA4's rule; the others are"
+                            + " bounces). Default: ${DEFAULT-VALUE}.")
+    Duration engagedMinLength;
+
+    @Option(
+            names = "--engaged-min-events",
+            defaultValue = "2",
+            description =
+                    "A session with at least this many active events (markers left out) is"
+                            + " engaged. Default: ${DEFAULT-VALUE}.")
+    int engagedMinEvents;
+
+    @Option(
+            names = "--conversion-events",
+            split = ",",
+            defaultValue = "",
+            description =
+                    "Event types that make their session engaged (GA4's key events, e.g."
+                            + " purchase,sign_up). Default: none.")
+    List<String> conversionEvents;
+
+    @Option(
             names = "--inactive-events",
             split = ",",
             defaultValue = "",
@@ -415,6 +441,13 @@ public final class JobOptions {
         atLeast("--dedup-horizon", dedupHorizon, Duration.ZERO);
         atLeast("--max-clock-ahead", maxClockAhead, Duration.ZERO);
         atLeast("--checkpoint-interval", checkpointInterval, Duration.ofMillis(100));
+        atLeast("--engaged-min-length", engagedMinLength, Duration.ZERO);
+        if (engagedMinEvents < 1) {
+            throw new InvalidOptionException(
+                    "Invalid value for option '--engaged-min-events': "
+                            + engagedMinEvents
+                            + " is not 1 or more");
+        }
         if (maxRecordBytes < 1 || maxRecordBytes > 16 * 1024 * 1024) {
             throw new InvalidOptionException(
                     "Invalid value for option '--max-record-bytes': "
@@ -608,7 +641,10 @@ public final class JobOptions {
                         .inactiveTypes(nonBlank(inactiveEvents))
                         .startTypes(nonBlank(startEvents))
                         .endTypes(nonBlank(endEvents))
-                        .blockedTypes(nonBlank(blockedEvents));
+                        .blockedTypes(nonBlank(blockedEvents))
+                        .engagedMinLength(engagedMinLength)
+                        .engagedMinEvents(engagedMinEvents)
+                        .conversionTypes(nonBlank(conversionEvents));
         return b.kind(definitionKind).build();
     }
 

@@ -48,6 +48,8 @@ public final class JsonRecords {
         n.put("empty", s.isEmpty());
         n.put("over_limit", definition.isOverLimit(s));
         n.put("over_rate", s.overRate);
+        n.put("engaged", definition.isEngaged(s));
+        n.put("conversion", s.conversion);
         n.put("platform", s.platform);
         n.put("os_name", s.osName);
         n.put("app_version", s.appVersion);

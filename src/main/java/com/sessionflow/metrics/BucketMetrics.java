@@ -108,6 +108,7 @@ public class BucketMetrics extends KeyedProcessFunction<String, MetricsDelta, Me
         if (s.zeroLength) t.zeroLengthSessions += sign;
         if (s.empty) t.emptySessions += sign;
         if (s.overLimit) t.overLimitSessions += sign;
+        if (s.engaged) t.engagedSessions += sign;
         if (s.hasLength()) {
             t.lengthSessions += sign;
             t.timeSpentMs += sign * s.lengthMs;
@@ -201,6 +202,7 @@ public class BucketMetrics extends KeyedProcessFunction<String, MetricsDelta, Me
         r.p90LengthMs = LengthHistogram.quantile(histogram, 0.90);
         r.p99LengthMs = LengthHistogram.quantile(histogram, 0.99);
         r.zeroLengthSessions = t.zeroLengthSessions;
+        r.engagedSessions = t.engagedSessions;
         r.emptySessions = t.emptySessions;
         r.overLimitSessions = t.overLimitSessions;
         r.outOfSessionEvents = t.outOfSessionEvents;

@@ -18,6 +18,7 @@ public class BucketTotals {
     public long zeroLengthSessions;
     public long emptySessions;
     public long overLimitSessions;
+    public long engagedSessions;
     public long outOfSessionEvents;
 
     /** Owners with at least one session here (number of entries of the users map state). */

@@ -28,6 +28,7 @@ public class MetricsRecord {
     public Double p90LengthMs;
     public Double p99LengthMs;
     public long zeroLengthSessions;
+    public long engagedSessions;
     public long emptySessions;
     public long overLimitSessions;
     public long outOfSessionEvents;
@@ -66,6 +67,9 @@ public class MetricsRecord {
         n.put("p90_length_ms", round(p90LengthMs));
         n.put("p99_length_ms", round(p99LengthMs));
         n.put("zero_length_sessions", zeroLengthSessions);
+        n.put("engaged_sessions", engagedSessions);
+        n.put("engagement_rate", ratio(engagedSessions, sessions));
+        n.put("bounce_rate", ratio(sessions - engagedSessions, sessions));
         n.put("empty_sessions", emptySessions);
         n.put("over_limit_sessions", overLimitSessions);
         n.put("out_of_session_events", outOfSessionEvents);

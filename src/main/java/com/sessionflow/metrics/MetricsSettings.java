@@ -244,6 +244,7 @@ public final class MetricsSettings implements Serializable {
         f.empty = s.isEmpty();
         f.zeroLength = s.isZeroLength();
         f.overLimit = definition.isOverLimit(s);
+        f.engaged = definition.isEngaged(s);
         f.purgeTime = purgeTime(s);
         return f;
     }

@@ -19,6 +19,9 @@ public class SessionFacts {
     public boolean zeroLength;
     public boolean overLimit;
 
+    /** GA4's engaged session ({@code SessionDefinition#isEngaged}); the others are bounces. */
+    public boolean engaged;
+
     /** When the sessionizer forgets this version. */
     public long purgeTime;
 
@@ -38,6 +41,7 @@ public class SessionFacts {
                 && empty == f.empty
                 && zeroLength == f.zeroLength
                 && overLimit == f.overLimit
+                && engaged == f.engaged
                 && purgeTime == f.purgeTime
                 && Objects.equals(owner, f.owner)
                 && Objects.equals(platform, f.platform);

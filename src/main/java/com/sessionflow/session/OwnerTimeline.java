@@ -228,6 +228,7 @@ public final class OwnerTimeline implements Serializable {
                                 single.sdkSessionId,
                                 all.subList(from, i).toArray(new Fact[0]));
                 n.cutByMaxLength = byLength && !byRule;
+                for (Fact f : n.facts) n.conversion |= definition.isConversion(f.eventType);
                 rebuilt.add(n);
                 from = i;
             }

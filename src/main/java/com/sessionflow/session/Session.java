@@ -53,6 +53,9 @@ public class Session {
     /** It overlaps a minute in which its owner went over the rate ({@link OwnerRateLimit}). */
     public boolean overRate;
 
+    /** One of its events is a conversion event type ({@link SessionDefinition#isConversion}). */
+    public boolean conversion;
+
     /**
      * The facts of its events, sorted ({@link Fact#compare}), when the definition may re-split
      * sessions (per-platform gaps, start/end events); null otherwise. Never in emitted records.
@@ -92,6 +95,7 @@ public class Session {
         s.sdkSessionId = d.sdkSessionIdOf(e);
         if (s.sdkSessionId != Event.NO_SESSION_ID) s.sessionId = s.sdkSessionId;
         s.group = d.groupOf(e);
+        s.conversion = d.isConversion(e.eventType);
         if (d.keepsFacts()) {
             s.facts = new Fact[] {Fact.of(e, d)};
             s.endsWithEndEvent = s.facts[0].isEnd();
@@ -179,6 +183,7 @@ public class Session {
         revision = Math.max(revision, other.revision);
         dirty = dirty || other.dirty;
         overRate = overRate || other.overRate;
+        conversion = conversion || other.conversion;
         emittedIds = union(emittedIds, other.emittedIds);
     }
 
@@ -209,6 +214,7 @@ public class Session {
                 firstEventType,
                 lastEventType,
                 overRate,
+                conversion,
                 revision,
                 closeReason);
     }
@@ -241,6 +247,7 @@ public class Session {
                 && endsWithEndEvent == s.endsWithEndEvent
                 && cutByMaxLength == s.cutByMaxLength
                 && overRate == s.overRate
+                && conversion == s.conversion
                 && Objects.equals(group, s.group)
                 && Objects.equals(owner, s.owner)
                 && Objects.equals(userId, s.userId)

@@ -53,6 +53,11 @@ public final class SessionDefinition implements Serializable {
 
     public static final Duration DEFAULT_GAP = Duration.ofMinutes(5);
     public static final Duration DEFAULT_MAX_LENGTH = Duration.ofDays(1);
+
+    /** GA4's defaults for an engaged session: 10 seconds, or 2 events (page or screen views). */
+    public static final Duration DEFAULT_ENGAGED_MIN_LENGTH = Duration.ofSeconds(10);
+
+    public static final long DEFAULT_ENGAGED_MIN_EVENTS = 2;
     public static final Set<String> DEFAULT_MARKERS =
             Set.of(
                     "session_start",
@@ -93,6 +98,12 @@ public final class SessionDefinition implements Serializable {
     private final Set<String> endTypes;
     private final Set<String> blockedTypes;
 
+    /** GA4's engaged session: this long or more, this many active events, or a conversion. */
+    private final long engagedMinLengthMs;
+
+    private final long engagedMinEvents;
+    private final Set<String> conversionTypes;
+
     /** Sessions reaching the maximum length are split, not only flagged. */
     private final boolean splitOverLimit;
 
@@ -120,6 +131,9 @@ public final class SessionDefinition implements Serializable {
         this.startTypes = Set.copyOf(b.startTypes);
         this.endTypes = Set.copyOf(b.endTypes);
         this.blockedTypes = Set.copyOf(b.blockedTypes);
+        this.engagedMinLengthMs = b.engagedMinLength.toMillis();
+        this.engagedMinEvents = b.engagedMinEvents;
+        this.conversionTypes = Set.copyOf(b.conversionTypes);
         this.splitOverLimit = b.splitOverLimit;
         this.keepsFacts =
                 !platformGaps.isEmpty()
@@ -180,6 +194,21 @@ public final class SessionDefinition implements Serializable {
      * one.
      */
     /** Longer than the maximum length: flagged {@code over_limit}, left out of length metrics. */
+    /** A conversion event type ({@code --conversion-events}): its session is engaged. */
+    public boolean isConversion(String eventType) {
+        return eventType != null && conversionTypes.contains(eventType);
+    }
+
+    /**
+     * GA4's engaged session (the rest are bounces): it lasts at least the minimum length, or has at
+     * least the minimum number of active events (markers are not the user's), or has a conversion.
+     */
+    public boolean isEngaged(SessionRecord s) {
+        return s.lengthMs() >= engagedMinLengthMs
+                || s.activeEventCount >= engagedMinEvents
+                || s.conversion;
+    }
+
     public boolean isOverLimit(SessionRecord s) {
         return s.lengthMs() > maxLengthMs;
     }
@@ -306,6 +335,9 @@ public final class SessionDefinition implements Serializable {
         private Set<String> startTypes = Set.of();
         private Set<String> endTypes = Set.of();
         private Set<String> blockedTypes = Set.of();
+        private Duration engagedMinLength = DEFAULT_ENGAGED_MIN_LENGTH;
+        private long engagedMinEvents = DEFAULT_ENGAGED_MIN_EVENTS;
+        private Set<String> conversionTypes = Set.of();
         private boolean splitOverLimit;
 
         public Builder gap(Duration gap) {
@@ -381,6 +413,24 @@ public final class SessionDefinition implements Serializable {
 
         public Builder blockedTypes(Set<String> blockedTypes) {
             this.blockedTypes = blockedTypes;
+            return this;
+        }
+
+        /** An engaged session lasts at least this long (or see the two below). */
+        public Builder engagedMinLength(Duration length) {
+            this.engagedMinLength = length;
+            return this;
+        }
+
+        /** An engaged session has at least this many active events (or see the others). */
+        public Builder engagedMinEvents(long events) {
+            this.engagedMinEvents = events;
+            return this;
+        }
+
+        /** A session with an event of one of these types is engaged. */
+        public Builder conversionTypes(Set<String> conversionTypes) {
+            this.conversionTypes = conversionTypes;
             return this;
         }
 

@@ -45,6 +45,9 @@ public final class SessionRecord {
     /** It overlaps a minute in which its owner went over the rate ({@link OwnerRateLimit}). */
     public final boolean overRate;
 
+    /** One of its events is a conversion event type ({@code --conversion-events}). */
+    public final boolean conversion;
+
     /** 1 for the first version of the key, then one more per revision. */
     public final int revision;
 
@@ -67,6 +70,7 @@ public final class SessionRecord {
             String firstEventType,
             String lastEventType,
             boolean overRate,
+            boolean conversion,
             int revision,
             CloseReason closeReason) {
         this.owner = owner;
@@ -85,6 +89,7 @@ public final class SessionRecord {
         this.firstEventType = firstEventType;
         this.lastEventType = lastEventType;
         this.overRate = overRate;
+        this.conversion = conversion;
         this.revision = revision;
         this.closeReason = closeReason;
     }
@@ -128,6 +133,7 @@ public final class SessionRecord {
                 && eventCount == s.eventCount
                 && activeEventCount == s.activeEventCount
                 && overRate == s.overRate
+                && conversion == s.conversion
                 && revision == s.revision
                 && Objects.equals(owner, s.owner)
                 && Objects.equals(userId, s.userId)

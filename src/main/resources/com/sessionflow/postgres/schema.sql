@@ -24,6 +24,8 @@ CREATE TABLE IF NOT EXISTS sessions (
     empty              boolean NOT NULL,
     over_limit         boolean NOT NULL,
     over_rate          boolean NOT NULL,
+    engaged            boolean NOT NULL,           -- GA4's engaged session; the others bounce
+    conversion         boolean NOT NULL,
     platform           text,
     os_name            text,
     app_version        text,
@@ -65,6 +67,9 @@ CREATE TABLE IF NOT EXISTS session_metrics (
     empty_sessions         bigint NOT NULL,
     over_limit_sessions    bigint NOT NULL,
     out_of_session_events  bigint NOT NULL,
+    engaged_sessions       bigint NOT NULL,
+    engagement_rate        double precision,
+    bounce_rate            double precision,
     final                  boolean NOT NULL,
     definition             text NOT NULL,
     record                 jsonb NOT NULL
@@ -125,7 +130,9 @@ RETURNS TABLE (
     distinct_users         bigint,
     time_spent_per_user_ms double precision,
     sessions_per_user      double precision,
-    events                 numeric
+    events                 numeric,
+    engaged_sessions       bigint,
+    engagement_rate        double precision
 )
 LANGUAGE sql STABLE AS $$
     SELECT date_trunc(bucket, r.session_start),
@@ -139,7 +146,9 @@ LANGUAGE sql STABLE AS $$
            COALESCE(sum(r.length_ms) FILTER (WHERE r.in_length_measures), 0)::double precision
                / NULLIF(count(DISTINCT r.owner), 0),
            count(*)::double precision / NULLIF(count(DISTINCT r.owner), 0),
-           sum(r.event_count)
+           sum(r.event_count),
+           count(*) FILTER (WHERE r.engaged),
+           (count(*) FILTER (WHERE r.engaged))::double precision / count(*)
     FROM session_chart_rows r
     WHERE r.session_start >= from_time AND r.session_start < to_time
     GROUP BY GROUPING SETS ((date_trunc(bucket, r.session_start), r.chart_platform),

@@ -10,14 +10,16 @@ INSERT INTO session_metrics AS m (
     metrics_key, bucket_start, bucket_end, platform, sessions, length_sessions, time_spent_ms,
     average_length_ms, distinct_users, time_spent_per_user_ms, sessions_per_user, events,
     events_per_session, length_distribution, p50_length_ms, p90_length_ms, p99_length_ms,
-    zero_length_sessions, empty_sessions, over_limit_sessions, out_of_session_events, final,
+    zero_length_sessions, empty_sessions, over_limit_sessions, out_of_session_events,
+    engaged_sessions, engagement_rate, bounce_rate, final,
     definition, record)
 SELECT c.metrics_key, to_timestamp(r.bucket_start / 1000.0), to_timestamp(r.bucket_end / 1000.0),
        r.platform, r.sessions, r.length_sessions, r.time_spent_ms, r.average_length_ms,
        r.distinct_users, r.time_spent_per_user_ms, r.sessions_per_user, r.events,
        r.events_per_session, r.length_distribution, r.p50_length_ms, r.p90_length_ms,
        r.p99_length_ms, r.zero_length_sessions, r.empty_sessions, r.over_limit_sessions,
-       r.out_of_session_events, r.final, r.definition, c.record
+       r.out_of_session_events, r.engaged_sessions, r.engagement_rate, r.bounce_rate, r.final,
+       r.definition, c.record
 FROM change c,
      jsonb_to_record(c.record) AS r(
          bucket_start bigint, bucket_end bigint, platform text, sessions bigint,
@@ -27,7 +29,9 @@ FROM change c,
          length_distribution jsonb, p50_length_ms double precision,
          p90_length_ms double precision, p99_length_ms double precision,
          zero_length_sessions bigint, empty_sessions bigint, over_limit_sessions bigint,
-         out_of_session_events bigint, final boolean, definition text)
+         out_of_session_events bigint, engaged_sessions bigint,
+         engagement_rate double precision, bounce_rate double precision, final boolean,
+         definition text)
 WHERE c.record IS NOT NULL
 ON CONFLICT (metrics_key) DO UPDATE SET
     bucket_start = EXCLUDED.bucket_start, bucket_end = EXCLUDED.bucket_end,
@@ -41,6 +45,8 @@ ON CONFLICT (metrics_key) DO UPDATE SET
     p90_length_ms = EXCLUDED.p90_length_ms, p99_length_ms = EXCLUDED.p99_length_ms,
     zero_length_sessions = EXCLUDED.zero_length_sessions,
     empty_sessions = EXCLUDED.empty_sessions, over_limit_sessions = EXCLUDED.over_limit_sessions,
-    out_of_session_events = EXCLUDED.out_of_session_events, final = EXCLUDED.final,
+    out_of_session_events = EXCLUDED.out_of_session_events,
+    engaged_sessions = EXCLUDED.engaged_sessions, engagement_rate = EXCLUDED.engagement_rate,
+    bounce_rate = EXCLUDED.bounce_rate, final = EXCLUDED.final,
     definition = EXCLUDED.definition, record = EXCLUDED.record
 WHERE NOT m.final OR EXCLUDED.final

@@ -9,13 +9,14 @@ removed AS (
 INSERT INTO sessions AS s (
     session_key, owner, user_id, device_id, session_id, session_start, start_time, end_time,
     length_ms, event_count, active_event_count, zero_length, zero_length_cause, empty,
-    over_limit, over_rate, platform, os_name, app_version, first_event_type, last_event_type,
+    over_limit, over_rate, engaged, conversion, platform, os_name, app_version, first_event_type, last_event_type,
     definition, session_source, session_property, session_id_problem, revision, close_reason,
     record)
 SELECT c.session_key, r.owner, r.user_id, r.device_id, r.session_id,
        to_timestamp(r.session_id / 1000.0), to_timestamp(r.start_time / 1000.0),
        to_timestamp(r.end_time / 1000.0), r.length_ms, r.event_count, r.active_event_count,
-       r.zero_length, r.zero_length_cause, r.empty, r.over_limit, r.over_rate, r.platform,
+       r.zero_length, r.zero_length_cause, r.empty, r.over_limit, r.over_rate, r.engaged,
+       r.conversion, r.platform,
        r.os_name, r.app_version, r.first_event_type, r.last_event_type, r.definition,
        r.session_source, r.session_property, r.session_id_problem, r.revision, r.close_reason,
        c.record
@@ -24,7 +25,7 @@ FROM change c,
          owner text, user_id text, device_id text, session_id bigint, start_time bigint,
          end_time bigint, length_ms bigint, event_count integer, active_event_count integer,
          zero_length boolean, zero_length_cause text, empty boolean, over_limit boolean,
-         over_rate boolean,
+         over_rate boolean, engaged boolean, conversion boolean,
          platform text, os_name text, app_version text, first_event_type text,
          last_event_type text, definition text, session_source text, session_property text,
          session_id_problem text, revision integer, close_reason text)
@@ -37,6 +38,7 @@ ON CONFLICT (session_key) DO UPDATE SET
     active_event_count = EXCLUDED.active_event_count, zero_length = EXCLUDED.zero_length,
     zero_length_cause = EXCLUDED.zero_length_cause,
     empty = EXCLUDED.empty, over_limit = EXCLUDED.over_limit, over_rate = EXCLUDED.over_rate,
+    engaged = EXCLUDED.engaged, conversion = EXCLUDED.conversion,
     platform = EXCLUDED.platform, os_name = EXCLUDED.os_name,
     app_version = EXCLUDED.app_version, first_event_type = EXCLUDED.first_event_type,
     last_event_type = EXCLUDED.last_event_type, definition = EXCLUDED.definition,

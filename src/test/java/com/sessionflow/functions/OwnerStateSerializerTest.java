@@ -190,6 +190,7 @@ class OwnerStateSerializerTest {
         s.endsWithEndEvent = r.nextBoolean();
         s.cutByMaxLength = r.nextBoolean();
         s.overRate = r.nextBoolean();
+        s.conversion = r.nextBoolean();
         s.closeReason =
                 r.nextBoolean()
                         ? null

@@ -86,6 +86,7 @@ class SessionChangeSerializerTest {
                         pick(r),
                         pick(r),
                         r.nextBoolean(),
+                        r.nextBoolean(),
                         r.nextInt(),
                         REASONS.get(r.nextInt(REASONS.size()))));
     }

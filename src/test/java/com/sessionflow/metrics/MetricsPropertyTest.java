@@ -33,6 +33,8 @@ class MetricsPropertyTest {
     static final long LATENESS = 2_000;
     static final long MAX_LENGTH = 600_000;
     static final long BUCKET = 60_000;
+    static final long ENGAGED_MS = 3_000;
+    static final long ENGAGED_EVENTS = 3;
     static final String[] PLATFORMS = {"iOS", "Android", "Web", null, ""};
 
     @Property(tries = 60)
@@ -56,6 +58,8 @@ class MetricsPropertyTest {
                 SessionDefinition.builder()
                         .gap(Duration.ofMillis(GAP))
                         .maxLength(Duration.ofMillis(MAX_LENGTH))
+                        .engagedMinLength(Duration.ofMillis(ENGAGED_MS))
+                        .engagedMinEvents(ENGAGED_EVENTS)
                         .build();
         MetricsSettings settings = new MetricsSettings(definition, LATENESS, BUCKET, 10_000, edges);
 
@@ -171,6 +175,7 @@ class MetricsPropertyTest {
         s.eventCount = 1L + random.nextInt(10);
         s.activeEventCount = random.nextInt(5) == 0 ? 0 : 1 + random.nextInt((int) s.eventCount);
         s.activeEventCount = Math.min(s.activeEventCount, s.eventCount);
+        s.conversion = random.nextInt(8) == 0;
         return s;
     }
 
@@ -211,7 +216,7 @@ class MetricsPropertyTest {
         long outOfSessionEvents;
 
         void check(MetricsRecord r, long[] edges) {
-            long timeSpent = 0, events = 0, zero = 0, empty = 0, over = 0;
+            long timeSpent = 0, events = 0, zero = 0, empty = 0, over = 0, engaged = 0;
             List<Long> lengths = new ArrayList<>();
             Set<String> users = new HashSet<>();
             long[] bins = new long[edges.length - 1];
@@ -220,6 +225,9 @@ class MetricsPropertyTest {
                 users.add(s.owner);
                 events += s.eventCount;
                 if (length == 0) zero++;
+                // GA4's rule, as the test's definition sets it
+                if (length >= ENGAGED_MS || s.activeEventCount >= ENGAGED_EVENTS || s.conversion)
+                    engaged++;
                 boolean isEmpty = s.activeEventCount == 0;
                 boolean isOver = length > MAX_LENGTH;
                 if (isEmpty) empty++;
@@ -246,6 +254,7 @@ class MetricsPropertyTest {
             assertThat(r.zeroLengthSessions).as("zero-length of %s", key).isEqualTo(zero);
             assertThat(r.emptySessions).as("empty of %s", key).isEqualTo(empty);
             assertThat(r.overLimitSessions).as("over-limit of %s", key).isEqualTo(over);
+            assertThat(r.engagedSessions).as("engaged of %s", key).isEqualTo(engaged);
             assertThat(r.outOfSessionEvents)
                     .as("out-of-session events of %s", key)
                     .isEqualTo(outOfSessionEvents);

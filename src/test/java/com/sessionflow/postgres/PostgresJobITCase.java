@@ -246,7 +246,8 @@ class PostgresJobITCase {
                             m.get("length_sessions").asLong(),
                             m.get("time_spent_ms").asLong(),
                             m.get("distinct_users").asLong(),
-                            m.get("events").asLong()));
+                            m.get("events").asLong(),
+                            m.get("engaged_sessions").asLong()));
             for (JsonNode b : m.get("length_distribution")) {
                 if (b.get("sessions").asLong() > 0)
                     expectedBins.put(
@@ -271,7 +272,8 @@ class PostgresJobITCase {
                                     r.getLong("length_sessions"),
                                     r.getLong("time_spent_ms"),
                                     r.getLong("distinct_users"),
-                                    r.getLong("events")));
+                                    r.getLong("events"),
+                                    r.getLong("engaged_sessions")));
                 }
             }
             try (ResultSet r =

@@ -322,6 +322,26 @@ class SessionDefinitionsTest {
         }
 
         @Test
+        void aConversionMarksOnlyTheSessionItLandsInWhenAStartEventSplits() {
+            use(
+                    SessionDefinition.builder()
+                            .gap(Duration.ofMinutes(5))
+                            .startTypes(Set.of("app open"))
+                            .conversionTypes(Set.of("purchase"))
+                            .build());
+            // the late app open re-splits the session from its facts
+            List<SessionRecord> s =
+                    all(
+                            e(0, "click"),
+                            e(MIN, "purchase"),
+                            e(3 * MIN, "click"),
+                            e(2 * MIN, "app open"));
+            assertThat(ids(s)).containsExactly(0L, 2 * MIN);
+            assertThat(s.get(0).conversion).isTrue();
+            assertThat(s.get(1).conversion).isFalse();
+        }
+
+        @Test
         void appOpenPlusFiveMinuteTimeout() {
             use(d);
             List<SessionRecord> s =

@@ -33,6 +33,7 @@ class SessionRecordTest {
                 "a",
                 "b",
                 false,
+                false,
                 1,
                 CloseReason.GAP);
     }
@@ -72,6 +73,47 @@ class SessionRecordTest {
         assertThat(CLIENT.sessionIdProblem(session(T - day - 1, T, T + 10, 2, 2)))
                 .isEqualTo(SessionIdProblem.FAR_BEFORE_FIRST_EVENT);
         assertThat(CLIENT.sessionIdProblem(session(T - day, T, T + 10, 2, 2))).isNull();
+    }
+
+    @Test
+    void aSessionIsEngagedByLengthByActiveEventsOrByAConversion() {
+        SessionDefinition d =
+                SessionDefinition.builder().conversionTypes(java.util.Set.of("purchase")).build();
+        long none = Event.NO_SESSION_ID;
+        // GA4's defaults: 10 s, or 2 active events
+        assertThat(d.isEngaged(session(none, T, T + 10_000, 1, 1))).isTrue();
+        assertThat(d.isEngaged(session(none, T, T + 9_999, 1, 1))).isFalse();
+        assertThat(d.isEngaged(session(none, T, T + 1_000, 3, 2))).isTrue();
+        // markers are not the user's: two markers and one event is a bounce
+        assertThat(d.isEngaged(session(none, T, T + 1_000, 3, 1))).isFalse();
+        SessionRecord bounce = session(none, T, T, 1, 1);
+        assertThat(d.isEngaged(bounce)).isFalse();
+        assertThat(d.isEngaged(withConversion(bounce))).isTrue();
+        assertThat(d.isConversion("purchase")).isTrue();
+        assertThat(d.isConversion("view")).isFalse();
+    }
+
+    static SessionRecord withConversion(SessionRecord s) {
+        return new SessionRecord(
+                s.owner,
+                s.userId,
+                s.deviceId,
+                s.platform,
+                s.osName,
+                s.appVersion,
+                s.sessionId,
+                s.sdkSessionId,
+                s.group,
+                s.startTime,
+                s.endTime,
+                s.eventCount,
+                s.activeEventCount,
+                s.firstEventType,
+                s.lastEventType,
+                s.overRate,
+                true,
+                s.revision,
+                s.closeReason);
     }
 
     @Test

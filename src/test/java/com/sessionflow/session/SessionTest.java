@@ -92,6 +92,21 @@ class SessionTest {
         assertThat(ab).isEqualTo(ba);
     }
 
+    @Test
+    void aConversionEventMarksItsSessionAndSurvivesMerges() {
+        SessionDefinition d =
+                SessionDefinition.builder().conversionTypes(java.util.Set.of("purchase")).build();
+        Event purchase = TestEvents.event(2000);
+        purchase.eventType = "purchase";
+        Session bought = Session.of(purchase, d);
+        Session browsed = Session.of(TestEvents.event(1000), d);
+        assertThat(bought.conversion).isTrue();
+        assertThat(browsed.conversion).isFalse();
+        browsed.absorb(bought);
+        assertThat(browsed.conversion).isTrue();
+        assertThat(browsed.toRecord().conversion).isTrue();
+    }
+
     /** A session of one event at {@code time}, emitted under its own id at {@code revision}. */
     static Session emitted(long time, int revision) {
         Session s = Session.of(TestEvents.event(time), false);
