@@ -1,5 +1,6 @@
 package com.sessionflow.metrics;
 
+import com.sessionflow.session.ZeroLengthCause;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -106,6 +107,14 @@ public class BucketMetrics extends KeyedProcessFunction<String, MetricsDelta, Me
         t.sessions += sign;
         t.events += sign * s.eventCount;
         if (s.zeroLength) t.zeroLengthSessions += sign;
+        if (s.zeroLengthCause != null) {
+            switch (ZeroLengthCause.ofCode(s.zeroLengthCause)) {
+                case ONE_EVENT -> t.zeroLengthOneEvent += sign;
+                case MARKERS_ONLY -> t.zeroLengthMarkersOnly += sign;
+                case ONE_INSTANT -> t.zeroLengthOneInstant += sign;
+                case SESSION_ID_AFTER_EVENTS -> t.zeroLengthSessionIdAfterEvents += sign;
+            }
+        }
         if (s.empty) t.emptySessions += sign;
         if (s.overLimit) t.overLimitSessions += sign;
         if (s.engaged) t.engagedSessions += sign;
@@ -202,6 +211,10 @@ public class BucketMetrics extends KeyedProcessFunction<String, MetricsDelta, Me
         r.p90LengthMs = LengthHistogram.quantile(histogram, 0.90);
         r.p99LengthMs = LengthHistogram.quantile(histogram, 0.99);
         r.zeroLengthSessions = t.zeroLengthSessions;
+        r.zeroLengthOneEvent = t.zeroLengthOneEvent;
+        r.zeroLengthMarkersOnly = t.zeroLengthMarkersOnly;
+        r.zeroLengthOneInstant = t.zeroLengthOneInstant;
+        r.zeroLengthSessionIdAfterEvents = t.zeroLengthSessionIdAfterEvents;
         r.engagedSessions = t.engagedSessions;
         r.emptySessions = t.emptySessions;
         r.overLimitSessions = t.overLimitSessions;

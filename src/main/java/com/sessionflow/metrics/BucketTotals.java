@@ -1,5 +1,7 @@
 package com.sessionflow.metrics;
 
+import com.sessionflow.session.ZeroLengthCause;
+
 /**
  * The exact counters of one bucket and platform (Flink state, a POJO). Users and the length
  * histogram live in map states next to it.
@@ -16,6 +18,14 @@ public class BucketTotals {
     public long timeSpentMs;
     public long events;
     public long zeroLengthSessions;
+
+    /** Zero-length sessions by cause ({@link ZeroLengthCause}). */
+    public long zeroLengthOneEvent;
+
+    public long zeroLengthMarkersOnly;
+    public long zeroLengthOneInstant;
+    public long zeroLengthSessionIdAfterEvents;
+
     public long emptySessions;
     public long overLimitSessions;
     public long engagedSessions;

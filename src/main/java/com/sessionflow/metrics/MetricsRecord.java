@@ -3,6 +3,7 @@ package com.sessionflow.metrics;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sessionflow.kafka.JsonRecords;
+import com.sessionflow.session.ZeroLengthCause;
 
 /**
  * One record of the metrics topic: the User Sessions measures of one bucket and platform (a POJO on
@@ -28,6 +29,14 @@ public class MetricsRecord {
     public Double p90LengthMs;
     public Double p99LengthMs;
     public long zeroLengthSessions;
+
+    /** Zero-length sessions by cause ({@link ZeroLengthCause}). */
+    public long zeroLengthOneEvent;
+
+    public long zeroLengthMarkersOnly;
+    public long zeroLengthOneInstant;
+    public long zeroLengthSessionIdAfterEvents;
+
     public long engagedSessions;
     public long emptySessions;
     public long overLimitSessions;
@@ -67,6 +76,11 @@ public class MetricsRecord {
         n.put("p90_length_ms", round(p90LengthMs));
         n.put("p99_length_ms", round(p99LengthMs));
         n.put("zero_length_sessions", zeroLengthSessions);
+        ObjectNode causes = n.putObject("zero_length_by_cause");
+        causes.put(ZeroLengthCause.ONE_EVENT.code(), zeroLengthOneEvent);
+        causes.put(ZeroLengthCause.MARKERS_ONLY.code(), zeroLengthMarkersOnly);
+        causes.put(ZeroLengthCause.ONE_INSTANT.code(), zeroLengthOneInstant);
+        causes.put(ZeroLengthCause.SESSION_ID_AFTER_EVENTS.code(), zeroLengthSessionIdAfterEvents);
         n.put("engaged_sessions", engagedSessions);
         n.put("engagement_rate", ratio(engagedSessions, sessions));
         n.put("bounce_rate", ratio(sessions - engagedSessions, sessions));

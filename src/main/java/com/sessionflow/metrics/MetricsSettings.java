@@ -243,6 +243,7 @@ public final class MetricsSettings implements Serializable {
         f.eventCount = s.eventCount;
         f.empty = s.isEmpty();
         f.zeroLength = s.isZeroLength();
+        f.zeroLengthCause = s.isZeroLength() ? s.zeroLengthCause().code() : null;
         f.overLimit = definition.isOverLimit(s);
         f.engaged = definition.isEngaged(s);
         f.purgeTime = purgeTime(s);

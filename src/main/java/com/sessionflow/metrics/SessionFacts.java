@@ -17,6 +17,10 @@ public class SessionFacts {
     public long eventCount;
     public boolean empty;
     public boolean zeroLength;
+
+    /** Why its length is 0 ({@code ZeroLengthCause#code}); null when it has a length. */
+    public String zeroLengthCause;
+
     public boolean overLimit;
 
     /** GA4's engaged session ({@code SessionDefinition#isEngaged}); the others are bounces. */
@@ -40,6 +44,7 @@ public class SessionFacts {
                 && eventCount == f.eventCount
                 && empty == f.empty
                 && zeroLength == f.zeroLength
+                && Objects.equals(zeroLengthCause, f.zeroLengthCause)
                 && overLimit == f.overLimit
                 && engaged == f.engaged
                 && purgeTime == f.purgeTime

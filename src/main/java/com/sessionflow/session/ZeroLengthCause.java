@@ -28,6 +28,14 @@ public enum ZeroLengthCause {
         return code;
     }
 
+    /** The cause with this {@link #code()}. */
+    public static ZeroLengthCause ofCode(String code) {
+        for (ZeroLengthCause c : values()) {
+            if (c.code.equals(code)) return c;
+        }
+        throw new IllegalArgumentException("no zero-length cause " + code);
+    }
+
     /** The cause of a session of length 0, the first that applies in the order above. */
     static ZeroLengthCause of(SessionRecord s) {
         if (s.eventCount == 1) return ONE_EVENT;

@@ -220,11 +220,22 @@ class MetricsPropertyTest {
             List<Long> lengths = new ArrayList<>();
             Set<String> users = new HashSet<>();
             long[] bins = new long[edges.length - 1];
+            // one event, markers only, one instant, session_id after the events (never here:
+            // these sessions start at their session_id)
+            long[] causes = new long[4];
             for (Session s : sessions) {
                 long length = Math.max(0, s.endTime - s.sessionId);
                 users.add(s.owner);
                 events += s.eventCount;
-                if (length == 0) zero++;
+                if (length == 0) {
+                    zero++;
+                    causes[
+                            s.eventCount == 1
+                                    ? 0
+                                    : s.activeEventCount == 0
+                                            ? 1
+                                            : s.endTime == s.startTime ? 2 : 3]++;
+                }
                 // GA4's rule, as the test's definition sets it
                 if (length >= ENGAGED_MS || s.activeEventCount >= ENGAGED_EVENTS || s.conversion)
                     engaged++;
@@ -252,6 +263,15 @@ class MetricsPropertyTest {
             assertThat(r.distinctUsers).as("users of %s", key).isEqualTo(users.size());
             assertThat(r.events).as("events of %s", key).isEqualTo(events);
             assertThat(r.zeroLengthSessions).as("zero-length of %s", key).isEqualTo(zero);
+            assertThat(
+                            new long[] {
+                                r.zeroLengthOneEvent,
+                                r.zeroLengthMarkersOnly,
+                                r.zeroLengthOneInstant,
+                                r.zeroLengthSessionIdAfterEvents
+                            })
+                    .as("zero-length causes of %s", key)
+                    .containsExactly(causes);
             assertThat(r.emptySessions).as("empty of %s", key).isEqualTo(empty);
             assertThat(r.overLimitSessions).as("over-limit of %s", key).isEqualTo(over);
             assertThat(r.engagedSessions).as("engaged of %s", key).isEqualTo(engaged);
