@@ -108,13 +108,7 @@ public class SessionizeFunction extends KeyedProcessFunction<String, Event, Sess
             int inlineInsertIds,
             OwnerRateLimit rateLimit) {
         this.timeline = timeline;
-        // an insert id must be remembered at least as long as its event can still be placed
-        this.insertIds =
-                new InsertIds(
-                        dedupHorizonMs <= 0
-                                ? 0
-                                : Math.max(dedupHorizonMs, timeline.placementWindowMs()),
-                        inlineInsertIds);
+        this.insertIds = InsertIds.forHorizon(dedupHorizonMs, timeline, inlineInsertIds);
         this.rateLimit = rateLimit;
         this.intake = new EventIntake(timeline, insertIds, rateLimit);
     }

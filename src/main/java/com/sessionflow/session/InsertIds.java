@@ -50,6 +50,17 @@ public final class InsertIds implements Serializable {
         this.inlineCapacity = inlineCapacity;
     }
 
+    /**
+     * The job's ids for {@code --dedup-horizon} (0: off): an id is remembered at least as long as
+     * its event can still be placed, so a retry that is not too late is always recognised.
+     */
+    public static InsertIds forHorizon(
+            long dedupHorizonMs, OwnerTimeline timeline, int inlineCapacity) {
+        return new InsertIds(
+                dedupHorizonMs <= 0 ? 0 : Math.max(dedupHorizonMs, timeline.placementWindowMs()),
+                inlineCapacity);
+    }
+
     /** The inline capacity that costs least on a state backend ({@code state.backend.type}). */
     public static int inlineCapacityFor(String stateBackend) {
         return stateBackend.toLowerCase(java.util.Locale.ROOT).contains("rocksdb")

@@ -1,0 +1,188 @@
+package com.sessionflow.inspect;
+
+import com.sessionflow.event.DeadLetter;
+import com.sessionflow.event.Event;
+import com.sessionflow.event.ParsedRecord;
+import com.sessionflow.session.EventIntake;
+import com.sessionflow.session.EventIntake.Judgement;
+import com.sessionflow.session.EventRate;
+import com.sessionflow.session.InsertIds;
+import com.sessionflow.session.OwnerRateLimit;
+import com.sessionflow.session.OwnerTimeline;
+import com.sessionflow.session.Session;
+import com.sessionflow.session.SessionChange;
+import com.sessionflow.session.SessionDefinition;
+import com.sessionflow.session.SessionRecord;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What the job makes of one owner's events (Amplitude's Microscope for this job), with the job's
+ * own rules: records go in in the order the job reads them, each event is judged as the sessionizer
+ * judges it ({@link EventIntake}: too late, duplicate, held back, out of session, in a session) at
+ * the watermark the job would have, and at the end every event the sessions hold is given the key
+ * of its session. Plain Java: the same code as the job, without Flink.
+ *
+ * <p>The watermark is the job's: per partition the latest event time read minus the
+ * out-of-orderness, the least of the partitions read so far. Partitions are read one after the
+ * other here, not side by side as the job reads them, so "too late" is an estimate that can miss
+ * lateness the job would see.
+ */
+public final class OwnerInspection {
+
+    /** One line of the inspection: an event of the owner, or a dead letter that names it. */
+    public record Line(Event event, DeadLetter deadLetter, String verdict, long watermark) {}
+
+    private final String owner;
+    private final long fromTime;
+    private final long toTime;
+    private final long outOfOrdernessMs;
+    private final SessionDefinition definition;
+    private final OwnerTimeline timeline;
+    private final EventIntake intake;
+
+    private final List<Session> sessions = new ArrayList<>();
+    private final Map<Long, Long> remembered = new HashMap<>();
+    private final EventRate rate = new EventRate();
+    private final List<Line> lines = new ArrayList<>();
+    private final List<Integer> inSession = new ArrayList<>();
+    private final Map<String, Long> latestByPartition = new HashMap<>();
+
+    /**
+     * @param owner the owner to inspect (its user_id, or device_id without one, as --identity)
+     * @param fromTime events from this event time on (epoch ms) are shown
+     * @param toTime and before this one
+     */
+    public OwnerInspection(
+            String owner,
+            long fromTime,
+            long toTime,
+            OwnerTimeline timeline,
+            long dedupHorizonMs,
+            OwnerRateLimit rateLimit,
+            long outOfOrdernessMs) {
+        this.owner = owner;
+        this.fromTime = fromTime;
+        this.toTime = toTime;
+        this.outOfOrdernessMs = outOfOrdernessMs;
+        this.timeline = timeline;
+        this.definition = timeline.definition();
+        this.intake =
+                new EventIntake(
+                        timeline, InsertIds.forHorizon(dedupHorizonMs, timeline, 0), rateLimit);
+    }
+
+    /** The next record the job reads (every owner's: they all move the watermark). */
+    public void add(ParsedRecord record) throws Exception {
+        if (record.isDeadLetter()) {
+            DeadLetter d = record.deadLetter;
+            // a bad record has no owner; one whose bytes name the owner is likely the owner's
+            if (d.originalValue != null
+                    && new String(d.originalValue, StandardCharsets.UTF_8).contains(owner)) {
+                lines.add(
+                        new Line(
+                                null,
+                                d,
+                                "dead letter " + d.reason.code() + ": " + d.detail,
+                                watermark()));
+            }
+            return;
+        }
+        if (!record.isEvent()) return;
+        Event e = record.event;
+        long watermark = watermark();
+        latestByPartition.merge(e.sourceTopic + "/" + e.sourcePartition, e.time, Math::max);
+        if (!owner.equals(e.owner)) return;
+        boolean shown = e.time >= fromTime && e.time < toTime;
+        if (definition.isBlocked(e)) {
+            if (shown) lines.add(new Line(e, null, "blocked (--blocked-events)", watermark));
+            return;
+        }
+        Judgement j =
+                intake.judge(
+                        e,
+                        watermark,
+                        intake.rateLimit().applies() ? rate : null,
+                        remembered::containsKey);
+        if (j.remember()) remembered.put(j.insertIdHash(), e.time);
+        if (j.overRate()) OwnerRateLimit.flag(sessions, e.time);
+        String verdict =
+                switch (j.verdict()) {
+                    case TOO_LATE -> "too late: after its session's allowed lateness (events-late)";
+                    case DUPLICATE -> "duplicate: its insert_id was seen (dropped)";
+                    case HELD_BACK -> "over the owner's rate (--owner-rate-limit)";
+                    case OUT_OF_SESSION -> "out of session (session_id -1 or --inactive-events)";
+                    case IN_SESSION -> null;
+                };
+        if (j.verdict() == EventIntake.Verdict.IN_SESSION) {
+            timeline.place(sessions, e);
+            if (shown) inSession.add(lines.size());
+        }
+        if (shown) lines.add(new Line(e, null, verdict, watermark));
+    }
+
+    private long watermark() {
+        if (latestByPartition.isEmpty()) return Long.MIN_VALUE;
+        long least = Long.MAX_VALUE;
+        for (long latest : latestByPartition.values()) least = Math.min(least, latest);
+        return least - outOfOrdernessMs - 1;
+    }
+
+    /** The inspection once every record is in: lines in event-time order, sessions closed. */
+    public Result finish() {
+        List<SessionChange> changes = new ArrayList<>();
+        timeline.advance(sessions, Long.MAX_VALUE, changes::add);
+        Map<String, SessionRecord> latest = new TreeMap<>();
+        for (SessionChange c : changes) {
+            if (c.isRetraction()) latest.remove(c.key());
+            else latest.put(c.key(), c.session);
+        }
+        List<Line> out = new ArrayList<>(lines);
+        for (int i : inSession) {
+            Line l = lines.get(i);
+            SessionRecord s = sessionOf(l.event(), latest);
+            String role = definition.isMarker(l.event()) ? "marker in session " : "session ";
+            out.set(
+                    i,
+                    new Line(
+                            l.event(),
+                            null,
+                            s == null ? "in a session" : role + key(s),
+                            l.watermark()));
+        }
+        out.sort(
+                Comparator.comparingLong(
+                        (Line l) -> l.event() != null ? l.event().time : l.deadLetter().timestamp));
+        List<SessionRecord> shown = new ArrayList<>();
+        for (SessionRecord s : latest.values()) {
+            if (s.endTime >= fromTime && s.sessionId < toTime) shown.add(s);
+        }
+        return new Result(out, shown);
+    }
+
+    /** The session holding an event: same group (or SDK session id), and its time within. */
+    private SessionRecord sessionOf(Event e, Map<String, SessionRecord> latest) {
+        String group = definition.groupOf(e);
+        long sdk = definition.sdkSessionIdOf(e);
+        for (SessionRecord s : latest.values()) {
+            boolean same =
+                    sdk != Event.NO_SESSION_ID
+                            ? s.sdkSessionId == sdk
+                            : group == null ? s.group == null : group.equals(s.group);
+            if (same && e.time >= s.startTime && e.time <= s.endTime) return s;
+        }
+        return null;
+    }
+
+    private static String key(SessionRecord s) {
+        return SessionChange.key(s.owner, s.sessionId, s.group);
+    }
+
+    /** The owner's lines and its sessions in the time range. */
+    public record Result(List<Line> lines, List<SessionRecord> sessions) {}
+}
