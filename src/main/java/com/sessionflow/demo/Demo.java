@@ -34,7 +34,6 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.ExceptionUtils;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Unmatched;
@@ -130,11 +129,7 @@ public final class Demo implements Callable<Integer> {
     private final CompletableFuture<String> stopRequested = new CompletableFuture<>();
 
     public static void main(String[] args) {
-        CommandLine cl = new CommandLine(new Demo());
-        cl.getCommandSpec()
-                .usageMessage()
-                .footer("%nOptions of the job:%n" + JobOptions.usage().replace("%", "%%"));
-        System.exit(cl.execute(args));
+        System.exit(JobOptions.execute(new Demo(), args));
     }
 
     @Override

@@ -20,7 +20,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Unmatched;
@@ -66,11 +65,7 @@ public final class Inspect implements Callable<Integer> {
     private final PrintStream out = System.out;
 
     public static void main(String[] args) {
-        CommandLine cl = new CommandLine(new Inspect());
-        cl.getCommandSpec()
-                .usageMessage()
-                .footer("%nOptions of the job:%n" + JobOptions.usage().replace("%", "%%"));
-        System.exit(cl.execute(args));
+        System.exit(JobOptions.execute(new Inspect(), args));
     }
 
     @Override

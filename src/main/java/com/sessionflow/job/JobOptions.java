@@ -428,6 +428,19 @@ public final class JobOptions {
         return commandLine(new JobOptions()).getUsageMessage();
     }
 
+    /**
+     * Runs a command that passes the options it does not know on to the job (the demo, inspect):
+     * its help ends with the job's options. Returns the exit code.
+     */
+    public static int execute(Object command, String... args) {
+        CommandLine cl = new CommandLine(command);
+        // the job's usage is footer text, which picocli formats: its % signs stay literal
+        cl.getCommandSpec()
+                .usageMessage()
+                .footer("%nOptions of the job:%n" + usage().replace("%", "%%"));
+        return cl.execute(args);
+    }
+
     private static CommandLine commandLine(JobOptions options) {
         return new CommandLine(options).setCaseInsensitiveEnumValuesAllowed(true);
     }

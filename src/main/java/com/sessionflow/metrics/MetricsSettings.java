@@ -4,6 +4,7 @@ import com.sessionflow.session.OwnerTimeline;
 import com.sessionflow.session.Session;
 import com.sessionflow.session.SessionDefinition;
 import com.sessionflow.session.SessionRecord;
+import com.sessionflow.session.ZeroLengthCause;
 import com.sessionflow.time.DurationConverter;
 import java.io.Serializable;
 import java.time.Duration;
@@ -243,7 +244,8 @@ public final class MetricsSettings implements Serializable {
         f.eventCount = s.eventCount;
         f.empty = s.isEmpty();
         f.zeroLength = s.isZeroLength();
-        f.zeroLengthCause = s.isZeroLength() ? s.zeroLengthCause().code() : null;
+        ZeroLengthCause cause = s.zeroLengthCause();
+        f.zeroLengthCause = cause == null ? null : cause.code();
         f.overLimit = definition.isOverLimit(s);
         f.engaged = definition.isEngaged(s);
         f.purgeTime = purgeTime(s);
