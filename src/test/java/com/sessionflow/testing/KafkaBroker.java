@@ -11,8 +11,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -30,6 +32,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.Node;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -46,6 +49,14 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback {
 
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(60);
+
+    private static final Set<String> SEND_COUNTERS =
+            Set.of(
+                    "record-send-total",
+                    "record-retry-total",
+                    "record-error-total",
+                    "request-total",
+                    "produce-throttle-time-max");
 
     private EmbeddedKafka kafka;
     private Admin admin;
@@ -153,14 +164,80 @@ public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback {
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(4 * 1024 * 1024));
         List<Future<RecordMetadata>> sent = new ArrayList<>();
+        Map<String, Object> counters = new TreeMap<>();
         try (KafkaProducer<byte[], byte[]> producer =
                 new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
             for (ProducerRecord<byte[], byte[]> r : records) sent.add(producer.send(r));
             producer.flush();
+            // retries tell a broker refusing the partition from a batch that was never sent
+            producer.metrics()
+                    .forEach(
+                            (name, metric) -> {
+                                if (name.group().equals("producer-metrics")
+                                        && SEND_COUNTERS.contains(name.name())) {
+                                    counters.put(name.name(), metric.metricValue());
+                                }
+                            });
         }
         List<RecordMetadata> out = new ArrayList<>();
-        for (Future<RecordMetadata> f : sent) out.add(f.get(30, TimeUnit.SECONDS));
+        try {
+            for (Future<RecordMetadata> f : sent) out.add(f.get(30, TimeUnit.SECONDS));
+        } catch (ExecutionException e) {
+            throw new AssertionError(
+                    sendFailure(records, sent, counters, e.getCause()), e.getCause());
+        }
         return out;
+    }
+
+    /**
+     * What a failed send needs to be understood after the fact (CI keeps only the summary): which
+     * partitions got their records and which did not, and what the broker says of the topics'
+     * partitions and of its log directories. One CI run saw one partition's batches expire after
+     * 120 s while the other partition of the same topic, on the same broker, took its records.
+     */
+    private String sendFailure(
+            List<ProducerRecord<byte[], byte[]>> records,
+            List<Future<RecordMetadata>> sent,
+            Map<String, Object> counters,
+            Throwable cause) {
+        Map<String, int[]> byPartition = new TreeMap<>();
+        for (Future<RecordMetadata> f : sent) {
+            try {
+                RecordMetadata m = f.get(0, TimeUnit.SECONDS);
+                byPartition.computeIfAbsent(m.topic() + "-" + m.partition(), k -> new int[2])[0]++;
+            } catch (Exception failed) {
+                String where = failed.getCause() != null ? failed.getCause().getMessage() : "?";
+                byPartition.computeIfAbsent("failed: " + where, k -> new int[2])[1]++;
+            }
+        }
+        StringBuilder sb = new StringBuilder("sending " + records.size() + " records failed: ");
+        sb.append(cause).append("\n  producer: ").append(counters);
+        byPartition.forEach((k, n) -> sb.append("\n  ").append(k).append(": ").append(n[0] + n[1]));
+        try {
+            List<String> topics = records.stream().map(ProducerRecord::topic).distinct().toList();
+            admin.describeTopics(topics)
+                    .allTopicNames()
+                    .get(10, TimeUnit.SECONDS)
+                    .forEach((t, d) -> sb.append("\n  broker: ").append(d));
+            List<Integer> brokers =
+                    admin.describeCluster().nodes().get(10, TimeUnit.SECONDS).stream()
+                            .map(Node::id)
+                            .toList();
+            admin.describeLogDirs(brokers)
+                    .allDescriptions()
+                    .get(10, TimeUnit.SECONDS)
+                    .forEach(
+                            (broker, dirs) ->
+                                    dirs.forEach(
+                                            (dir, d) ->
+                                                    sb.append("\n  log dir error: ")
+                                                            .append(d.error())
+                                                            .append(", usable bytes: ")
+                                                            .append(d.usableBytes())));
+        } catch (Exception describing) {
+            sb.append("\n  the broker could not be asked: ").append(describing);
+        }
+        return sb.toString();
     }
 
     /** A record with a UTF-8 key and value, to the partition its key hashes to, stamped now. */
