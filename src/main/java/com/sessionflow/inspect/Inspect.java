@@ -1,11 +1,14 @@
 package com.sessionflow.inspect;
 
 import com.sessionflow.event.EventParser;
+import com.sessionflow.event.ParsedRecord;
 import com.sessionflow.event.RecordOrigin;
 import com.sessionflow.job.InvalidOptionException;
 import com.sessionflow.job.JobOptions;
 import com.sessionflow.job.StartingOffsets;
 import com.sessionflow.kafka.KafkaSettings;
+import com.sessionflow.replay.ExportInputs;
+import com.sessionflow.replay.ExportLineFormat;
 import com.sessionflow.session.SessionDefinition;
 import com.sessionflow.session.SessionRecord;
 import java.io.PrintStream;
@@ -16,6 +19,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.file.src.FileSourceSplit;
+import org.apache.flink.connector.file.src.reader.BulkFormat;
+import org.apache.flink.connector.file.src.util.RecordAndPosition;
+import org.apache.flink.core.fs.Path;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -60,6 +68,15 @@ public final class Inspect implements Callable<Integer> {
             description = "Show events before this event time. Default: no end.")
     String to;
 
+    @Option(
+            names = "--input",
+            paramLabel = "PATH",
+            description =
+                    "An Amplitude export file, a folder of them or an Export API zip, instead of"
+                            + " the input topics (repeat for more): judged as the export-file"
+                            + " replay judges them.")
+    List<String> exportInputs = new ArrayList<>();
+
     @Unmatched List<String> jobArgs = new ArrayList<>();
 
     private final PrintStream out = System.out;
@@ -81,18 +98,62 @@ public final class Inspect implements Callable<Integer> {
             System.err.println(e.getMessage());
             return 2;
         }
-        OwnerInspection inspection =
-                new OwnerInspection(
-                        owner,
-                        fromTime,
-                        toTime,
-                        options.timeline(),
-                        options.dedupHorizon().toMillis(),
-                        options.rateLimit(),
-                        options.outOfOrderness().toMillis());
-        long records = read(options.kafka(), options.parser(), inspection);
+        long dedupHorizon = options.dedupHorizon().toMillis();
+        OwnerInspection inspection;
+        long records;
+        if (exportInputs.isEmpty()) {
+            inspection =
+                    new OwnerInspection(
+                            owner,
+                            fromTime,
+                            toTime,
+                            options.timeline(),
+                            dedupHorizon,
+                            options.rateLimit(),
+                            options.outOfOrderness().toMillis());
+            records = read(options.kafka(), options.parser(), inspection);
+        } else {
+            inspection =
+                    OwnerInspection.ofExportFiles(
+                            owner,
+                            fromTime,
+                            toTime,
+                            options.timeline(),
+                            dedupHorizon,
+                            options.rateLimit());
+            try (ExportInputs inputs = ExportInputs.resolve(exportInputs, null)) {
+                records = read(inputs.files(), options.parser(), inspection);
+            } catch (IllegalArgumentException e) {
+                System.err.println(e.getMessage());
+                return 2;
+            }
+        }
         print(options.definition(), records, inspection.finish());
         return 0;
+    }
+
+    /** Reads every line of the files with the replay's own line format. */
+    private static long read(List<Path> files, EventParser parser, OwnerInspection inspection)
+            throws Exception {
+        ExportLineFormat format = new ExportLineFormat(parser);
+        long records = 0;
+        for (Path file : files) {
+            long size = file.getFileSystem().getFileStatus(file).getLen();
+            FileSourceSplit split = new FileSourceSplit(file.toString(), file, 0, size, 0, size);
+            try (BulkFormat.Reader<ParsedRecord> reader =
+                    format.createReader(new Configuration(), split)) {
+                BulkFormat.RecordIterator<ParsedRecord> batch;
+                while ((batch = reader.readBatch()) != null) {
+                    RecordAndPosition<ParsedRecord> r;
+                    while ((r = batch.next()) != null) {
+                        records++;
+                        inspection.add(r.getRecord());
+                    }
+                    batch.releaseBatch();
+                }
+            }
+        }
+        return records;
     }
 
     private static long time(String option, String value) {
@@ -149,10 +210,13 @@ public final class Inspect implements Callable<Integer> {
 
     private void print(SessionDefinition definition, long records, OwnerInspection.Result r) {
         out.printf(
-                "owner %s under definition %s, from %d records of the input%n%n",
-                owner, definition, records);
+                "owner %s under definition %s, from %d records of the %s%n%n",
+                owner,
+                definition,
+                records,
+                exportInputs.isEmpty() ? "input topics" : "export files");
         out.printf(
-                "%-24s %-20s %-14s %-10s %-8s %s%n",
+                "%-24s %-26s %-14s %-10s %-8s %s%n",
                 "event time (UTC)",
                 "event_type",
                 "session_id",
@@ -161,13 +225,14 @@ public final class Inspect implements Callable<Integer> {
                 "what the job makes of it");
         for (OwnerInspection.Line l : r.lines()) {
             if (l.event() == null) {
-                out.printf(
-                        "%-24s %s%n", Instant.ofEpochMilli(l.deadLetter().timestamp), l.verdict());
+                long when = l.deadLetter().timestamp;
+                // a file line has no Kafka timestamp
+                out.printf("%-24s %s%n", when < 0 ? "-" : Instant.ofEpochMilli(when), l.verdict());
                 continue;
             }
             var e = l.event();
             out.printf(
-                    "%-24s %-20s %-14s %-10s %-8s %s%n",
+                    "%-24s %-26s %-14s %-10s %-8s %s%n",
                     Instant.ofEpochMilli(e.time),
                     e.eventType,
                     e.hasSdkSessionId() || e.sdkSessionId == -1
@@ -182,7 +247,7 @@ public final class Inspect implements Callable<Integer> {
             var cause = s.zeroLengthCause();
             var problem = definition.sessionIdProblem(s);
             out.printf(
-                    "%s  %s to %s  length %d ms  %d events (%d active)  %s%s%s%s%n",
+                    "%s  %s to %s  length %d ms  %d events (%d active)  %s%s%s%s%s%n",
                     com.sessionflow.session.SessionChange.key(s.owner, s.sessionId, s.group),
                     Instant.ofEpochMilli(s.startTime),
                     Instant.ofEpochMilli(s.endTime),
@@ -190,6 +255,7 @@ public final class Inspect implements Callable<Integer> {
                     s.eventCount,
                     s.activeEventCount,
                     definition.isEngaged(s) ? "engaged" : "bounce",
+                    s.isEmpty() ? "  empty" : "",
                     cause == null ? "" : "  zero_length_cause " + cause.code(),
                     problem == null ? "" : "  session_id_problem " + problem.code(),
                     definition.isOverLimit(s) ? "  over_limit" : "");

@@ -32,6 +32,10 @@ import java.util.TreeMap;
  * out-of-orderness, the least of the partitions read so far. Partitions are read one after the
  * other here, not side by side as the job reads them, so "too late" is an estimate that can miss
  * lateness the job would see.
+ *
+ * <p>{@link #ofExportFiles} judges as the export-file replay does: Flink's BATCH mode sorts each
+ * owner's events by time and its watermark moves only at the end, so nothing is too late and of two
+ * events with one insert_id the earlier one counts, whatever the order of the files.
  */
 public final class OwnerInspection {
 
@@ -53,6 +57,9 @@ public final class OwnerInspection {
     private final List<Integer> inSession = new ArrayList<>();
     private final Map<String, Long> latestByPartition = new HashMap<>();
 
+    /** The owner's events of export files, judged in time order at the end; null for Kafka. */
+    private final List<Event> replayed;
+
     /**
      * @param owner the owner to inspect (its user_id, or device_id without one, as --identity)
      * @param fromTime events from this event time on (epoch ms) are shown
@@ -66,6 +73,31 @@ public final class OwnerInspection {
             long dedupHorizonMs,
             OwnerRateLimit rateLimit,
             long outOfOrdernessMs) {
+        this(owner, fromTime, toTime, timeline, dedupHorizonMs, rateLimit, outOfOrdernessMs, null);
+    }
+
+    /** An inspection of export files, as the export-file replay judges them (see above). */
+    public static OwnerInspection ofExportFiles(
+            String owner,
+            long fromTime,
+            long toTime,
+            OwnerTimeline timeline,
+            long dedupHorizonMs,
+            OwnerRateLimit rateLimit) {
+        return new OwnerInspection(
+                owner, fromTime, toTime, timeline, dedupHorizonMs, rateLimit, 0, new ArrayList<>());
+    }
+
+    private OwnerInspection(
+            String owner,
+            long fromTime,
+            long toTime,
+            OwnerTimeline timeline,
+            long dedupHorizonMs,
+            OwnerRateLimit rateLimit,
+            long outOfOrdernessMs,
+            List<Event> replayed) {
+        this.replayed = replayed;
         this.owner = owner;
         this.fromTime = fromTime;
         this.toTime = toTime;
@@ -88,13 +120,26 @@ public final class OwnerInspection {
                         new Line(
                                 null,
                                 d,
-                                "dead letter " + d.reason.code() + ": " + d.detail,
+                                "dead letter "
+                                        + d.reason.code()
+                                        + " ("
+                                        + where(d)
+                                        + "): "
+                                        + d.detail,
                                 watermark()));
             }
             return;
         }
         if (!record.isEvent()) return;
         Event e = record.event;
+        if (replayed != null) {
+            if (owner.equals(e.owner)) replayed.add(e);
+            return;
+        }
+        judge(e);
+    }
+
+    private void judge(Event e) throws Exception {
         long watermark = watermark();
         latestByPartition.merge(e.sourceTopic + "/" + e.sourcePartition, e.time, Math::max);
         if (!owner.equals(e.owner)) return;
@@ -126,15 +171,26 @@ public final class OwnerInspection {
         if (shown) lines.add(new Line(e, null, verdict, watermark));
     }
 
+    /** Where the bad record is: a topic's partition and offset, or a file's line. */
+    private static String where(DeadLetter d) {
+        return d.partition < 0
+                ? d.topic + " line " + d.offset
+                : d.topic + "-" + d.partition + " offset " + d.offset;
+    }
+
     private long watermark() {
-        if (latestByPartition.isEmpty()) return Long.MIN_VALUE;
+        if (replayed != null || latestByPartition.isEmpty()) return Long.MIN_VALUE;
         long least = Long.MAX_VALUE;
         for (long latest : latestByPartition.values()) least = Math.min(least, latest);
         return least - outOfOrdernessMs - 1;
     }
 
     /** The inspection once every record is in: lines in event-time order, sessions closed. */
-    public Result finish() {
+    public Result finish() throws Exception {
+        if (replayed != null) {
+            replayed.sort(Comparator.comparingLong((Event e) -> e.time));
+            for (Event e : replayed) judge(e);
+        }
         List<SessionChange> changes = new ArrayList<>();
         timeline.advance(sessions, Long.MAX_VALUE, changes::add);
         Map<String, SessionRecord> latest = new TreeMap<>();

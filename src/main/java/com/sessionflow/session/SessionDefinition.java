@@ -7,6 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
 
 /**
  * What a session is: a value the job is given, not code spread through it. Changing it and
@@ -315,13 +317,18 @@ public final class SessionDefinition implements Serializable {
                 + "ms"
                 + (splitOverLimit ? " (split)" : "")
                 + ", markers="
-                + markerTypes
+                + sorted(markerTypes)
                 + ", inactive="
-                + inactiveTypes
-                + (startTypes.isEmpty() ? "" : ", start=" + startTypes)
-                + (endTypes.isEmpty() ? "" : ", end=" + endTypes)
-                + (blockedTypes.isEmpty() ? "" : ", blocked=" + blockedTypes)
+                + sorted(inactiveTypes)
+                + (startTypes.isEmpty() ? "" : ", start=" + sorted(startTypes))
+                + (endTypes.isEmpty() ? "" : ", end=" + sorted(endTypes))
+                + (blockedTypes.isEmpty() ? "" : ", blocked=" + sorted(blockedTypes))
                 + ")";
+    }
+
+    /** Sets in a stable order, so that the same options always print the same. */
+    private static SortedSet<String> sorted(Set<String> types) {
+        return new TreeSet<>(types);
     }
 
     public static final class Builder {

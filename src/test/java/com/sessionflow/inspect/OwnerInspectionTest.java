@@ -81,4 +81,31 @@ class OwnerInspectionTest {
         // its only session, of the first event, ends before the range
         assertThat(result.sessions()).isEmpty();
     }
+
+    @Test
+    void exportFilesAreJudgedInTimeOrderAndNothingIsTooLate() throws Exception {
+        JobOptions options = JobOptions.parse();
+        OwnerInspection inspection =
+                OwnerInspection.ofExportFiles(
+                        "u",
+                        0,
+                        Long.MAX_VALUE,
+                        options.timeline(),
+                        options.dedupHorizon().toMillis(),
+                        options.rateLimit());
+        // file order: the later copy of "a" first, then an event ten hours older than it
+        inspection.add(ParsedRecord.of(at("u", T + 600 * MIN).insertId("a").build()));
+        inspection.add(ParsedRecord.of(at("v", T + 900 * MIN).build()));
+        inspection.add(ParsedRecord.of(at("u", T + 599 * MIN).insertId("a").build()));
+        inspection.add(ParsedRecord.of(at("u", T).build()));
+        List<String> verdicts =
+                inspection.finish().lines().stream()
+                        .map(l -> l.event().time - T + " " + l.verdict())
+                        .toList();
+        assertThat(verdicts)
+                .containsExactly(
+                        "0 session " + SessionChange.key("u", T, null),
+                        599 * MIN + " session " + SessionChange.key("u", T + 599 * MIN, null),
+                        600 * MIN + " duplicate: its insert_id was seen (dropped)");
+    }
 }
