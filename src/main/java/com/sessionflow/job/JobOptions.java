@@ -209,6 +209,16 @@ public final class JobOptions {
     boolean splitOverLimit;
 
     @Option(
+            names = "--split-at-midnight",
+            defaultValue = "false",
+            arity = "0..1",
+            description =
+                    "End sessions at local midnight of --time-zone, as Mixpanel does: an event on"
+                            + " a new local day opens a new session. Not SDK sessions of"
+                            + " --definition client. Default: ${DEFAULT-VALUE}.")
+    boolean splitAtMidnight;
+
+    @Option(
             names = "--marker-events",
             split = ",",
             defaultValue =
@@ -650,6 +660,7 @@ public final class JobOptions {
                         .platformGaps(platformGaps)
                         .maxLength(maxSessionLength)
                         .splitOverLimit(splitOverLimit)
+                        .splitAtMidnight(splitAtMidnight ? zone : null)
                         .markerTypes(nonBlank(markerEvents))
                         .inactiveTypes(nonBlank(inactiveEvents))
                         .startTypes(nonBlank(startEvents))

@@ -132,7 +132,10 @@ public final class OwnerTimeline implements Serializable {
         for (int i = 0; i < sessions.size(); ) {
             Session s = sessions.get(i);
             // strictly less than a gap away on either side: a gap of exactly `gap` separates
-            if (event.time > s.startTime - gap && event.time < s.endTime + gap) {
+            // a session lies within one local day: its start tells the day
+            if (event.time > s.startTime - gap
+                    && event.time < s.endTime + gap
+                    && !definition.crossesMidnight(event.time, s.startTime)) {
                 placed.absorb(s);
                 sessions.remove(i);
             } else {
@@ -179,7 +182,8 @@ public final class OwnerTimeline implements Serializable {
         if (placed.sdkSessionId != Event.NO_SESSION_ID) return true;
         return Objects.equals(s.group, placed.group)
                 && t > s.startTime - gapMs
-                && t < s.endTime + gapMs;
+                && t < s.endTime + gapMs
+                && !definition.crossesMidnight(t, s.startTime);
     }
 
     /**
@@ -215,7 +219,12 @@ public final class OwnerTimeline implements Serializable {
         long maxLengthMs = definition.maxLengthMs();
         int from = 0;
         for (int i = 1; i <= all.size(); i++) {
-            boolean byRule = i < all.size() && split && cutsBefore(all.get(i - 1), all.get(i));
+            boolean byRule =
+                    i < all.size()
+                            && split
+                            && (cutsBefore(all.get(i - 1), all.get(i))
+                                    || definition.crossesMidnight(
+                                            all.get(i - 1).time, all.get(i).time));
             boolean byLength =
                     i < all.size()
                             && maxLength

@@ -3,6 +3,8 @@ package com.sessionflow.session;
 import com.sessionflow.event.Event;
 import java.io.Serializable;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -52,6 +54,8 @@ import java.util.TreeSet;
 public final class SessionDefinition implements Serializable {
 
     private static final long serialVersionUID = 2L;
+
+    private static final long DAY_MS = 86_400_000L;
 
     public static final Duration DEFAULT_GAP = Duration.ofMinutes(5);
     public static final Duration DEFAULT_MAX_LENGTH = Duration.ofDays(1);
@@ -110,6 +114,11 @@ public final class SessionDefinition implements Serializable {
     private final boolean splitOverLimit;
 
     /**
+     * Inferred sessions end at local midnight of this zone (Mixpanel's rule); null: they run on.
+     */
+    private final ZoneId midnightZone;
+
+    /**
      * Sessions keep the facts of their events (needed to re-split them): per-platform gaps,
      * start/end events or splitting at the maximum length.
      */
@@ -137,6 +146,7 @@ public final class SessionDefinition implements Serializable {
         this.engagedMinEvents = b.engagedMinEvents;
         this.conversionTypes = Set.copyOf(b.conversionTypes);
         this.splitOverLimit = b.splitOverLimit;
+        this.midnightZone = b.midnightZone;
         this.keepsFacts =
                 !platformGaps.isEmpty()
                         || !startTypes.isEmpty()
@@ -232,6 +242,21 @@ public final class SessionDefinition implements Serializable {
         return splitOverLimit;
     }
 
+    /**
+     * True when {@code --split-at-midnight} puts the two times on different local days, so that no
+     * inferred session holds both. An SDK session (its id is the session) is never cut.
+     */
+    public boolean crossesMidnight(long a, long b) {
+        return midnightZone != null && localDay(a) != localDay(b);
+    }
+
+    private long localDay(long t) {
+        long offsetMs =
+                midnightZone.getRules().getOffset(Instant.ofEpochMilli(t)).getTotalSeconds()
+                        * 1000L;
+        return Math.floorDiv(t + offsetMs, DAY_MS);
+    }
+
     public boolean isMarker(Event e) {
         return markerTypes.contains(e.eventType);
     }
@@ -316,6 +341,7 @@ public final class SessionDefinition implements Serializable {
                 + maxLengthMs
                 + "ms"
                 + (splitOverLimit ? " (split)" : "")
+                + (midnightZone == null ? "" : ", split_at_midnight=" + midnightZone)
                 + ", markers="
                 + sorted(markerTypes)
                 + ", inactive="
@@ -346,6 +372,7 @@ public final class SessionDefinition implements Serializable {
         private long engagedMinEvents = DEFAULT_ENGAGED_MIN_EVENTS;
         private Set<String> conversionTypes = Set.of();
         private boolean splitOverLimit;
+        private ZoneId midnightZone;
 
         public Builder gap(Duration gap) {
             this.gap = gap;
@@ -395,6 +422,12 @@ public final class SessionDefinition implements Serializable {
         /** Split sessions at the maximum length instead of only flagging them (default false). */
         public Builder splitOverLimit(boolean splitOverLimit) {
             this.splitOverLimit = splitOverLimit;
+            return this;
+        }
+
+        /** End inferred sessions at local midnight of the zone (null, the default: never). */
+        public Builder splitAtMidnight(ZoneId zone) {
+            this.midnightZone = zone;
             return this;
         }
 

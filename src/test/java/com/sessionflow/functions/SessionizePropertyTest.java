@@ -11,6 +11,8 @@ import com.sessionflow.session.OwnerTimeline;
 import com.sessionflow.session.SessionChange;
 import com.sessionflow.session.SessionDefinition;
 import java.time.Duration;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -276,7 +278,8 @@ class SessionizePropertyTest {
 
     /**
      * A random definition: kind, per-platform gaps, start/end events, blocked types, split at a
-     * (small) maximum length (0: not split).
+     * (small) maximum length (0: not split), split at the local midnight that falls at this time
+     * (0: not split; a zone whose offset puts midnight among the generated times).
      */
     record Def(
             String kind,
@@ -284,13 +287,20 @@ class SessionizePropertyTest {
             Set<String> start,
             Set<String> end,
             boolean blocking,
-            long splitAt) {
+            long splitAt,
+            long midnightAt) {
+        /** The zone whose local midnight is at {@code midnightAt} (a whole second), or null. */
+        ZoneId midnight() {
+            return midnightAt == 0 ? null : ZoneOffset.ofTotalSeconds((int) -(midnightAt / 1000));
+        }
+
         SessionDefinition definition() {
             SessionDefinition.Builder b =
                     SessionDefinition.builder()
                             .gap(Duration.ofMillis(GAP))
                             .inactiveTypes(INACTIVE)
                             .splitOverLimit(splitAt > 0)
+                            .splitAtMidnight(midnight())
                             .maxLength(
                                     splitAt > 0
                                             ? Duration.ofMillis(splitAt)
@@ -314,7 +324,8 @@ class SessionizePropertyTest {
                     .platformGaps(platformGaps)
                     .startEnd(start, end)
                     .blocked(blocking ? Set.of("blocked_event") : Set.of())
-                    .splitAt(splitAt);
+                    .splitAt(splitAt)
+                    .splitAtMidnight(midnight());
         }
 
         long maxGap() {
@@ -350,7 +361,12 @@ class SessionizePropertyTest {
                         Tuple.of(1, 2 * GAP + 37),
                         Tuple.of(1, 3 * GAP),
                         Tuple.of(1, 5 * GAP));
-        return Combinators.combine(kind, gaps, start, end, Arbitraries.of(true, false), splitAt)
+        // the generated times start at 1,000 s (see anyDeliveries)
+        Arbitrary<Long> midnightAt =
+                Arbitraries.frequency(
+                        Tuple.of(4, 0L), Tuple.of(1, 1_001_000L), Tuple.of(1, 1_002_000L));
+        return Combinators.combine(
+                        kind, gaps, start, end, Arbitraries.of(true, false), splitAt, midnightAt)
                 .as(Def::new);
     }
 
@@ -557,7 +573,8 @@ class SessionizePropertyTest {
                             def.start().isEmpty() && def.end().isEmpty()
                                     ? "no start/end"
                                     : "start/end",
-                            def.splitAt() > 0 ? "split" : "flagged");
+                            def.splitAt() > 0 ? "split" : "flagged",
+                            def.midnightAt() > 0 ? "midnight" : "no midnight");
             Statistics.label("has a retraction")
                     .collect(h.allChanges().stream().anyMatch(SessionChange::isRetraction))
                     .coverage(c -> c.check(true).percentage(p -> p >= 6));

@@ -3,6 +3,8 @@ package com.sessionflow.reference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sessionflow.event.Event;
 import com.sessionflow.session.SessionRecord;
+import java.time.Instant;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -197,7 +199,8 @@ public final class ReferenceSessionizer {
      * A session definition as session-rules §3 describes it, written out for the reference (not the
      * job's SessionDefinition): {@code kind} is gap, client or property (then {@code property}
      * names it); {@code splitAtMs} is the maximum length sessions are split at, 0 when they are not
-     * split.
+     * split; {@code midnight} the zone at whose local midnight inferred sessions end, null when
+     * they do not.
      */
     public record Rules(
             String kind,
@@ -209,7 +212,8 @@ public final class ReferenceSessionizer {
             Set<String> start,
             Set<String> end,
             Set<String> blocked,
-            long splitAtMs) {
+            long splitAtMs,
+            ZoneId midnight) {
 
         public Rules(
                 String kind,
@@ -221,7 +225,18 @@ public final class ReferenceSessionizer {
                 Set<String> start,
                 Set<String> end,
                 Set<String> blocked) {
-            this(kind, property, gapMs, platformGaps, markers, inactive, start, end, blocked, 0);
+            this(
+                    kind,
+                    property,
+                    gapMs,
+                    platformGaps,
+                    markers,
+                    inactive,
+                    start,
+                    end,
+                    blocked,
+                    0,
+                    null);
         }
 
         public static Rules gap(long gapMs) {
@@ -249,7 +264,8 @@ public final class ReferenceSessionizer {
                     start,
                     end,
                     blocked,
-                    maxLengthMs);
+                    maxLengthMs,
+                    midnight);
         }
 
         public Rules kind(String kind, String property) {
@@ -263,12 +279,14 @@ public final class ReferenceSessionizer {
                     start,
                     end,
                     blocked,
-                    splitAtMs);
+                    splitAtMs,
+                    midnight);
         }
 
         public Rules platformGaps(Map<String, Long> gaps) {
             return new Rules(
-                    kind, property, gapMs, gaps, markers, inactive, start, end, blocked, splitAtMs);
+                    kind, property, gapMs, gaps, markers, inactive, start, end, blocked, splitAtMs,
+                    midnight);
         }
 
         public Rules inactive(Set<String> types) {
@@ -282,7 +300,8 @@ public final class ReferenceSessionizer {
                     start,
                     end,
                     blocked,
-                    splitAtMs);
+                    splitAtMs,
+                    midnight);
         }
 
         public Rules startEnd(Set<String> startTypes, Set<String> endTypes) {
@@ -296,7 +315,8 @@ public final class ReferenceSessionizer {
                     startTypes,
                     endTypes,
                     blocked,
-                    splitAtMs);
+                    splitAtMs,
+                    midnight);
         }
 
         public Rules blocked(Set<String> types) {
@@ -310,7 +330,33 @@ public final class ReferenceSessionizer {
                     start,
                     end,
                     types,
-                    splitAtMs);
+                    splitAtMs,
+                    midnight);
+        }
+
+        /** End inferred sessions at local midnight of the zone (null: never). */
+        public Rules splitAtMidnight(ZoneId zone) {
+            return new Rules(
+                    kind,
+                    property,
+                    gapMs,
+                    platformGaps,
+                    markers,
+                    inactive,
+                    start,
+                    end,
+                    blocked,
+                    splitAtMs,
+                    zone);
+        }
+
+        /** The two times fall on different local days of the midnight zone. */
+        boolean newDay(long previous, long next) {
+            return midnight != null
+                    && !Instant.ofEpochMilli(previous)
+                            .atZone(midnight)
+                            .toLocalDate()
+                            .equals(Instant.ofEpochMilli(next).atZone(midnight).toLocalDate());
         }
 
         /** The gap of an event: its platform's, else its os_name's (any case), else the default. */
@@ -358,7 +404,8 @@ public final class ReferenceSessionizer {
      * events first and end events last, type), and walk it: a new session starts at an event later
      * than the previous one that is a start event, or follows an end event, or comes its own gap or
      * more after it, or (split at a maximum length) comes the maximum length or more after the
-     * current session's first event. An SDK session_id group is one session, whatever the times.
+     * current session's first event, or (split at midnight) falls on a later local day. An SDK
+     * session_id group is one session, whatever the times.
      */
     public static List<DefinedSession> sessionize(Collection<Event> events, Rules rules) {
         Set<List<String>> seen = new HashSet<>();
@@ -401,7 +448,8 @@ public final class ReferenceSessionizer {
                             e.time > prev.time
                                     && (rules.start().contains(e.eventType)
                                             || rules.end().contains(prev.eventType)
-                                            || e.time - prev.time >= rules.gapOf(e));
+                                            || e.time - prev.time >= rules.gapOf(e)
+                                            || rules.newDay(prev.time, e.time));
                     boolean tooLong =
                             rules.splitAtMs() > 0
                                     && e.time - current.get(0).time >= rules.splitAtMs();

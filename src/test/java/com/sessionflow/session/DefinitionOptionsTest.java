@@ -252,4 +252,39 @@ class DefinitionOptionsTest {
                 .isInstanceOf(InvalidOptionException.class)
                 .hasMessageContaining("--platform-gaps");
     }
+
+    /**
+     * Mixpanel's rule in the project's zone: a night owl's events a minute apart around local
+     * midnight are two sessions, also on the 23-hour day of a daylight-saving change; without the
+     * option, or in UTC where it is not midnight then, one.
+     */
+    @Test
+    void splitAtMidnightCutsAtLocalMidnightOfTheTimeZone() {
+        // Berlin's clocks go forward on 2026-03-29; its local midnight is 23:00 UTC on the 28th
+        long midnight = java.time.Instant.parse("2026-03-28T23:00:00Z").toEpochMilli() - T;
+        List<String> lines = new ArrayList<>();
+        for (long t = midnight - 3 * MIN; t <= midnight + 2 * MIN; t += MIN) {
+            lines.add(event("owl", "d", "click", t, ""));
+        }
+        // and on the short day, 23 hours later, the next local midnight
+        lines.add(event("owl", "d", "click", midnight + 23 * 60 * MIN - MIN, ""));
+        lines.add(event("owl", "d", "click", midnight + 23 * 60 * MIN, ""));
+        java.util.function.Function<JobOptions, List<Long>> counts =
+                o -> {
+                    List<Event> events = new ArrayList<>();
+                    lines.forEach(l -> events.addAll(parse(o, l)));
+                    return sessions(o, events).stream()
+                            .sorted(java.util.Comparator.comparingLong(r -> r.startTime))
+                            .map(r -> r.eventCount)
+                            .toList();
+                };
+        assertThat(
+                        counts.apply(
+                                JobOptions.parse(
+                                        "--split-at-midnight", "--time-zone", "Europe/Berlin")))
+                .containsExactly(3L, 3L, 1L, 1L);
+        assertThat(counts.apply(JobOptions.parse("--time-zone", "Europe/Berlin")))
+                .containsExactly(6L, 2L);
+        assertThat(counts.apply(JobOptions.parse("--split-at-midnight"))).containsExactly(6L, 2L);
+    }
 }
