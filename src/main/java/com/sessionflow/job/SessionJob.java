@@ -5,7 +5,6 @@ import com.sessionflow.kafka.JsonSerializer;
 import com.sessionflow.kafka.KafkaIO;
 import com.sessionflow.kafka.KafkaSettings;
 import com.sessionflow.kafka.Topics;
-import com.sessionflow.kafka.TopicsException;
 import com.sessionflow.metrics.MetricsPipeline;
 import com.sessionflow.metrics.MetricsRecord;
 import com.sessionflow.time.EventTimes;
@@ -30,26 +29,12 @@ public final class SessionJob {
     private SessionJob() {}
 
     public static void main(String[] args) throws Exception {
-        JobOptions options;
-        try {
-            options = JobOptions.parse(args);
-        } catch (InvalidOptionException e) {
-            System.err.println(e.getMessage());
-            System.err.println("Run with --help to list the options.");
-            System.exit(2);
-            return;
-        }
-        if (options.helpRequested()) {
-            System.out.println(JobOptions.usage());
-            return;
-        }
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        try {
-            run(env, options);
-        } catch (TopicsException | InvalidOptionException e) {
-            System.err.println(e.getMessage());
-            System.exit(2);
-        }
+        JobMain.launch(
+                args,
+                JobOptions::parse,
+                JobOptions::helpRequested,
+                JobOptions::usage,
+                SessionJob::run);
     }
 
     /**

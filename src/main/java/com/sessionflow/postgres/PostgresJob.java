@@ -1,6 +1,6 @@
 package com.sessionflow.postgres;
 
-import com.sessionflow.job.InvalidOptionException;
+import com.sessionflow.job.JobMain;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.connector.jdbc.JdbcExecutionOptions;
@@ -37,25 +37,12 @@ public final class PostgresJob {
     private PostgresJob() {}
 
     public static void main(String[] args) throws Exception {
-        PostgresOptions options;
-        try {
-            options = PostgresOptions.parse(args);
-        } catch (InvalidOptionException e) {
-            System.err.println(e.getMessage());
-            System.err.println("Run with --help to list the options.");
-            System.exit(2);
-            return;
-        }
-        if (options.helpRequested()) {
-            System.out.println(PostgresOptions.usage());
-            return;
-        }
-        try {
-            run(StreamExecutionEnvironment.getExecutionEnvironment(), options);
-        } catch (InvalidOptionException e) {
-            System.err.println(e.getMessage());
-            System.exit(2);
-        }
+        JobMain.launch(
+                args,
+                PostgresOptions::parse,
+                PostgresOptions::helpRequested,
+                PostgresOptions::usage,
+                PostgresJob::run);
     }
 
     /** Checks the connection, creates what is missing of the schema, and runs the job. */
