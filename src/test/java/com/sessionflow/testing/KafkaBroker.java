@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -115,7 +116,8 @@ public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback {
                 seen = description.toString();
                 if (description.partitions().size() == partitions
                         && description.partitions().stream()
-                                .allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
+                                .allMatch(p -> p.leader() != null && !p.leader().isEmpty())
+                        && hasLogs(topic, partitions)) {
                     return;
                 }
             }
@@ -130,6 +132,31 @@ public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback {
             }
             Thread.sleep(50);
         }
+    }
+
+    /**
+     * True when the broker's log directories hold a log for every partition: the metadata lists a
+     * leader as soon as the broker's metadata cache has the topic, before its replica manager has
+     * created the partitions' logs, and a produce to a partition without its log is refused.
+     */
+    private boolean hasLogs(String topic, int partitions) throws Exception {
+        Set<TopicPartition> logs = new HashSet<>();
+        admin.describeLogDirs(brokerIds())
+                .allDescriptions()
+                .get(30, TimeUnit.SECONDS)
+                .values()
+                .forEach(
+                        dirs -> dirs.values().forEach(d -> logs.addAll(d.replicaInfos().keySet())));
+        for (int p = 0; p < partitions; p++) {
+            if (!logs.contains(new TopicPartition(topic, p))) return false;
+        }
+        return true;
+    }
+
+    private List<Integer> brokerIds() throws Exception {
+        return admin.describeCluster().nodes().get(30, TimeUnit.SECONDS).stream()
+                .map(Node::id)
+                .toList();
     }
 
     /** Topic configs as the broker reports them (defaults included). */
@@ -219,11 +246,7 @@ public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback {
                     .allTopicNames()
                     .get(10, TimeUnit.SECONDS)
                     .forEach((t, d) -> sb.append("\n  broker: ").append(d));
-            List<Integer> brokers =
-                    admin.describeCluster().nodes().get(10, TimeUnit.SECONDS).stream()
-                            .map(Node::id)
-                            .toList();
-            admin.describeLogDirs(brokers)
+            admin.describeLogDirs(brokerIds())
                     .allDescriptions()
                     .get(10, TimeUnit.SECONDS)
                     .forEach(
