@@ -20,6 +20,7 @@ import java.util.TreeSet;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.PropertiesDefaultProvider;
@@ -45,19 +46,7 @@ public final class JobOptions {
                     "Properties file with any of these options (key = option name without dashes).")
     Path config;
 
-    @Option(
-            names = "--bootstrap-servers",
-            defaultValue = "localhost:9092",
-            description = "Kafka brokers. Default: ${DEFAULT-VALUE}.")
-    String bootstrapServers;
-
-    @Option(
-            names = "--kafka-properties",
-            paramLabel = "FILE",
-            description =
-                    "Kafka client properties (SASL, SSL, ...) for every client of the job; never"
-                            + " logged.")
-    Path kafkaProperties;
+    @Mixin KafkaConnectionOptions connection = new KafkaConnectionOptions();
 
     @Option(
             names = "--input-topics",
@@ -527,8 +516,7 @@ public final class JobOptions {
             throw new InvalidOptionException(
                     "Invalid value for option '--definition': " + e.getMessage());
         }
-        if (kafkaProperties != null)
-            clientProperties = OptionFiles.readProperties(kafkaProperties, "--kafka-properties");
+        clientProperties = connection.readClientProperties();
         try {
             startingOffsetsInitializer = StartingOffsets.parse(startingOffsets);
         } catch (IllegalArgumentException e) {
@@ -722,7 +710,7 @@ public final class JobOptions {
 
     public KafkaSettings kafka() {
         return KafkaSettings.builder()
-                .bootstrapServers(bootstrapServers)
+                .bootstrapServers(connection.bootstrapServers())
                 .clientProperties(clientProperties)
                 .inputTopics(inputTopics)
                 .sessionsTopic(sessionsTopic)

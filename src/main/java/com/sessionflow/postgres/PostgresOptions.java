@@ -1,6 +1,7 @@
 package com.sessionflow.postgres;
 
 import com.sessionflow.job.InvalidOptionException;
+import com.sessionflow.job.KafkaConnectionOptions;
 import com.sessionflow.job.OptionFiles;
 import com.sessionflow.job.StartingOffsets;
 import com.sessionflow.time.DurationConverter;
@@ -10,6 +11,7 @@ import java.util.Properties;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
@@ -51,17 +53,7 @@ public final class PostgresOptions {
                             + " logged). Default: none (a server that trusts the user).")
     Path jdbcPasswordFile;
 
-    @Option(
-            names = "--bootstrap-servers",
-            defaultValue = "localhost:9092",
-            description = "Kafka brokers. Default: ${DEFAULT-VALUE}.")
-    String bootstrapServers;
-
-    @Option(
-            names = "--kafka-properties",
-            paramLabel = "FILE",
-            description = "Kafka client properties (SASL, SSL, ...); never logged.")
-    Path kafkaProperties;
+    @Mixin KafkaConnectionOptions connection = new KafkaConnectionOptions();
 
     @Option(
             names = "--sessions-topic",
@@ -196,8 +188,7 @@ public final class PostgresOptions {
             throw new InvalidOptionException(
                     "Invalid value for option '--starting-offsets': " + e.getMessage());
         }
-        if (kafkaProperties != null)
-            clientProperties = OptionFiles.readProperties(kafkaProperties, "--kafka-properties");
+        clientProperties = connection.readClientProperties();
         if (jdbcPasswordFile != null)
             password = OptionFiles.readSecret(jdbcPasswordFile, "--jdbc-password-file");
     }
@@ -219,7 +210,7 @@ public final class PostgresOptions {
     }
 
     public String bootstrapServers() {
-        return bootstrapServers;
+        return connection.bootstrapServers();
     }
 
     public Properties clientProperties() {
