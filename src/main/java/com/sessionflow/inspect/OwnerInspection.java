@@ -3,6 +3,7 @@ package com.sessionflow.inspect;
 import com.sessionflow.event.DeadLetter;
 import com.sessionflow.event.Event;
 import com.sessionflow.event.ParsedRecord;
+import com.sessionflow.replay.ExportLineFormat;
 import com.sessionflow.session.EventIntake;
 import com.sessionflow.session.EventIntake.Judgement;
 import com.sessionflow.session.EventRate;
@@ -173,7 +174,7 @@ public final class OwnerInspection {
 
     /** Where the bad record is: a topic's partition and offset, or a file's line. */
     private static String where(DeadLetter d) {
-        return d.partition < 0
+        return d.partition == ExportLineFormat.NO_PARTITION
                 ? d.topic + " line " + d.offset
                 : d.topic + "-" + d.partition + " offset " + d.offset;
     }
