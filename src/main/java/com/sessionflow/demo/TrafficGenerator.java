@@ -86,6 +86,24 @@ public final class TrafficGenerator implements Iterator<TrafficRecord> {
     private static final String[] PATHS = {"/", "/pricing", "/docs", "/blog", "/signup", "/cart"};
     private static final String[] BROWSERS = {"Chrome", "Safari", "Firefox", "Edge"};
 
+    /** Country, region, city and language of a user. */
+    private static final String[][] PLACES = {
+        {"United States", "California", "San Francisco", "English"},
+        {"Germany", "Berlin", "Berlin", "German"},
+        {"Brazil", "São Paulo", "São Paulo", "Portuguese"},
+        {"India", "Karnataka", "Bengaluru", "English"},
+        {"Japan", "Tokyo", "Tokyo", "Japanese"}
+    };
+
+    private static final String[] CARRIERS = {"T-Mobile", "Vodafone", "Jio", "NTT Docomo"};
+
+    /** Source, medium and campaign of a web visit that came from a campaign link. */
+    private static final String[][] CAMPAIGNS = {
+        {"google", "cpc", "spring-sale"},
+        {"newsletter", "email", "product-launch"},
+        {"facebook", "social", "spring-sale"}
+    };
+
     private enum Platform {
         IOS("iOS", "session_start", "session_end"),
         ANDROID("Android", "[Amplitude] Start Session", "[Amplitude] End Session"),
@@ -132,6 +150,10 @@ public final class TrafficGenerator implements Iterator<TrafficRecord> {
         final Format format;
         final String osName;
         final String appVersion;
+
+        /** The location and device fields of every event: name, value. */
+        final String[][] context;
+
         long nextSessionStart;
 
         User(
@@ -142,8 +164,10 @@ public final class TrafficGenerator implements Iterator<TrafficRecord> {
                 Platform platform,
                 Format format,
                 String osName,
-                String appVersion) {
+                String appVersion,
+                String[][] context) {
             this.index = index;
+            this.context = context;
             this.userId = userId;
             this.deviceId = deviceId;
             this.amplitudeId = amplitudeId;
@@ -166,6 +190,9 @@ public final class TrafficGenerator implements Iterator<TrafficRecord> {
         final String propertyValue;
         final boolean marker;
 
+        /** UTM and referrer event properties of a web visit's landing page, or null. */
+        String[][] attribution;
+
         SimEvent(
                 long time,
                 String type,
@@ -187,6 +214,13 @@ public final class TrafficGenerator implements Iterator<TrafficRecord> {
     private record Pending(long timestamp, long seq, TrafficRecord record) {}
 
     private final Random random;
+
+    /**
+     * Draws the users' locations and the visits' campaigns: apart from {@link #random}, so that
+     * they do not change the traffic's timing.
+     */
+    private final Random contextRandom;
+
     private final long gapMs;
     private final PriorityQueue<User> users =
             new PriorityQueue<>(
@@ -207,6 +241,7 @@ public final class TrafficGenerator implements Iterator<TrafficRecord> {
         if (userCount < 1)
             throw new IllegalArgumentException("at least one user, not " + userCount);
         this.random = new Random(seed);
+        this.contextRandom = new Random(seed ^ 0x5eed_c0de_7a11L);
         this.gapMs = Math.max(sessionGap.toMillis(), 2 * SECOND);
         for (int i = 0; i < userCount; i++) {
             User u = newUser(i);
@@ -282,7 +317,49 @@ public final class TrafficGenerator implements Iterator<TrafficRecord> {
                 platform,
                 format,
                 osName,
-                appVersion);
+                appVersion,
+                contextOf(platform));
+    }
+
+    private String[][] contextOf(Platform platform) {
+        String[] place = PLACES[contextRandom.nextInt(PLACES.length)];
+        List<String[]> fields = new ArrayList<>();
+        fields.add(new String[] {"country", place[0]});
+        fields.add(new String[] {"region", place[1]});
+        fields.add(new String[] {"city", place[2]});
+        fields.add(new String[] {"language", place[3]});
+        if (platform.mobile()) {
+            boolean ios = platform == Platform.IOS;
+            fields.add(new String[] {"device_family", ios ? "Apple iPhone" : "Samsung Galaxy"});
+            fields.add(
+                    new String[] {
+                        "device_model",
+                        ios
+                                ? "iPhone1" + (4 + contextRandom.nextInt(3)) + ",2"
+                                : "SM-S9" + (1 + contextRandom.nextInt(3)) + "1B"
+                    });
+            fields.add(new String[] {"os_version", ios ? "17.4" : "14"});
+            fields.add(new String[] {"carrier", CARRIERS[contextRandom.nextInt(CARRIERS.length)]});
+        }
+        return fields.toArray(String[][]::new);
+    }
+
+    /** A web visit's landing page: from a campaign link, a referring site, or typed in. */
+    private String[][] attribution() {
+        double p = contextRandom.nextDouble();
+        if (p < 0.4) {
+            String[] c = CAMPAIGNS[contextRandom.nextInt(CAMPAIGNS.length)];
+            return new String[][] {
+                {"utm_source", c[0]}, {"utm_medium", c[1]}, {"utm_campaign", c[2]}
+            };
+        }
+        if (p < 0.7) {
+            return new String[][] {
+                {"referrer", "https://news.example.com/article"},
+                {"referring_domain", "news.example.com"}
+            };
+        }
+        return null;
     }
 
     private void simulateSession(User u) {
@@ -399,6 +476,7 @@ public final class TrafficGenerator implements Iterator<TrafficRecord> {
                             : new SimEvent(
                                     times[i], type, sessionId, uuid(), "path", pick(PATHS), false));
         }
+        if (!mobile) events.get(0).attribution = attribution();
         if (markers)
             events.add(
                     new SimEvent(
@@ -572,8 +650,18 @@ public final class TrafficGenerator implements Iterator<TrafficRecord> {
         n.put("platform", u.platform.label);
         n.put("os_name", u.osName);
         if (u.appVersion != null) n.put("app_version", u.appVersion);
-        n.putObject("event_properties").put(e.propertyName, e.propertyValue);
+        putContext(n, u, e);
         return n;
+    }
+
+    /** The user's location and device fields, and the landing page's attribution properties. */
+    private static void putContext(ObjectNode n, User u, SimEvent e) {
+        for (String[] field : u.context) n.put(field[0], field[1]);
+        ObjectNode properties =
+                n.putObject("event_properties").put(e.propertyName, e.propertyValue);
+        if (e.attribution != null) {
+            for (String[] property : e.attribution) properties.put(property[0], property[1]);
+        }
     }
 
     private byte[] requestBody(User u, List<SimEvent> events) {
@@ -599,7 +687,7 @@ public final class TrafficGenerator implements Iterator<TrafficRecord> {
         n.put("platform", u.platform.label);
         n.put("os_name", u.osName);
         if (u.appVersion != null) n.put("version_name", u.appVersion);
-        n.putObject("event_properties").put(e.propertyName, e.propertyValue);
+        putContext(n, u, e);
         return n;
     }
 

@@ -35,6 +35,9 @@ public class Event {
     /** Value of the session property of a {@code property:NAME} definition, if any. */
     public String sessionProperty;
 
+    /** Attribution, location and device, and the chosen properties; null when it has none. */
+    public EventContext context;
+
     /** Where the event was read, so a late event can be traced back to its Kafka record. */
     public String sourceTopic;
 
@@ -64,6 +67,7 @@ public class Event {
                 && Objects.equals(osName, e.osName)
                 && Objects.equals(appVersion, e.appVersion)
                 && Objects.equals(sessionProperty, e.sessionProperty)
+                && Objects.equals(context, e.context)
                 && Objects.equals(sourceTopic, e.sourceTopic);
     }
 

@@ -39,11 +39,19 @@ public final class EventParser implements Serializable {
 
     private final Identity identity;
     private final String sessionPropertyName;
+    private final List<String> sessionProperties;
     private final int maxRecordBytes;
     private final long maxClockAheadMs;
 
     private transient ObjectMapper mapper;
     private transient Map<String, String> interned;
+
+    /** The event and user properties read, each at its slot of a {@link Holder}'s values. */
+    private transient Map<String, Integer> slots;
+
+    private transient int sessionPropertySlot;
+    private transient int[] attributionSlots;
+    private transient int[] chosenSlots;
 
     /**
      * @param sessionPropertyName event or user property to copy into {@link Event#sessionProperty},
@@ -56,18 +64,45 @@ public final class EventParser implements Serializable {
             String sessionPropertyName,
             int maxRecordBytes,
             long maxClockAheadMs) {
+        this(identity, sessionPropertyName, List.of(), maxRecordBytes, maxClockAheadMs);
+    }
+
+    /**
+     * @param sessionProperties event or user properties whose values go into {@link
+     *     EventContext#properties} ({@code --session-properties})
+     */
+    public EventParser(
+            Identity identity,
+            String sessionPropertyName,
+            List<String> sessionProperties,
+            int maxRecordBytes,
+            long maxClockAheadMs) {
         this.identity = identity;
         this.sessionPropertyName = sessionPropertyName;
+        this.sessionProperties = List.copyOf(sessionProperties);
         this.maxRecordBytes = maxRecordBytes;
         this.maxClockAheadMs = maxClockAheadMs;
     }
 
+    private void init() {
+        mapper = new ObjectMapper();
+        interned = new HashMap<>();
+        slots = new HashMap<>();
+        sessionPropertySlot = sessionPropertyName == null ? -1 : slot(sessionPropertyName);
+        attributionSlots = new int[EventContext.PROPERTY_FIELDS];
+        for (int i = 0; i < attributionSlots.length; i++) {
+            attributionSlots[i] = slot(EventContext.FIELD_NAMES.get(i));
+        }
+        chosenSlots = sessionProperties.stream().mapToInt(this::slot).toArray();
+    }
+
+    private int slot(String property) {
+        return slots.computeIfAbsent(property, p -> slots.size());
+    }
+
     /** Parses one record and hands every event or dead letter it yields to {@code out}. */
     public void parse(RecordOrigin origin, Consumer<ParsedRecord> out) {
-        if (mapper == null) {
-            mapper = new ObjectMapper();
-            interned = new HashMap<>();
-        }
+        if (mapper == null) init();
         byte[] value = origin.value;
         if (value == null || value.length == 0) {
             out.accept(reject(Rejection.NOT_JSON, "the record has no value", origin));
@@ -177,6 +212,14 @@ public final class EventParser implements Serializable {
                 case "platform" -> event.platform = member(p, t);
                 case "os_name" -> event.osName = member(p, t);
                 case "app_version" -> event.appVersion = member(p, t);
+                case "country" -> event.context[5] = contextText(p, t);
+                case "region" -> event.context[6] = contextText(p, t);
+                case "city" -> event.context[7] = contextText(p, t);
+                case "language" -> event.context[8] = contextText(p, t);
+                case "device_family" -> event.context[9] = contextText(p, t);
+                case "device_model" -> event.context[10] = contextText(p, t);
+                case "os_version" -> event.context[11] = contextText(p, t);
+                case "carrier" -> event.context[12] = contextText(p, t);
                 case "event_properties" -> event.eventProperties = holder(p, t, name);
                 case "user_properties" -> event.userProperties = holder(p, t, name);
                 case "events" -> {
@@ -202,16 +245,13 @@ public final class EventParser implements Serializable {
     }
 
     /**
-     * An {@code event_properties} or {@code user_properties} member: only the session property's
-     * value is kept, and only when a definition reads one.
+     * An {@code event_properties} or {@code user_properties} member: only the values of the
+     * properties the job reads are kept (the session property, the UTM and referrer ones, the
+     * chosen ones), as text.
      */
     private Holder holder(JsonParser p, JsonToken t, String name) throws IOException {
-        if (sessionPropertyName == null) {
-            p.skipChildren();
-            return null;
-        }
         if (t == JsonToken.VALUE_NULL) return null;
-        Holder h = new Holder(name);
+        Holder h = new Holder(name, slots.size());
         if (t != JsonToken.START_OBJECT) {
             h.notAnObject = true;
             p.skipChildren();
@@ -219,13 +259,32 @@ public final class EventParser implements Serializable {
         }
         for (String key = p.nextFieldName(); key != null; key = p.nextFieldName()) {
             JsonToken v = p.nextToken();
-            if (key.equals(sessionPropertyName)) {
-                h.property = v == JsonToken.VALUE_NULL ? null : tree(p);
-            } else {
+            Integer slot = slots.get(key);
+            if (slot == null) {
                 p.skipChildren();
+            } else {
+                h.values[slot] = v == JsonToken.VALUE_NULL ? null : valueText(p, v);
             }
         }
         return h;
+    }
+
+    /** A property's value as text: a string as is, a number or boolean as written, JSON else. */
+    private String valueText(JsonParser p, JsonToken v) throws IOException {
+        if (v == JsonToken.VALUE_STRING) return p.getText();
+        JsonNode n = tree(p);
+        return n.isValueNode() ? n.asText() : n.toString();
+    }
+
+    /**
+     * A location or device field: its text when it is a string or a number; anything else is
+     * skipped, not rejected, as these fields decide nothing about sessions.
+     */
+    private String contextText(JsonParser p, JsonToken t) throws IOException {
+        if (t == JsonToken.VALUE_STRING) return p.getText();
+        if (t.isNumeric()) return p.getText();
+        p.skipChildren();
+        return null;
     }
 
     private JsonNode tree(JsonParser p) throws IOException {
@@ -289,7 +348,10 @@ public final class EventParser implements Serializable {
             e.platform = intern(text(node.platform, "platform"));
             e.osName = intern(text(node.osName, "os_name"));
             e.appVersion = intern(text(node.appVersion, "app_version"));
-            if (sessionPropertyName != null) e.sessionProperty = property(node);
+            if (sessionPropertyName != null) {
+                e.sessionProperty = property(node, sessionPropertySlot, true);
+            }
+            e.context = context(node);
             e.sourceTopic = origin.topic;
             e.sourcePartition = origin.partition;
             e.sourceOffset = origin.offset;
@@ -343,15 +405,44 @@ public final class EventParser implements Serializable {
         return n.longValue();
     }
 
-    private static String property(Members m) throws FieldException {
+    /**
+     * A property's value, from the event's properties, else the user's. Only the session property
+     * is {@code required} to come from an object: a definition groups by it.
+     */
+    private static String property(Members m, int slot, boolean required) throws FieldException {
         for (Holder h : new Holder[] {m.eventProperties, m.userProperties}) {
             if (h == null) continue;
-            if (h.notAnObject)
-                throw new FieldException(Rejection.BAD_FIELD, h.name + " is not an object");
-            JsonNode v = h.property;
-            if (v != null) return v.isValueNode() ? v.asText() : v.toString();
+            if (h.notAnObject) {
+                if (required)
+                    throw new FieldException(Rejection.BAD_FIELD, h.name + " is not an object");
+                continue;
+            }
+            String v = h.values[slot];
+            if (v != null) return v;
         }
         return null;
+    }
+
+    /** The event's context, or null when it has none of its fields. */
+    private EventContext context(Members m) throws FieldException {
+        String[] fields = m.context;
+        boolean any = false;
+        for (int i = 0; i < EventContext.PROPERTY_FIELDS; i++) {
+            fields[i] = property(m, attributionSlots[i], false);
+        }
+        for (int i = 0; i < fields.length; i++) {
+            fields[i] = intern(fields[i]);
+            any |= fields[i] != null;
+        }
+        String[] chosen = null;
+        if (chosenSlots.length > 0) {
+            chosen = new String[chosenSlots.length];
+            for (int i = 0; i < chosen.length; i++) {
+                chosen[i] = intern(property(m, chosenSlots[i], false));
+                any |= chosen[i] != null;
+            }
+        }
+        return any ? EventContext.of(fields, chosen) : null;
     }
 
     private static String text(Object v, String field) throws FieldException {
@@ -405,18 +496,22 @@ public final class EventParser implements Serializable {
         Object appVersion;
         Holder eventProperties;
         Holder userProperties;
+
+        /** {@link EventContext#FIELD_NAMES}' values; the properties among them filled last. */
+        final String[] context = new String[EventContext.FIELD_NAMES.size()];
     }
 
-    /** An event_properties or user_properties member, as far as the session property needs. */
+    /** An event_properties or user_properties member, as far as the job reads it. */
     private static final class Holder {
         final String name;
         boolean notAnObject;
 
-        /** The session property's value, or null when absent or JSON null. */
-        JsonNode property;
+        /** The read properties' values by slot, null when absent or JSON null. */
+        final String[] values;
 
-        Holder(String name) {
+        Holder(String name, int slots) {
             this.name = name;
+            this.values = new String[slots];
         }
     }
 

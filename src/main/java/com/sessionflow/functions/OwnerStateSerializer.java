@@ -1,6 +1,7 @@
 package com.sessionflow.functions;
 
 import com.sessionflow.event.Event;
+import com.sessionflow.event.EventContext;
 import com.sessionflow.session.CloseReason;
 import com.sessionflow.session.DuplicateFilter;
 import com.sessionflow.session.EventRate;
@@ -9,9 +10,11 @@ import com.sessionflow.session.InsertIds;
 import com.sessionflow.session.Session;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
@@ -37,15 +40,19 @@ import org.apache.flink.types.StringValue;
  * <p>Each value starts with a format version byte, so a later format can still read values written
  * by this one without a migration. State written with the POJO serializer (savepoints before this
  * serializer) is migrated on restore: {@link Snapshot} declares it compatible after migration.
+ *
+ * <p>Formats: 1 had no entry and exit events, contexts, device ids or count of events without a
+ * session_id; its sessions are read without them, and {@link Session#completeOlderLayout} fills in
+ * what is known.
  */
 public final class OwnerStateSerializer extends TypeSerializer<OwnerState> {
 
     private static final long serialVersionUID = 1L;
 
     /** The format of values this serializer writes; bump it and keep reading the old ones. */
-    static final int FORMAT = 1;
+    static final int FORMAT = 2;
 
-    // bits of a session's flags byte
+    // bits of a session's flags (a byte in format 1, two since)
     private static final int DIRTY = 1;
     private static final int ENDS_WITH_END_EVENT = 1 << 1;
     private static final int CUT_BY_MAX_LENGTH = 1 << 2;
@@ -55,6 +62,22 @@ public final class OwnerStateSerializer extends TypeSerializer<OwnerState> {
     private static final int CLOSE_REASON = 1 << 6;
     // unset in every value written before conversions existed: no new format needed
     private static final int CONVERSION = 1 << 7;
+    // the entry (exit) event is not the first (last) one: its type and time follow
+    private static final int ENTRY_DIFFERS = 1 << 8;
+    private static final int EXIT_DIFFERS = 1 << 9;
+    // device ids other than the first event's alone follow
+    private static final int OTHER_DEVICES = 1 << 10;
+    private static final int ALL_WITHOUT_SESSION_ID = 1 << 11;
+    // a count of events without session_id, neither 0 nor all, follows
+    private static final int SOME_WITHOUT_SESSION_ID = 1 << 12;
+    private static final int ENTRY_CONTEXT = 1 << 13;
+    // the exit context, when it is not the entry's, follows
+    private static final int EXIT_CONTEXT = 1 << 14;
+
+    // bits of a fact's flags byte (format 1 wrote a boolean: the same first bit)
+    private static final int FACT_MARKER = 1;
+    private static final int FACT_WITHOUT_SESSION_ID = 1 << 1;
+    private static final int FACT_CONTEXT = 1 << 2;
 
     // bits of the owner's flags byte
     private static final int TIMER = 1;
@@ -133,6 +156,16 @@ public final class OwnerStateSerializer extends TypeSerializer<OwnerState> {
 
     private static void writeSession(Session s, DataOutputView out, Strings strings)
             throws IOException {
+        boolean active = s.activeEventCount > 0;
+        boolean entryDiffers =
+                active
+                        && (s.entryTime != s.startTime
+                                || !Objects.equals(s.entryEventType, s.firstEventType));
+        boolean exitDiffers =
+                active
+                        && (s.exitTime != s.endTime
+                                || !Objects.equals(s.exitEventType, s.lastEventType));
+        long withoutId = s.eventsWithoutSessionId;
         int flags =
                 (s.dirty ? DIRTY : 0)
                         | (s.endsWithEndEvent ? ENDS_WITH_END_EVENT : 0)
@@ -141,8 +174,15 @@ public final class OwnerStateSerializer extends TypeSerializer<OwnerState> {
                         | (s.sdkSessionId != Event.NO_SESSION_ID ? SDK_SESSION_ID : 0)
                         | (s.facts != null ? FACTS : 0)
                         | (s.closeReason != null ? CLOSE_REASON : 0)
-                        | (s.conversion ? CONVERSION : 0);
-        out.writeByte(flags);
+                        | (s.conversion ? CONVERSION : 0)
+                        | (entryDiffers ? ENTRY_DIFFERS : 0)
+                        | (exitDiffers ? EXIT_DIFFERS : 0)
+                        | (Arrays.equals(s.deviceIds, deviceIdsOf(s.deviceId)) ? 0 : OTHER_DEVICES)
+                        | (withoutId > 0 && withoutId == s.eventCount ? ALL_WITHOUT_SESSION_ID : 0)
+                        | (withoutId > 0 && withoutId != s.eventCount ? SOME_WITHOUT_SESSION_ID : 0)
+                        | (s.entryContext != null ? ENTRY_CONTEXT : 0)
+                        | (Objects.equals(s.exitContext, s.entryContext) ? 0 : EXIT_CONTEXT);
+        out.writeShort(flags);
         long start = s.startTime;
         writeSigned(out, start);
         writeSigned(out, s.endTime - start);
@@ -162,6 +202,21 @@ public final class OwnerStateSerializer extends TypeSerializer<OwnerState> {
         strings.write(out, s.lastEventType);
         // by name, so that the enum may change order
         if ((flags & CLOSE_REASON) != 0) strings.write(out, s.closeReason.name());
+        if (entryDiffers) {
+            strings.write(out, s.entryEventType);
+            writeSigned(out, s.entryTime - start);
+        }
+        if (exitDiffers) {
+            strings.write(out, s.exitEventType);
+            writeSigned(out, s.exitTime - start);
+        }
+        if ((flags & OTHER_DEVICES) != 0) {
+            writeUnsigned(out, s.deviceIds.length);
+            for (String id : s.deviceIds) strings.write(out, id);
+        }
+        if ((flags & SOME_WITHOUT_SESSION_ID) != 0) writeUnsigned(out, withoutId);
+        if ((flags & ENTRY_CONTEXT) != 0) writeContext(out, s.entryContext, strings);
+        if ((flags & EXIT_CONTEXT) != 0) writeContext(out, s.exitContext, strings);
         writeUnsigned(out, s.emittedIds.length);
         for (long id : s.emittedIds) writeSigned(out, id - s.sessionId);
         if ((flags & FACTS) != 0) {
@@ -170,23 +225,43 @@ public final class OwnerStateSerializer extends TypeSerializer<OwnerState> {
                 writeSigned(out, f.time - start);
                 writeSigned(out, f.rank);
                 writeSigned(out, f.gapMs);
-                out.writeBoolean(f.marker);
+                out.writeByte(
+                        (f.marker ? FACT_MARKER : 0)
+                                | (f.withoutSessionId ? FACT_WITHOUT_SESSION_ID : 0)
+                                | (f.context != null ? FACT_CONTEXT : 0));
                 strings.write(out, f.eventType);
                 strings.write(out, f.userId);
                 strings.write(out, f.deviceId);
                 strings.write(out, f.platform);
                 strings.write(out, f.osName);
                 strings.write(out, f.appVersion);
+                if (f.context != null) writeContext(out, f.context, strings);
             }
         }
+    }
+
+    private static String[] deviceIdsOf(String deviceId) {
+        return deviceId == null ? new String[0] : new String[] {deviceId};
+    }
+
+    private static void writeContext(DataOutputView out, EventContext c, Strings strings)
+            throws IOException {
+        ContextFormat.write(c, out, v -> strings.write(out, v));
+    }
+
+    private static EventContext readContext(DataInputView in, Strings strings) throws IOException {
+        return ContextFormat.read(in, () -> strings.read(in));
     }
 
     @Override
     public OwnerState deserialize(DataInputView in) throws IOException {
         int format = in.readUnsignedByte();
-        if (format != FORMAT) {
+        if (format != FORMAT && format != 1) {
             throw new IOException(
-                    "owner state in format " + format + "; this version reads format " + FORMAT);
+                    "owner state in format "
+                            + format
+                            + "; this version reads formats 1 to "
+                            + FORMAT);
         }
         OwnerState state = new OwnerState();
         int flags = in.readUnsignedByte();
@@ -212,14 +287,15 @@ public final class OwnerStateSerializer extends TypeSerializer<OwnerState> {
         }
         Strings strings = new Strings();
         Session[] sessions = new Session[readCount(in)];
-        for (int i = 0; i < sessions.length; i++) sessions[i] = readSession(in, strings);
+        for (int i = 0; i < sessions.length; i++) sessions[i] = readSession(in, strings, format);
         state.sessions = sessions;
         return state;
     }
 
-    private static Session readSession(DataInputView in, Strings strings) throws IOException {
+    private static Session readSession(DataInputView in, Strings strings, int format)
+            throws IOException {
         Session s = new Session();
-        int flags = in.readUnsignedByte();
+        int flags = format == 1 ? in.readUnsignedByte() : in.readUnsignedShort();
         s.dirty = (flags & DIRTY) != 0;
         s.endsWithEndEvent = (flags & ENDS_WITH_END_EVENT) != 0;
         s.cutByMaxLength = (flags & CUT_BY_MAX_LENGTH) != 0;
@@ -243,6 +319,31 @@ public final class OwnerStateSerializer extends TypeSerializer<OwnerState> {
         s.firstEventType = strings.read(in);
         s.lastEventType = strings.read(in);
         if ((flags & CLOSE_REASON) != 0) s.closeReason = closeReason(strings.read(in));
+        if (s.activeEventCount > 0 && format > 1) {
+            s.entryEventType = s.firstEventType;
+            s.entryTime = start;
+            s.exitEventType = s.lastEventType;
+            s.exitTime = s.endTime;
+        }
+        if ((flags & ENTRY_DIFFERS) != 0) {
+            s.entryEventType = strings.read(in);
+            s.entryTime = start + readSigned(in);
+        }
+        if ((flags & EXIT_DIFFERS) != 0) {
+            s.exitEventType = strings.read(in);
+            s.exitTime = start + readSigned(in);
+        }
+        // format 1: none (Session#completeOlderLayout fills them in)
+        if (format > 1) s.deviceIds = deviceIdsOf(s.deviceId);
+        if ((flags & OTHER_DEVICES) != 0) {
+            s.deviceIds = new String[readCount(in)];
+            for (int i = 0; i < s.deviceIds.length; i++) s.deviceIds[i] = strings.read(in);
+        }
+        if ((flags & ALL_WITHOUT_SESSION_ID) != 0) s.eventsWithoutSessionId = s.eventCount;
+        if ((flags & SOME_WITHOUT_SESSION_ID) != 0) s.eventsWithoutSessionId = readUnsigned(in);
+        if ((flags & ENTRY_CONTEXT) != 0) s.entryContext = readContext(in, strings);
+        s.exitContext = s.entryContext;
+        if ((flags & EXIT_CONTEXT) != 0) s.exitContext = readContext(in, strings);
         s.emittedIds = new long[readCount(in)];
         for (int i = 0; i < s.emittedIds.length; i++) {
             s.emittedIds[i] = s.sessionId + readSigned(in);
@@ -254,13 +355,16 @@ public final class OwnerStateSerializer extends TypeSerializer<OwnerState> {
                 f.time = start + readSigned(in);
                 f.rank = (int) readSigned(in);
                 f.gapMs = readSigned(in);
-                f.marker = in.readBoolean();
+                int factFlags = in.readUnsignedByte();
+                f.marker = (factFlags & FACT_MARKER) != 0;
+                f.withoutSessionId = (factFlags & FACT_WITHOUT_SESSION_ID) != 0;
                 f.eventType = strings.read(in);
                 f.userId = strings.read(in);
                 f.deviceId = strings.read(in);
                 f.platform = strings.read(in);
                 f.osName = strings.read(in);
                 f.appVersion = strings.read(in);
+                if ((factFlags & FACT_CONTEXT) != 0) f.context = readContext(in, strings);
                 s.facts[i] = f;
             }
         }

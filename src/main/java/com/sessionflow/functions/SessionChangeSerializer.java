@@ -1,6 +1,7 @@
 package com.sessionflow.functions;
 
 import com.sessionflow.session.CloseReason;
+import com.sessionflow.session.Session;
 import com.sessionflow.session.SessionChange;
 import com.sessionflow.session.SessionRecord;
 import java.io.IOException;
@@ -76,6 +77,13 @@ public final class SessionChangeSerializer extends TypeSerializerSingleton<Sessi
         out.writeLong(r.activeEventCount);
         StringValue.writeString(r.firstEventType, out);
         StringValue.writeString(r.lastEventType, out);
+        StringValue.writeString(r.entryEventType, out);
+        StringValue.writeString(r.exitEventType, out);
+        ContextFormat.write(r.entryContext, out, s -> StringValue.writeString(s, out));
+        ContextFormat.write(r.exitContext, out, s -> StringValue.writeString(s, out));
+        out.writeInt(r.deviceIds.size());
+        for (String id : r.deviceIds) StringValue.writeString(id, out);
+        out.writeLong(r.eventsWithoutSessionId);
         out.writeBoolean(r.overRate);
         out.writeBoolean(r.conversion);
         out.writeInt(r.revision);
@@ -88,43 +96,36 @@ public final class SessionChangeSerializer extends TypeSerializerSingleton<Sessi
         long sessionId = in.readLong();
         String group = StringValue.readString(in);
         if (!in.readBoolean()) return SessionChange.retraction(owner, sessionId, group);
-        String userId = StringValue.readString(in);
-        String deviceId = StringValue.readString(in);
-        String platform = StringValue.readString(in);
-        String osName = StringValue.readString(in);
-        String appVersion = StringValue.readString(in);
-        long sdkSessionId = in.readLong();
-        long startTime = in.readLong();
-        long endTime = in.readLong();
-        long eventCount = in.readLong();
-        long activeEventCount = in.readLong();
-        String firstEventType = StringValue.readString(in);
-        String lastEventType = StringValue.readString(in);
-        boolean overRate = in.readBoolean();
-        boolean conversion = in.readBoolean();
-        int revision = in.readInt();
+        // a record is only ever made from a session: read one and take its version
+        Session s = new Session();
+        s.owner = owner;
+        s.sessionId = sessionId;
+        s.group = group;
+        s.userId = StringValue.readString(in);
+        s.deviceId = StringValue.readString(in);
+        s.platform = StringValue.readString(in);
+        s.osName = StringValue.readString(in);
+        s.appVersion = StringValue.readString(in);
+        s.sdkSessionId = in.readLong();
+        s.startTime = in.readLong();
+        s.endTime = in.readLong();
+        s.eventCount = in.readLong();
+        s.activeEventCount = in.readLong();
+        s.firstEventType = StringValue.readString(in);
+        s.lastEventType = StringValue.readString(in);
+        s.entryEventType = StringValue.readString(in);
+        s.exitEventType = StringValue.readString(in);
+        s.entryContext = ContextFormat.read(in, () -> StringValue.readString(in));
+        s.exitContext = ContextFormat.read(in, () -> StringValue.readString(in));
+        s.deviceIds = new String[in.readInt()];
+        for (int i = 0; i < s.deviceIds.length; i++) s.deviceIds[i] = StringValue.readString(in);
+        s.eventsWithoutSessionId = in.readLong();
+        s.overRate = in.readBoolean();
+        s.conversion = in.readBoolean();
+        s.revision = in.readInt();
         String closeReason = StringValue.readString(in);
-        return SessionChange.update(
-                new SessionRecord(
-                        owner,
-                        userId,
-                        deviceId,
-                        platform,
-                        osName,
-                        appVersion,
-                        sessionId,
-                        sdkSessionId,
-                        group,
-                        startTime,
-                        endTime,
-                        eventCount,
-                        activeEventCount,
-                        firstEventType,
-                        lastEventType,
-                        overRate,
-                        conversion,
-                        revision,
-                        closeReason == null ? null : CloseReason.valueOf(closeReason)));
+        s.closeReason = closeReason == null ? null : CloseReason.valueOf(closeReason);
+        return SessionChange.update(s.toRecord());
     }
 
     @Override

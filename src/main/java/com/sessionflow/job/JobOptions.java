@@ -39,6 +39,9 @@ public final class JobOptions {
 
     private static final String DURATION = "a duration such as 300ms, 30s, 5m, 1h, 1d";
 
+    /** Each carried property is kept at the entry and the exit of every open session. */
+    static final int MAX_SESSION_PROPERTIES = 10;
+
     @Option(
             names = "--config",
             paramLabel = "FILE",
@@ -240,6 +243,18 @@ public final class JobOptions {
                     "Event types that make their session engaged (GA4's key events, e.g."
                             + " purchase,sign_up). Default: none.")
     List<String> conversionEvents;
+
+    @Option(
+            names = "--session-properties",
+            split = ",",
+            defaultValue = "",
+            description =
+                    "Event or user properties whose values at the session's entry and exit events"
+                            + " its record carries (first_properties, last_properties), e.g."
+                            + " plan,page_path; at most "
+                            + MAX_SESSION_PROPERTIES
+                            + ". Default: none.")
+    List<String> sessionProperties;
 
     @Option(
             names = "--inactive-events",
@@ -454,6 +469,14 @@ public final class JobOptions {
         atLeast("--max-clock-ahead", maxClockAhead, Duration.ZERO);
         atLeast("--checkpoint-interval", checkpointInterval, Duration.ofMillis(100));
         atLeast("--engaged-min-length", engagedMinLength, Duration.ZERO);
+        if (nonBlank(sessionProperties).size() > MAX_SESSION_PROPERTIES) {
+            throw new InvalidOptionException(
+                    "Invalid value for option '--session-properties': "
+                            + nonBlank(sessionProperties).size()
+                            + " properties given, at most "
+                            + MAX_SESSION_PROPERTIES
+                            + " are allowed (each is kept twice in every open session)");
+        }
         if (engagedMinEvents < 1) {
             throw new InvalidOptionException(
                     "Invalid value for option '--engaged-min-events': "
@@ -656,7 +679,8 @@ public final class JobOptions {
                         .blockedTypes(nonBlank(blockedEvents))
                         .engagedMinLength(engagedMinLength)
                         .engagedMinEvents(engagedMinEvents)
-                        .conversionTypes(nonBlank(conversionEvents));
+                        .conversionTypes(nonBlank(conversionEvents))
+                        .carriedProperties(List.copyOf(nonBlank(sessionProperties)));
         return b.kind(definitionKind).build();
     }
 
@@ -704,8 +728,13 @@ public final class JobOptions {
     }
 
     public EventParser parser() {
+        SessionDefinition d = definition();
         return new EventParser(
-                identity, definition().propertyName(), maxRecordBytes, maxClockAhead.toMillis());
+                identity,
+                d.propertyName(),
+                d.carriedProperties(),
+                maxRecordBytes,
+                maxClockAhead.toMillis());
     }
 
     public KafkaSettings kafka() {

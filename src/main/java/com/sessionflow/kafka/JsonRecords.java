@@ -1,9 +1,11 @@
 package com.sessionflow.kafka;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sessionflow.event.DeadLetter;
 import com.sessionflow.event.Event;
+import com.sessionflow.event.EventContext;
 import com.sessionflow.session.LateEvent;
 import com.sessionflow.session.QuarantinedEvent;
 import com.sessionflow.session.SessionDefinition;
@@ -15,6 +17,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.List;
 
 /**
  * The JSON the job writes: session records, dead letters, late and quarantined events (formats in
@@ -55,6 +58,25 @@ public final class JsonRecords {
         n.put("app_version", s.appVersion);
         n.put("first_event_type", s.firstEventType);
         n.put("last_event_type", s.lastEventType);
+        n.put("entry_event_type", s.entryEventType);
+        n.put("exit_event_type", s.exitEventType);
+        ArrayNode devices = n.putArray("device_ids");
+        s.deviceIds.forEach(devices::add);
+        n.put("events_without_session_id", s.eventsWithoutSessionId);
+        String[] context = s.entryContext == null ? null : s.entryContext.fields();
+        for (int i = 0; i < EventContext.FIELD_NAMES.size(); i++) {
+            n.put(EventContext.FIELD_NAMES.get(i), context == null ? null : context[i]);
+        }
+        List<String> carried = definition.carriedProperties();
+        if (!carried.isEmpty()) {
+            ObjectNode first = n.putObject("first_properties");
+            ObjectNode last = n.putObject("last_properties");
+            for (int i = 0; i < carried.size(); i++) {
+                first.put(
+                        carried.get(i), s.entryContext == null ? null : s.entryContext.property(i));
+                last.put(carried.get(i), s.exitContext == null ? null : s.exitContext.property(i));
+            }
+        }
         n.put("definition", definition.name());
         // client: sdk when the SDK's session_id made the session, inferred when the gap rule did
         n.put("session_source", s.isSdkSession() ? "sdk" : "inferred");

@@ -106,6 +106,7 @@ public class BucketMetrics extends KeyedProcessFunction<String, MetricsDelta, Me
     private void apply(BucketTotals t, int sign, SessionFacts s) throws Exception {
         t.sessions += sign;
         t.events += sign * s.eventCount;
+        t.eventsWithoutSessionId += sign * s.eventsWithoutSessionId;
         if (s.zeroLength) t.zeroLengthSessions += sign;
         if (s.zeroLengthCause != null) {
             switch (ZeroLengthCause.ofCode(s.zeroLengthCause)) {
@@ -202,6 +203,7 @@ public class BucketMetrics extends KeyedProcessFunction<String, MetricsDelta, Me
         r.timeSpentMs = t.timeSpentMs;
         r.distinctUsers = t.distinctUsers;
         r.events = t.events;
+        r.eventsWithoutSessionId = t.eventsWithoutSessionId;
         r.binEdges = settings.binEdges();
         r.binCounts = t.bins.clone();
         TreeMap<Integer, Long> histogram = new TreeMap<>();

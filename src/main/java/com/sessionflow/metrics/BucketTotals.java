@@ -17,6 +17,10 @@ public class BucketTotals {
 
     public long timeSpentMs;
     public long events;
+
+    /** Events of its sessions that carried no session_id (Amplitude puts them out of session). */
+    public long eventsWithoutSessionId;
+
     public long zeroLengthSessions;
 
     /** Zero-length sessions by cause ({@link ZeroLengthCause}). */

@@ -23,6 +23,10 @@ public class MetricsRecord {
     public long timeSpentMs;
     public long distinctUsers;
     public long events;
+
+    /** Events of the sessions that carried no session_id: Amplitude's chart leaves them out. */
+    public long eventsWithoutSessionId;
+
     public long[] binEdges;
     public long[] binCounts;
     public Double p50LengthMs;
@@ -65,6 +69,7 @@ public class MetricsRecord {
         n.put("sessions_per_user", ratio(sessions, distinctUsers));
         n.put("events", events);
         n.put("events_per_session", ratio(events, sessions));
+        n.put("events_without_session_id", eventsWithoutSessionId);
         ArrayNode bins = n.putArray("length_distribution");
         for (int i = 0; i < binCounts.length; i++) {
             ObjectNode b = bins.addObject();

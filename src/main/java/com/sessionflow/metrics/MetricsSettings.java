@@ -242,6 +242,7 @@ public final class MetricsSettings implements Serializable {
         f.bucketStart = bucketStart(s.sessionId);
         f.lengthMs = s.lengthMs();
         f.eventCount = s.eventCount;
+        f.eventsWithoutSessionId = s.eventsWithoutSessionId;
         f.empty = s.isEmpty();
         f.zeroLength = s.isZeroLength();
         ZeroLengthCause cause = s.zeroLengthCause();

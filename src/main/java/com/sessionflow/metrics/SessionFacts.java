@@ -15,6 +15,10 @@ public class SessionFacts {
 
     public long lengthMs;
     public long eventCount;
+
+    /** Its events without a session_id. */
+    public long eventsWithoutSessionId;
+
     public boolean empty;
     public boolean zeroLength;
 
@@ -42,6 +46,7 @@ public class SessionFacts {
         return bucketStart == f.bucketStart
                 && lengthMs == f.lengthMs
                 && eventCount == f.eventCount
+                && eventsWithoutSessionId == f.eventsWithoutSessionId
                 && empty == f.empty
                 && zeroLength == f.zeroLength
                 && Objects.equals(zeroLengthCause, f.zeroLengthCause)

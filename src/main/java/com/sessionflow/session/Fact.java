@@ -1,6 +1,7 @@
 package com.sessionflow.session;
 
 import com.sessionflow.event.Event;
+import com.sessionflow.event.EventContext;
 
 /**
  * What a session keeps of one of its events when it may have to be re-split (per-platform gaps or
@@ -20,11 +21,18 @@ public class Fact {
     public long gapMs;
 
     public boolean marker;
+
+    /** The event carried no session_id. */
+    public boolean withoutSessionId;
+
     public String userId;
     public String deviceId;
     public String platform;
     public String osName;
     public String appVersion;
+
+    /** The event's context (shared with it, never changed). */
+    public EventContext context;
 
     public Fact() {}
 
@@ -40,6 +48,8 @@ public class Fact {
         f.platform = e.platform;
         f.osName = e.osName;
         f.appVersion = e.appVersion;
+        f.withoutSessionId = !e.hasSdkSessionId();
+        f.context = e.context;
         return f;
     }
 

@@ -1,8 +1,12 @@
 package com.sessionflow.session;
 
 import com.sessionflow.event.Event;
+import com.sessionflow.event.EventContext;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
+import java.util.stream.Stream;
 
 /**
  * The running summary of one session as the sessionizer stores it: what its record needs, never the
@@ -72,6 +76,28 @@ public class Session {
     public String firstEventType;
     public String lastEventType;
 
+    /**
+     * The first and the last active event (markers left out), Amplitude's entry and exit events:
+     * their types, times and contexts. Null types in a session of markers only.
+     */
+    public String entryEventType;
+
+    public long entryTime;
+    public String exitEventType;
+    public long exitTime;
+
+    /** The entry event's context: the session's first touch (null: it had none). */
+    public EventContext entryContext;
+
+    /** The exit event's context: the last values of the chosen properties. */
+    public EventContext exitContext;
+
+    /** Every device_id among its events, sorted: more than one when a user switched devices. */
+    public String[] deviceIds = NO_IDS;
+
+    /** Its events that carried no session_id (HTTP API traffic: out of session in Amplitude). */
+    public long eventsWithoutSessionId;
+
     /** How many times this session has been emitted: its last record's revision. */
     public int revision;
 
@@ -83,6 +109,8 @@ public class Session {
 
     /** Why the session was last emitted as closed. */
     public CloseReason closeReason;
+
+    private static final String[] NO_IDS = new String[0];
 
     public Session() {}
 
@@ -123,9 +151,15 @@ public class Session {
         s.endTime = last.time;
         s.sessionId = sdkSessionId != Event.NO_SESSION_ID ? sdkSessionId : first.time;
         s.eventCount = sorted.length;
+        List<String> devices = new ArrayList<>();
         for (Fact f : sorted) {
-            if (!f.marker) s.activeEventCount++;
+            if (f.withoutSessionId) s.eventsWithoutSessionId++;
+            if (f.deviceId != null) devices.add(f.deviceId);
+            if (f.marker) continue;
+            if (s.activeEventCount++ == 0) s.entry(f.eventType, f.time, f.context);
+            s.exit(f.eventType, f.time, f.context);
         }
+        s.deviceIds = devices.stream().distinct().sorted().toArray(String[]::new);
         s.firstEventType = first.eventType;
         s.lastEventType = last.eventType;
         s.endsWithEndEvent = last.isEnd();
@@ -150,8 +184,40 @@ public class Session {
         s.activeEventCount = marker ? 0 : 1;
         s.firstEventType = e.eventType;
         s.lastEventType = e.eventType;
+        if (!marker) {
+            s.entry(e.eventType, e.time, e.context);
+            s.exit(e.eventType, e.time, e.context);
+        }
+        if (e.deviceId != null) s.deviceIds = new String[] {e.deviceId};
+        s.eventsWithoutSessionId = e.hasSdkSessionId() ? 0 : 1;
         s.dirty = true;
         return s;
+    }
+
+    private void entry(String type, long time, EventContext context) {
+        entryEventType = type;
+        entryTime = time;
+        entryContext = context;
+    }
+
+    private void exit(String type, long time, EventContext context) {
+        exitEventType = type;
+        exitTime = time;
+        exitContext = context;
+    }
+
+    /**
+     * Fills in what a session restored from a state layout before format 2 lacks, as well as it is
+     * known: its first and last event as entry and exit (right unless those were markers), its
+     * first event's device id. Contexts and the count of events without session_id stay unknown
+     * (null and 0). A session of a newer layout is left as it is.
+     */
+    public void completeOlderLayout() {
+        if (activeEventCount > 0 && entryEventType == null && exitEventType == null) {
+            entry(firstEventType, startTime, null);
+            exit(lastEventType, endTime, null);
+        }
+        if (deviceIds.length == 0 && deviceId != null) deviceIds = new String[] {deviceId};
     }
 
     /**
@@ -175,11 +241,27 @@ public class Session {
             endTime = other.endTime;
             lastEventType = other.lastEventType;
         }
+        if (other.activeEventCount > 0) {
+            if (activeEventCount == 0
+                    || other.entryTime < entryTime
+                    || (other.entryTime == entryTime
+                            && compare(other.entryEventType, entryEventType) < 0)) {
+                entry(other.entryEventType, other.entryTime, other.entryContext);
+            }
+            if (activeEventCount == 0
+                    || other.exitTime > exitTime
+                    || (other.exitTime == exitTime
+                            && compare(other.exitEventType, exitEventType) > 0)) {
+                exit(other.exitEventType, other.exitTime, other.exitContext);
+            }
+        }
         // the session-id rule: the SDK's id when the definition trusts it, else the first event's
         // time
         sessionId = sdkSessionId != Event.NO_SESSION_ID ? sdkSessionId : startTime;
         eventCount += other.eventCount;
         activeEventCount += other.activeEventCount;
+        eventsWithoutSessionId += other.eventsWithoutSessionId;
+        deviceIds = union(deviceIds, other.deviceIds);
         revision = Math.max(revision, other.revision);
         dirty = dirty || other.dirty;
         overRate = overRate || other.overRate;
@@ -197,31 +279,21 @@ public class Session {
 
     /** This version as the job emits it: the record's fields, none of the sessionizer's own. */
     public SessionRecord toRecord() {
-        return new SessionRecord(
-                owner,
-                userId,
-                deviceId,
-                platform,
-                osName,
-                appVersion,
-                sessionId,
-                sdkSessionId,
-                group,
-                startTime,
-                endTime,
-                eventCount,
-                activeEventCount,
-                firstEventType,
-                lastEventType,
-                overRate,
-                conversion,
-                revision,
-                closeReason);
+        return new SessionRecord(this);
     }
 
     private static int compare(String a, String b) {
         if (a == null) return b == null ? 0 : -1;
         return b == null ? 1 : a.compareTo(b);
+    }
+
+    private static String[] union(String[] a, String[] b) {
+        if (Arrays.equals(a, b) || b.length == 0) return a;
+        if (a.length == 0) return b;
+        return Stream.concat(Arrays.stream(a), Arrays.stream(b))
+                .distinct()
+                .sorted()
+                .toArray(String[]::new);
     }
 
     private static long[] union(long[] a, long[] b) {
@@ -257,6 +329,14 @@ public class Session {
                 && Objects.equals(appVersion, s.appVersion)
                 && Objects.equals(firstEventType, s.firstEventType)
                 && Objects.equals(lastEventType, s.lastEventType)
+                && Objects.equals(entryEventType, s.entryEventType)
+                && Objects.equals(exitEventType, s.exitEventType)
+                && (entryEventType == null || entryTime == s.entryTime)
+                && (exitEventType == null || exitTime == s.exitTime)
+                && Objects.equals(entryContext, s.entryContext)
+                && Objects.equals(exitContext, s.exitContext)
+                && Arrays.equals(deviceIds, s.deviceIds)
+                && eventsWithoutSessionId == s.eventsWithoutSessionId
                 && Arrays.equals(emittedIds, s.emittedIds)
                 && Objects.equals(closeReason, s.closeReason);
     }

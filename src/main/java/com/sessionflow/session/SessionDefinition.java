@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -110,6 +111,9 @@ public final class SessionDefinition implements Serializable {
     private final long engagedMinEvents;
     private final Set<String> conversionTypes;
 
+    /** Properties whose first and last values a session carries ({@code --session-properties}). */
+    private final List<String> carriedProperties;
+
     /** Sessions reaching the maximum length are split, not only flagged. */
     private final boolean splitOverLimit;
 
@@ -145,6 +149,7 @@ public final class SessionDefinition implements Serializable {
         this.engagedMinLengthMs = b.engagedMinLength.toMillis();
         this.engagedMinEvents = b.engagedMinEvents;
         this.conversionTypes = Set.copyOf(b.conversionTypes);
+        this.carriedProperties = List.copyOf(b.carriedProperties);
         this.splitOverLimit = b.splitOverLimit;
         this.midnightZone = b.midnightZone;
         this.keepsFacts =
@@ -206,6 +211,14 @@ public final class SessionDefinition implements Serializable {
      * one.
      */
     /** Longer than the maximum length: flagged {@code over_limit}, left out of length metrics. */
+    /**
+     * The properties whose values at the entry and exit events a session record carries, in the
+     * order of {@link com.sessionflow.event.EventContext#properties}.
+     */
+    public List<String> carriedProperties() {
+        return carriedProperties;
+    }
+
     /** A conversion event type ({@code --conversion-events}): its session is engaged. */
     public boolean isConversion(String eventType) {
         return eventType != null && conversionTypes.contains(eventType);
@@ -371,6 +384,7 @@ public final class SessionDefinition implements Serializable {
         private Duration engagedMinLength = DEFAULT_ENGAGED_MIN_LENGTH;
         private long engagedMinEvents = DEFAULT_ENGAGED_MIN_EVENTS;
         private Set<String> conversionTypes = Set.of();
+        private List<String> carriedProperties = List.of();
         private boolean splitOverLimit;
         private ZoneId midnightZone;
 
@@ -471,6 +485,15 @@ public final class SessionDefinition implements Serializable {
         /** A session with an event of one of these types is engaged. */
         public Builder conversionTypes(Set<String> conversionTypes) {
             this.conversionTypes = conversionTypes;
+            return this;
+        }
+
+        /**
+         * Event or user properties whose values at the session's entry and exit events its record
+         * carries.
+         */
+        public Builder carriedProperties(List<String> properties) {
+            this.carriedProperties = properties;
             return this;
         }
 

@@ -1,6 +1,8 @@
 package com.sessionflow.session;
 
 import com.sessionflow.event.Event;
+import com.sessionflow.event.EventContext;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -42,6 +44,23 @@ public final class SessionRecord {
     public final String firstEventType;
     public final String lastEventType;
 
+    /** The first and the last active event's type (markers left out); null: markers only. */
+    public final String entryEventType;
+
+    public final String exitEventType;
+
+    /** The entry event's context, the session's first touch; null when it had none. */
+    public final EventContext entryContext;
+
+    /** The exit event's context, for the chosen properties' last values. */
+    public final EventContext exitContext;
+
+    /** Every device_id among its events, sorted. */
+    public final List<String> deviceIds;
+
+    /** Its events without a session_id. */
+    public final long eventsWithoutSessionId;
+
     /** It overlaps a minute in which its owner went over the rate ({@link OwnerRateLimit}). */
     public final boolean overRate;
 
@@ -53,45 +72,33 @@ public final class SessionRecord {
 
     public final CloseReason closeReason;
 
-    public SessionRecord(
-            String owner,
-            String userId,
-            String deviceId,
-            String platform,
-            String osName,
-            String appVersion,
-            long sessionId,
-            long sdkSessionId,
-            String group,
-            long startTime,
-            long endTime,
-            long eventCount,
-            long activeEventCount,
-            String firstEventType,
-            String lastEventType,
-            boolean overRate,
-            boolean conversion,
-            int revision,
-            CloseReason closeReason) {
-        this.owner = owner;
-        this.userId = userId;
-        this.deviceId = deviceId;
-        this.platform = platform;
-        this.osName = osName;
-        this.appVersion = appVersion;
-        this.sessionId = sessionId;
-        this.sdkSessionId = sdkSessionId;
-        this.group = group;
-        this.startTime = startTime;
-        this.endTime = endTime;
-        this.eventCount = eventCount;
-        this.activeEventCount = activeEventCount;
-        this.firstEventType = firstEventType;
-        this.lastEventType = lastEventType;
-        this.overRate = overRate;
-        this.conversion = conversion;
-        this.revision = revision;
-        this.closeReason = closeReason;
+    /** The version {@code s} is now (see {@link Session#toRecord()}). */
+    SessionRecord(Session s) {
+        this.owner = s.owner;
+        this.userId = s.userId;
+        this.deviceId = s.deviceId;
+        this.platform = s.platform;
+        this.osName = s.osName;
+        this.appVersion = s.appVersion;
+        this.sessionId = s.sessionId;
+        this.sdkSessionId = s.sdkSessionId;
+        this.group = s.group;
+        this.startTime = s.startTime;
+        this.endTime = s.endTime;
+        this.eventCount = s.eventCount;
+        this.activeEventCount = s.activeEventCount;
+        this.firstEventType = s.firstEventType;
+        this.lastEventType = s.lastEventType;
+        this.entryEventType = s.entryEventType;
+        this.exitEventType = s.exitEventType;
+        this.entryContext = s.entryContext;
+        this.exitContext = s.exitContext;
+        this.deviceIds = List.of(s.deviceIds);
+        this.eventsWithoutSessionId = s.eventsWithoutSessionId;
+        this.overRate = s.overRate;
+        this.conversion = s.conversion;
+        this.revision = s.revision;
+        this.closeReason = s.closeReason;
     }
 
     /** Length as Amplitude computes it: latest event time minus the session id, never negative. */
@@ -144,6 +151,12 @@ public final class SessionRecord {
                 && Objects.equals(group, s.group)
                 && Objects.equals(firstEventType, s.firstEventType)
                 && Objects.equals(lastEventType, s.lastEventType)
+                && Objects.equals(entryEventType, s.entryEventType)
+                && Objects.equals(exitEventType, s.exitEventType)
+                && Objects.equals(entryContext, s.entryContext)
+                && Objects.equals(exitContext, s.exitContext)
+                && deviceIds.equals(s.deviceIds)
+                && eventsWithoutSessionId == s.eventsWithoutSessionId
                 && closeReason == s.closeReason;
     }
 

@@ -406,6 +406,35 @@ class EventParserTest {
     }
 
     @Test
+    void contextFromTheEventsFieldsAndItsEventThenUserProperties() {
+        parser = new EventParser(Identity.USER, null, List.of("plan", "page"), MAX_BYTES, 0);
+        Event e =
+                event(
+                        "{\"user_id\":\"u\",\"event_type\":\"x\",\"time\":1,\"country\":\"Germany\","
+                            + "\"city\":\"Berlin\",\"carrier\":{\"not\":\"text\"},\"os_version\":17,"
+                            + "\"event_properties\":{\"utm_source\":\"news\",\"plan\":\"pro\"},"
+                            + "\"user_properties\":{\"utm_source\":\"ads\",\"utm_medium\":\"email\","
+                            + "\"plan\":\"free\",\"page\":7}}");
+        assertThat(e.context.country).isEqualTo("Germany");
+        assertThat(e.context.city).isEqualTo("Berlin");
+        // a field that is neither text nor a number is left out, not a dead letter
+        assertThat(e.context.carrier).isNull();
+        assertThat(e.context.osVersion).isEqualTo("17");
+        // the event's property wins over the user's, as for the session property
+        assertThat(e.context.utmSource).isEqualTo("news");
+        assertThat(e.context.utmMedium).isEqualTo("email");
+        assertThat(e.context.properties).containsExactly("pro", "7");
+        assertThat(event(v2("u", null, 1000)).context).as("an event without context").isNull();
+        // properties that are not an object give no context, and are no dead letter either
+        assertThat(
+                        event(
+                                        "{\"user_id\":\"u\",\"event_type\":\"x\",\"time\":1,"
+                                                + "\"event_properties\":[1]}")
+                                .context)
+                .isNull();
+    }
+
+    @Test
     void oneParserServesManyRecords() {
         for (int i = 0; i < 3; i++) {
             assertThat(event(v2("u" + i, null, 1000 + i)).owner).isEqualTo("u" + i);

@@ -19,6 +19,7 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
+import org.apache.flink.types.StringValue;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -104,6 +105,44 @@ class OwnerStateSerializerTest {
                 ours, pojoBytes.length());
         assertThat(ours).isLessThan(pojoBytes.length() / 3);
         assertThat(ours / 3).as("bytes per session").isLessThan(100);
+    }
+
+    @Test
+    void aFormatOneValueIsCompletedWithTheFirstAndLastEventAsEntryAndExit() throws IOException {
+        // format 1, no owner flags, one dirty session: start 1000, end +500, id +0, 3 events (2
+        // active), revision 0, then owner "u", user "u" (a reference), device "d", platform,
+        // os, app version, group null, first and last type, no emitted ids
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        out.write(new byte[] {1, 0, 1, 1});
+        out.write(new byte[] {(byte) 0xD0, 0x0F, (byte) 0xE8, 0x07, 0, 3, 2, 0});
+        writeNew(out, "u");
+        out.writeByte(2); // the user id: a reference to string 0
+        for (String text : new String[] {"d", "iOS", "ios", "1.0"}) writeNew(out, text);
+        out.writeByte(0); // no group
+        writeNew(out, "a");
+        writeNew(out, "b");
+        out.writeByte(0);
+        Session s = read(out.getCopyOfBuffer()).sessionList().get(0);
+        assertThat(s.userId).as("the second string is a reference to the first").isEqualTo("u");
+        assertThat(s.group).isNull();
+        assertThat(s.startTime).isEqualTo(1000);
+        assertThat(s.endTime).isEqualTo(1500);
+        assertThat(new Object[] {s.entryEventType, s.entryTime, s.exitEventType, s.exitTime})
+                .containsExactly("a", 1000L, "b", 1500L);
+        assertThat(s.deviceIds).containsExactly("d");
+        assertThat(s.entryContext).isNull();
+        assertThat(s.eventsWithoutSessionId).isZero();
+        // written again, it is a format-2 value that reads back the same
+        assertThat(read(bytes(read(out.getCopyOfBuffer()))))
+                .usingRecursiveComparison()
+                .isEqualTo(read(out.getCopyOfBuffer()));
+        assertThat(bytes(read(out.getCopyOfBuffer()))[0])
+                .isEqualTo((byte) OwnerStateSerializer.FORMAT);
+    }
+
+    private static void writeNew(DataOutputSerializer out, String text) throws IOException {
+        out.writeByte(1);
+        StringValue.writeString(text, out);
     }
 
     @Test
@@ -198,6 +237,34 @@ class OwnerStateSerializerTest {
         s.emittedIds = new long[r.nextInt(4)];
         for (int i = 0; i < s.emittedIds.length; i++) s.emittedIds[i] = number(r);
         Arrays.sort(s.emittedIds);
+        if (s.activeEventCount > 0) {
+            // the entry and exit are the first and last event, or others
+            s.entryEventType = r.nextBoolean() ? s.firstEventType : string(r);
+            s.entryTime = r.nextBoolean() ? s.startTime : number(r);
+            s.exitEventType = r.nextBoolean() ? s.lastEventType : string(r);
+            s.exitTime = r.nextBoolean() ? s.endTime : number(r);
+            s.entryContext = SessionChangeSerializerTest.context(r);
+            s.exitContext =
+                    switch (r.nextInt(3)) {
+                        case 0 -> s.entryContext;
+                        case 1 -> SessionChangeSerializerTest.context(r);
+                        default -> null;
+                    };
+        }
+        s.deviceIds =
+                r.nextBoolean()
+                        ? (s.deviceId == null ? new String[0] : new String[] {s.deviceId})
+                        : r.ints(r.nextInt(4), 0, STRINGS.length)
+                                .mapToObj(i -> STRINGS[i])
+                                .distinct()
+                                .sorted()
+                                .toArray(String[]::new);
+        s.eventsWithoutSessionId =
+                switch (r.nextInt(3)) {
+                    case 0 -> 0;
+                    case 1 -> s.eventCount;
+                    default -> r.nextInt(100);
+                };
         if (r.nextBoolean()) {
             s.facts = new Fact[r.nextInt(5)];
             for (int i = 0; i < s.facts.length; i++) {
@@ -212,6 +279,8 @@ class OwnerStateSerializerTest {
                 f.platform = string(r);
                 f.osName = string(r);
                 f.appVersion = string(r);
+                f.withoutSessionId = r.nextBoolean();
+                f.context = SessionChangeSerializerTest.context(r);
                 s.facts[i] = f;
             }
         }

@@ -2,9 +2,10 @@ package com.sessionflow.functions;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sessionflow.event.EventContext;
 import com.sessionflow.session.CloseReason;
+import com.sessionflow.session.Session;
 import com.sessionflow.session.SessionChange;
-import com.sessionflow.session.SessionRecord;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -67,28 +68,50 @@ class SessionChangeSerializerTest {
     }
 
     static SessionChange update(Random r) {
-        long start = r.nextLong();
-        return SessionChange.update(
-                new SessionRecord(
-                        pick(r),
-                        pick(r),
-                        pick(r),
-                        pick(r),
-                        pick(r),
-                        pick(r),
-                        start,
-                        r.nextLong(),
-                        pick(r),
-                        start,
-                        r.nextLong(),
-                        r.nextLong(),
-                        r.nextLong(),
-                        pick(r),
-                        pick(r),
-                        r.nextBoolean(),
-                        r.nextBoolean(),
-                        r.nextInt(),
-                        REASONS.get(r.nextInt(REASONS.size()))));
+        Session s = new Session();
+        s.owner = pick(r);
+        s.userId = pick(r);
+        s.deviceId = pick(r);
+        s.platform = pick(r);
+        s.osName = pick(r);
+        s.appVersion = pick(r);
+        s.sessionId = r.nextLong();
+        s.sdkSessionId = r.nextLong();
+        s.group = pick(r);
+        s.startTime = s.sessionId;
+        s.endTime = r.nextLong();
+        s.eventCount = r.nextLong();
+        s.activeEventCount = r.nextLong();
+        s.firstEventType = pick(r);
+        s.lastEventType = pick(r);
+        s.entryEventType = pick(r);
+        s.exitEventType = pick(r);
+        s.entryContext = context(r);
+        s.exitContext = context(r);
+        s.deviceIds =
+                r.ints(r.nextInt(3), 1, STRINGS.length)
+                        .mapToObj(i -> STRINGS[i])
+                        .toArray(String[]::new);
+        s.eventsWithoutSessionId = r.nextLong();
+        s.overRate = r.nextBoolean();
+        s.conversion = r.nextBoolean();
+        s.revision = r.nextInt();
+        s.closeReason = REASONS.get(r.nextInt(REASONS.size()));
+        return SessionChange.update(s.toRecord());
+    }
+
+    /** A context with some of its fields and, now and then, chosen properties; or none. */
+    static EventContext context(Random r) {
+        if (r.nextInt(4) == 0) return null;
+        String[] fields = new String[EventContext.FIELD_NAMES.size()];
+        for (int i = 0; i < fields.length; i++) fields[i] = r.nextBoolean() ? pick(r) : null;
+        fields[r.nextInt(fields.length)] = "x";
+        String[] properties = null;
+        if (r.nextBoolean()) {
+            properties = new String[1 + r.nextInt(3)];
+            for (int i = 0; i < properties.length; i++) properties[i] = pick(r);
+        }
+        return EventContext.of(fields, properties);
     }
 
     static SessionChange retraction(Random r) {

@@ -3,6 +3,7 @@ package com.sessionflow.functions;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sessionflow.event.Event;
+import com.sessionflow.event.EventContext;
 import com.sessionflow.reference.ReferenceSessionizer;
 import com.sessionflow.reference.ReferenceSessionizer.ExpectedSession;
 import com.sessionflow.session.CloseReason;
@@ -165,7 +166,23 @@ class SessionizePropertyTest {
         e.insertId = "e" + index;
         // a function of (time, type), so the "first event" of a session is never ambiguous
         e.platform = PLATFORMS[Math.floorMod((time + s.type).hashCode(), PLATFORMS.length)];
+        deviceAndContext(e, s.owner);
         return e;
+    }
+
+    /**
+     * A second device now and then, and a context on some events (attribution, a location, a chosen
+     * property), as functions of (time, type) like the platform: the owner's sessions carry several
+     * device ids and entry and exit contexts that differ.
+     */
+    static void deviceAndContext(Event e, int owner) {
+        int h = Math.floorMod((e.eventType + "/" + e.time).hashCode(), 7);
+        if (h == 0) e.deviceId = "d" + owner + "-tablet";
+        if (h > 3) return;
+        String[] fields = new String[EventContext.FIELD_NAMES.size()];
+        fields[0] = "source-" + h;
+        if (h == 1) fields[5] = "Germany";
+        e.context = EventContext.of(fields, h == 2 ? null : new String[] {"plan-" + h, null});
     }
 
     static long delay(boolean late, int fraction) {
@@ -501,6 +518,7 @@ class SessionizePropertyTest {
         e.platform = ANY_PLATFORMS[Math.floorMod((time + s.type).hashCode(), ANY_PLATFORMS.length)];
         e.osName = e.platform == null ? "android" : e.platform.toLowerCase(java.util.Locale.ROOT);
         e.sessionProperty = s.property.equals("none") ? null : s.property;
+        deviceAndContext(e, s.owner);
         return e;
     }
 

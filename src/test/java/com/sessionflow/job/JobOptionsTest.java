@@ -41,6 +41,9 @@ class JobOptionsTest {
                 Arguments.of("--max-record-bytes", List.of("--max-record-bytes", "0")),
                 Arguments.of("--max-record-bytes", List.of("--max-record-bytes", "lots")),
                 Arguments.of("--parallelism", List.of("--parallelism", "0")),
+                Arguments.of(
+                        "--session-properties",
+                        List.of("--session-properties", "a,b,c,d,e,f,g,h,i,j,k")),
                 // enums and offsets
                 Arguments.of("--identity", List.of("--identity", "robot")),
                 Arguments.of("--starting-offsets", List.of("--starting-offsets", "yesterday")),

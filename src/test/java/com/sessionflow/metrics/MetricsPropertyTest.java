@@ -176,6 +176,8 @@ class MetricsPropertyTest {
         s.activeEventCount = random.nextInt(5) == 0 ? 0 : 1 + random.nextInt((int) s.eventCount);
         s.activeEventCount = Math.min(s.activeEventCount, s.eventCount);
         s.conversion = random.nextInt(8) == 0;
+        s.eventsWithoutSessionId =
+                random.nextBoolean() ? 0 : random.nextInt((int) s.eventCount + 1);
         return s;
     }
 
@@ -217,6 +219,7 @@ class MetricsPropertyTest {
 
         void check(MetricsRecord r, long[] edges) {
             long timeSpent = 0, events = 0, zero = 0, empty = 0, over = 0, engaged = 0;
+            long withoutSessionId = 0;
             List<Long> lengths = new ArrayList<>();
             Set<String> users = new HashSet<>();
             long[] bins = new long[edges.length - 1];
@@ -227,6 +230,7 @@ class MetricsPropertyTest {
                 long length = Math.max(0, s.endTime - s.sessionId);
                 users.add(s.owner);
                 events += s.eventCount;
+                withoutSessionId += s.eventsWithoutSessionId;
                 if (length == 0) {
                     zero++;
                     causes[
@@ -262,6 +266,9 @@ class MetricsPropertyTest {
             assertThat(r.timeSpentMs).as("time spent of %s", key).isEqualTo(timeSpent);
             assertThat(r.distinctUsers).as("users of %s", key).isEqualTo(users.size());
             assertThat(r.events).as("events of %s", key).isEqualTo(events);
+            assertThat(r.eventsWithoutSessionId)
+                    .as("events without session_id of %s", key)
+                    .isEqualTo(withoutSessionId);
             assertThat(r.zeroLengthSessions).as("zero-length of %s", key).isEqualTo(zero);
             assertThat(
                             new long[] {

@@ -2,10 +2,12 @@ package com.sessionflow.reference;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sessionflow.event.Event;
+import com.sessionflow.event.EventContext;
 import com.sessionflow.session.SessionRecord;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -56,7 +58,14 @@ public final class ReferenceSessionizer {
             String lastEventType,
             String userId,
             String deviceId,
-            String platform) {
+            String platform,
+            String entryEventType,
+            String exitEventType,
+            List<String> deviceIds,
+            long eventsWithoutSessionId,
+            Map<String, String> firstTouch,
+            List<String> firstProperties,
+            List<String> lastProperties) {
 
         /** The Kafka key of its record: {@code <owner>/<session_id>}. */
         public String key() {
@@ -91,7 +100,36 @@ public final class ReferenceSessionizer {
                     s.lastEventType,
                     s.userId,
                     s.deviceId,
-                    s.platform);
+                    s.platform,
+                    s.entryEventType,
+                    s.exitEventType,
+                    s.deviceIds,
+                    s.eventsWithoutSessionId,
+                    firstTouch(s.entryContext),
+                    properties(s.entryContext),
+                    properties(s.exitContext));
+        }
+
+        /** Another session id, for the SDK's: everything else as it is. */
+        ExpectedSession withSessionId(long id) {
+            return new ExpectedSession(
+                    owner,
+                    id,
+                    endTime,
+                    eventCount,
+                    activeEventCount,
+                    firstEventType,
+                    lastEventType,
+                    userId,
+                    deviceId,
+                    platform,
+                    entryEventType,
+                    exitEventType,
+                    deviceIds,
+                    eventsWithoutSessionId,
+                    firstTouch,
+                    firstProperties,
+                    lastProperties);
         }
 
         /** The same fields read from a session record's JSON (JsonRecords.session). */
@@ -106,7 +144,62 @@ public final class ReferenceSessionizer {
                     text(n, "last_event_type"),
                     text(n, "user_id"),
                     text(n, "device_id"),
-                    text(n, "platform"));
+                    text(n, "platform"),
+                    text(n, "entry_event_type"),
+                    text(n, "exit_event_type"),
+                    texts(n.get("device_ids")),
+                    n.get("events_without_session_id").asLong(),
+                    firstTouch(n),
+                    properties(n.get("first_properties")),
+                    properties(n.get("last_properties")));
+        }
+
+        /** The record's first-touch fields that have a value, by field name. */
+        private static Map<String, String> firstTouch(JsonNode n) {
+            Map<String, String> m = new TreeMap<>();
+            for (String field : EventContext.FIELD_NAMES) {
+                if (text(n, field) != null) m.put(field, text(n, field));
+            }
+            return m;
+        }
+
+        private static Map<String, String> firstTouch(EventContext c) {
+            Map<String, String> m = new TreeMap<>();
+            if (c == null) return m;
+            String[] fields = c.fields();
+            for (int i = 0; i < fields.length; i++) {
+                if (fields[i] != null) m.put(EventContext.FIELD_NAMES.get(i), fields[i]);
+            }
+            return m;
+        }
+
+        /**
+         * Chosen properties' values in order, up to the last one that has a value; null when none
+         * has one.
+         */
+        private static List<String> properties(JsonNode object) {
+            if (object == null || object.isNull()) return null;
+            List<String> values = new ArrayList<>();
+            object.elements().forEachRemaining(v -> values.add(v.isNull() ? null : v.asText()));
+            return upToTheLastValue(values);
+        }
+
+        private static List<String> properties(EventContext c) {
+            return c == null || c.properties == null
+                    ? null
+                    : upToTheLastValue(Arrays.asList(c.properties));
+        }
+
+        private static List<String> upToTheLastValue(List<String> values) {
+            int n = values.size();
+            while (n > 0 && values.get(n - 1) == null) n--;
+            return n == 0 ? null : new ArrayList<>(values.subList(0, n));
+        }
+
+        private static List<String> texts(JsonNode array) {
+            List<String> values = new ArrayList<>();
+            array.elements().forEachRemaining(v -> values.add(v.asText()));
+            return values;
         }
 
         public boolean matches(SessionRecord s) {
@@ -466,21 +559,7 @@ public final class ReferenceSessionizer {
                 current.add(e);
             }
             ExpectedSession last = summarize(owner, current, rules.markers());
-            if (sdk) {
-                long id = Long.parseLong(g.getKey().get(1));
-                last =
-                        new ExpectedSession(
-                                owner,
-                                id,
-                                last.endTime(),
-                                last.eventCount(),
-                                last.activeEventCount(),
-                                last.firstEventType(),
-                                last.lastEventType(),
-                                last.userId(),
-                                last.deviceId(),
-                                last.platform());
-            }
+            if (sdk) last = last.withSessionId(Long.parseLong(g.getKey().get(1)));
             result.add(new DefinedSession(last, group, sdk, false));
         }
         return result;
@@ -515,18 +594,32 @@ public final class ReferenceSessionizer {
             String owner, List<Event> sorted, Set<String> markers) {
         Event first = sorted.get(0);
         Event last = sorted.get(sorted.size() - 1);
-        long active = sorted.stream().filter(e -> !markers.contains(e.eventType)).count();
+        List<Event> active = sorted.stream().filter(e -> !markers.contains(e.eventType)).toList();
+        Event entry = active.isEmpty() ? null : active.get(0);
+        Event exit = active.isEmpty() ? null : active.get(active.size() - 1);
         Objects.requireNonNull(owner);
         return new ExpectedSession(
                 owner,
                 first.time,
                 last.time,
                 sorted.size(),
-                active,
+                active.size(),
                 first.eventType,
                 last.eventType,
                 first.userId,
                 first.deviceId,
-                first.platform);
+                first.platform,
+                entry == null ? null : entry.eventType,
+                exit == null ? null : exit.eventType,
+                sorted.stream()
+                        .map(e -> e.deviceId)
+                        .filter(Objects::nonNull)
+                        .distinct()
+                        .sorted()
+                        .toList(),
+                sorted.stream().filter(e -> !e.hasSdkSessionId()).count(),
+                ExpectedSession.firstTouch(entry == null ? null : entry.context),
+                ExpectedSession.properties(entry == null ? null : entry.context),
+                ExpectedSession.properties(exit == null ? null : exit.context));
     }
 }

@@ -3,8 +3,10 @@ package com.sessionflow.reference;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sessionflow.event.Event;
+import com.sessionflow.event.EventContext;
 import com.sessionflow.reference.ReferenceSessionizer.ExpectedSession;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -67,6 +69,11 @@ class ReferenceSessionizerTest {
         c.platform = "iOS";
         b.platform = "Android";
         Event d = e("u", 1080, "c");
+        String[] fields = new String[EventContext.FIELD_NAMES.size()];
+        fields[0] = "newsletter";
+        fields[5] = "Germany";
+        c.context = EventContext.of(fields, new String[] {"free"});
+        d.context = EventContext.of(new String[fields.length], new String[] {"pro"});
         Event marker = e("u", 1150, "session_end");
         Event push = e("u", 1160, "push");
         Event dup1 = e("u", 1100, "click");
@@ -83,7 +90,23 @@ class ReferenceSessionizerTest {
         assertThat(s)
                 .containsExactly(
                         new ExpectedSession(
-                                "u", 1000, 1150, 6, 5, "a", "session_end", "u", "d-u", "iOS"),
+                                "u",
+                                1000,
+                                1150,
+                                6,
+                                5,
+                                "a",
+                                "session_end",
+                                "u",
+                                "d-u",
+                                "iOS",
+                                "a",
+                                "click",
+                                List.of("d-u"),
+                                6,
+                                Map.of("utm_source", "newsletter", "country", "Germany"),
+                                List.of("free"),
+                                null),
                         new ExpectedSession(
                                 "v",
                                 1000,
@@ -94,6 +117,13 @@ class ReferenceSessionizerTest {
                                 "session_start",
                                 "v",
                                 "d-v",
+                                null,
+                                null,
+                                null,
+                                List.of("d-v"),
+                                1,
+                                Map.of(),
+                                null,
                                 null));
         assertThat(s.get(0).lengthMs()).isEqualTo(150);
         assertThat(s.get(1).empty()).isTrue();

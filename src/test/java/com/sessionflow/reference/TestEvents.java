@@ -1,6 +1,7 @@
 package com.sessionflow.reference;
 
 import com.sessionflow.event.Event;
+import com.sessionflow.event.EventContext;
 
 /** Builds events for tests: {@code TestEvents.at("u", 1000).type("click").build()}. */
 public final class TestEvents {
@@ -71,6 +72,11 @@ public final class TestEvents {
         return this;
     }
 
+    public TestEvents context(EventContext context) {
+        e.context = context;
+        return this;
+    }
+
     public Event build() {
         return e;
     }
@@ -88,6 +94,7 @@ public final class TestEvents {
         c.osName = o.osName;
         c.appVersion = o.appVersion;
         c.sessionProperty = o.sessionProperty;
+        c.context = o.context;
         c.sourceTopic = o.sourceTopic;
         c.sourcePartition = o.sourcePartition;
         c.sourceOffset = o.sourceOffset;

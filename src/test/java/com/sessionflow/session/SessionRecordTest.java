@@ -15,27 +15,28 @@ class SessionRecordTest {
     /** A session of {@code events} events ({@code active} not markers) from start to end. */
     static SessionRecord session(
             long sdkSessionId, long start, long end, long events, long active) {
-        long sessionId = sdkSessionId == Event.NO_SESSION_ID ? start : sdkSessionId;
-        return new SessionRecord(
-                "o",
-                "o",
-                "d",
-                "iOS",
-                "ios",
-                "1.0",
-                sessionId,
-                sdkSessionId,
-                null,
-                start,
-                end,
-                events,
-                active,
-                "a",
-                "b",
-                false,
-                false,
-                1,
-                CloseReason.GAP);
+        return sessionOf(sdkSessionId, start, end, events, active).toRecord();
+    }
+
+    static Session sessionOf(long sdkSessionId, long start, long end, long events, long active) {
+        Session s = new Session();
+        s.owner = "o";
+        s.userId = "o";
+        s.deviceId = "d";
+        s.platform = "iOS";
+        s.osName = "ios";
+        s.appVersion = "1.0";
+        s.sessionId = sdkSessionId == Event.NO_SESSION_ID ? start : sdkSessionId;
+        s.sdkSessionId = sdkSessionId;
+        s.startTime = start;
+        s.endTime = end;
+        s.eventCount = events;
+        s.activeEventCount = active;
+        s.firstEventType = "a";
+        s.lastEventType = "b";
+        s.revision = 1;
+        s.closeReason = CloseReason.GAP;
+        return s;
     }
 
     @Test
@@ -86,34 +87,12 @@ class SessionRecordTest {
         assertThat(d.isEngaged(session(none, T, T + 1_000, 3, 2))).isTrue();
         // markers are not the user's: two markers and one event is a bounce
         assertThat(d.isEngaged(session(none, T, T + 1_000, 3, 1))).isFalse();
-        SessionRecord bounce = session(none, T, T, 1, 1);
-        assertThat(d.isEngaged(bounce)).isFalse();
-        assertThat(d.isEngaged(withConversion(bounce))).isTrue();
+        Session bounce = sessionOf(none, T, T, 1, 1);
+        assertThat(d.isEngaged(bounce.toRecord())).isFalse();
+        bounce.conversion = true;
+        assertThat(d.isEngaged(bounce.toRecord())).isTrue();
         assertThat(d.isConversion("purchase")).isTrue();
         assertThat(d.isConversion("view")).isFalse();
-    }
-
-    static SessionRecord withConversion(SessionRecord s) {
-        return new SessionRecord(
-                s.owner,
-                s.userId,
-                s.deviceId,
-                s.platform,
-                s.osName,
-                s.appVersion,
-                s.sessionId,
-                s.sdkSessionId,
-                s.group,
-                s.startTime,
-                s.endTime,
-                s.eventCount,
-                s.activeEventCount,
-                s.firstEventType,
-                s.lastEventType,
-                s.overRate,
-                true,
-                s.revision,
-                s.closeReason);
     }
 
     @Test

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sessionflow.event.Event;
+import com.sessionflow.event.EventContext;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -39,10 +40,48 @@ public final class AmplitudeJson {
         if (e.platform != null) n.put("platform", e.platform);
         if (e.osName != null) n.put("os_name", e.osName);
         if (e.appVersion != null) n.put("app_version", e.appVersion);
-        n.putObject("event_properties").put("screen", "home").put("position", 3);
-        n.putObject("user_properties").put("plan", "free");
-        n.put("language", "English");
+        ObjectNode eventProperties =
+                n.putObject("event_properties").put("screen", "home").put("position", 3);
+        ObjectNode userProperties = n.putObject("user_properties").put("plan", "free");
+        context(e.context, n, eventProperties, userProperties);
         return n;
+    }
+
+    /**
+     * The property names {@link EventContext#properties} are written under, by position: run the
+     * job with {@code --session-properties} of these names to read them back.
+     */
+    public static final List<String> CARRIED_PROPERTIES = List.of("plan_tier", "page_path");
+
+    /**
+     * Writes an event's context where Amplitude's sources put it: location and device as the
+     * event's own fields, UTM parameters as user properties (the web SDK's attribution), the
+     * referrer fields and the first chosen property as event properties, the second as a user
+     * property.
+     */
+    private static void context(
+            EventContext c,
+            ObjectNode event,
+            ObjectNode eventProperties,
+            ObjectNode userProperties) {
+        if (c == null) return;
+        List<String> names = EventContext.FIELD_NAMES;
+        String[] fields = c.fields();
+        for (int i = 0; i < fields.length; i++) {
+            if (fields[i] == null) continue;
+            String name = names.get(i);
+            ObjectNode target =
+                    i >= EventContext.PROPERTY_FIELDS
+                            ? event
+                            : name.startsWith("utm_") ? userProperties : eventProperties;
+            target.put(name, fields[i]);
+        }
+        if (c.properties == null) return;
+        for (int i = 0; i < c.properties.length; i++) {
+            if (c.properties[i] == null) continue;
+            (i % 2 == 0 ? eventProperties : userProperties)
+                    .put(CARRIED_PROPERTIES.get(i), c.properties[i]);
+        }
     }
 
     /** A v2 request body holding the given events (already written with {@link #v2}). */
@@ -83,7 +122,7 @@ public final class AmplitudeJson {
         if (e.insertId != null) n.put("$insert_id", e.insertId);
         if (e.platform != null) n.put("platform", e.platform);
         if (e.osName != null) n.put("os_name", e.osName);
-        n.putObject("event_properties");
+        context(e.context, n, n.putObject("event_properties"), n.putObject("user_properties"));
         return n;
     }
 
