@@ -153,6 +153,15 @@ final class TopicWatcher implements Runnable {
         for (String flag : new String[] {"empty", "zero_length", "over_limit"}) {
             if (s.path(flag).asBoolean()) b.append("  ").append(flag);
         }
+        // the first touch: where the visit came from, where the person is
+        String source = s.path("utm_source").asText(s.path("referring_domain").asText(null));
+        String country = s.path("country").asText(null);
+        if (source != null || country != null) {
+            b.append("  [")
+                    .append(country == null ? "" : country)
+                    .append(source == null ? "" : (country == null ? "" : ", ") + "via " + source)
+                    .append(']');
+        }
         return b.toString();
     }
 

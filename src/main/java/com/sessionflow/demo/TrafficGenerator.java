@@ -154,6 +154,12 @@ public final class TrafficGenerator implements Iterator<TrafficRecord> {
         /** The location and device fields of every event: name, value. */
         final String[][] context;
 
+        /**
+         * False while a user who signs up later still browses anonymously: their events carry no
+         * user_id until the session in which they log in.
+         */
+        boolean signedIn = true;
+
         long nextSessionStart;
 
         User(
@@ -192,6 +198,9 @@ public final class TrafficGenerator implements Iterator<TrafficRecord> {
 
         /** UTM and referrer event properties of a web visit's landing page, or null. */
         String[][] attribution;
+
+        /** Sent without the user's user_id: before they logged in. */
+        boolean anonymous;
 
         SimEvent(
                 long time,
@@ -309,16 +318,32 @@ public final class TrafficGenerator implements Iterator<TrafficRecord> {
                 };
         String appVersion =
                 platform.mobile() ? "5." + random.nextInt(4) + "." + random.nextInt(3) : null;
-        return new User(
-                index,
-                userId,
-                uuid(),
-                100_000_000L + random.nextInt(900_000_000),
-                platform,
-                format,
-                osName,
-                appVersion,
-                contextOf(platform));
+        User u =
+                new User(
+                        index,
+                        userId,
+                        uuid(),
+                        100_000_000L + random.nextInt(900_000_000),
+                        platform,
+                        format,
+                        osName,
+                        appVersion,
+                        contextOf(platform));
+        // some users browse anonymously before they sign up (what --identity merged joins)
+        u.signedIn =
+                userId == null || !userId.startsWith("user-") || contextRandom.nextDouble() >= 0.3;
+        return u;
+    }
+
+    /**
+     * A user not signed in yet stays anonymous for the session, or logs in halfway through it: the
+     * events from there on carry the user_id.
+     */
+    private void signIn(User u, List<SimEvent> events) {
+        if (u.signedIn) return;
+        int from = contextRandom.nextBoolean() ? events.size() / 2 : events.size();
+        for (int i = 0; i < from; i++) events.get(i).anonymous = true;
+        u.signedIn = from < events.size();
     }
 
     private String[][] contextOf(Platform platform) {
@@ -366,6 +391,7 @@ public final class TrafficGenerator implements Iterator<TrafficRecord> {
         long start = u.nextSessionStart;
         boolean bridge = u.format == Format.SDK_UPLOADS && random.nextDouble() < 0.08;
         List<SimEvent> events = sessionEvents(u, start, bridge);
+        signIn(u, events);
         long last = events.get(events.size() - 1).time;
 
         Offline offline = Offline.NONE;
@@ -408,6 +434,7 @@ public final class TrafficGenerator implements Iterator<TrafficRecord> {
                             "campaign",
                             "spring-" + random.nextInt(5),
                             false);
+            push.anonymous = !u.signedIn;
             deliverOnline(u, List.of(push));
         }
         if (random.nextDouble() < 0.05) {
@@ -641,7 +668,7 @@ public final class TrafficGenerator implements Iterator<TrafficRecord> {
 
     private ObjectNode v2Event(User u, SimEvent e) {
         ObjectNode n = JSON.createObjectNode();
-        if (u.userId != null) n.put("user_id", u.userId);
+        if (u.userId != null && !e.anonymous) n.put("user_id", u.userId);
         n.put("device_id", u.deviceId);
         n.put("event_type", e.type);
         n.put("time", e.time);
@@ -678,7 +705,7 @@ public final class TrafficGenerator implements Iterator<TrafficRecord> {
         n.put("$insert_id", e.insertId);
         n.put("amplitude_id", u.amplitudeId);
         n.put("app", 187520);
-        if (u.userId != null) n.put("user_id", u.userId);
+        if (u.userId != null && !e.anonymous) n.put("user_id", u.userId);
         n.put("device_id", u.deviceId);
         n.put("event_type", e.type);
         n.put("client_event_time", EXPORT_TIME.format(Instant.ofEpochMilli(e.time)));

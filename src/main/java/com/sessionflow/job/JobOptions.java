@@ -268,8 +268,9 @@ public final class JobOptions {
             names = "--identity",
             defaultValue = "user",
             description =
-                    "Session owner: user (user_id, else device_id) or device (device_id). Default:"
-                            + " ${DEFAULT-VALUE}.")
+                    "Session owner: user (user_id, else device_id), device (device_id) or merged"
+                            + " (Amplitude's rules: a device's anonymous events belong to the"
+                            + " user it is linked to). Default: ${DEFAULT-VALUE}.")
     Identity identity;
 
     @Option(
@@ -807,5 +808,9 @@ public final class JobOptions {
 
     public Integer parallelism() {
         return parallelism;
+    }
+
+    public Identity identity() {
+        return identity;
     }
 }

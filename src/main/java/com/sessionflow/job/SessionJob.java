@@ -84,7 +84,8 @@ public final class SessionJob {
                         parsed,
                         options.timeline(),
                         options.dedupHorizon().toMillis(),
-                        options.rateLimit());
+                        options.rateLimit(),
+                        options.identity());
         out.sessions()
                 .sinkTo(KafkaIO.sessionsSink(kafka, options.definition()))
                 .uid(SessionPipeline.UID_SESSIONS_SINK)

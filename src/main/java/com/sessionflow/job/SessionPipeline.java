@@ -2,17 +2,21 @@ package com.sessionflow.job;
 
 import com.sessionflow.event.DeadLetter;
 import com.sessionflow.event.Event;
+import com.sessionflow.event.Identity;
 import com.sessionflow.event.ParsedRecord;
 import com.sessionflow.functions.DropBlockedEvents;
+import com.sessionflow.functions.LinkDevicesFunction;
 import com.sessionflow.functions.SessionChangeSerializer;
 import com.sessionflow.functions.SessionizeFunction;
 import com.sessionflow.functions.SplitDeadLetters;
+import com.sessionflow.session.IdentityMerge;
 import com.sessionflow.session.InsertIds;
 import com.sessionflow.session.LateEvent;
 import com.sessionflow.session.OwnerRateLimit;
 import com.sessionflow.session.OwnerTimeline;
 import com.sessionflow.session.QuarantinedEvent;
 import com.sessionflow.session.SessionChange;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.StateBackendOptions;
@@ -33,6 +37,9 @@ public final class SessionPipeline {
     public static final String UID_DLQ_SINK = "dead-letter-sink";
     public static final String UID_LATE_SINK = "late-events-sink";
     public static final String UID_QUARANTINE_SINK = "quarantine-sink";
+
+    /** Only in jobs with --identity merged. */
+    public static final String UID_LINK_DEVICES = "link-devices";
 
     /**
      * Only in jobs with --blocked-events; stateless, so adding or removing it keeps savepoints
@@ -72,6 +79,19 @@ public final class SessionPipeline {
             OwnerTimeline timeline,
             long dedupHorizonMs,
             OwnerRateLimit rateLimit) {
+        return sessionize(parsed, timeline, dedupHorizonMs, rateLimit, Identity.USER);
+    }
+
+    /**
+     * As above; with {@link Identity#MERGED} anonymous events first get the person their device is
+     * linked to.
+     */
+    public static Outputs sessionize(
+            DataStream<ParsedRecord> parsed,
+            OwnerTimeline timeline,
+            long dedupHorizonMs,
+            OwnerRateLimit rateLimit,
+            Identity identity) {
         SingleOutputStreamOperator<Event> events =
                 parsed.process(new SplitDeadLetters()).uid(UID_SPLIT).name("split dead letters");
         DataStream<Event> kept = events;
@@ -80,6 +100,15 @@ public final class SessionPipeline {
                     events.filter(new DropBlockedEvents(timeline.definition().blockedTypes()))
                             .uid(UID_DROP_BLOCKED)
                             .name("drop blocked events");
+        }
+        if (identity == Identity.MERGED) {
+            kept =
+                    kept.keyBy(LinkDevicesFunction::keyOf)
+                            .process(
+                                    new LinkDevicesFunction(new IdentityMerge(timeline)),
+                                    TypeInformation.of(Event.class))
+                            .uid(UID_LINK_DEVICES)
+                            .name("link devices to users");
         }
         SingleOutputStreamOperator<SessionChange> sessions =
                 kept.keyBy(e -> e.owner)

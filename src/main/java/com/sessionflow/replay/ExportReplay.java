@@ -300,7 +300,11 @@ public final class ExportReplay {
                         .uid(UID_SOURCE);
         SessionPipeline.Outputs out =
                 SessionPipeline.sessionize(
-                        parsed, job.timeline(), job.dedupHorizon().toMillis(), job.rateLimit());
+                        parsed,
+                        job.timeline(),
+                        job.dedupHorizon().toMillis(),
+                        job.rateLimit(),
+                        job.identity());
         SessionDefinition definition = job.definition();
         if (replay.output == Output.KAFKA) {
             out.sessions()

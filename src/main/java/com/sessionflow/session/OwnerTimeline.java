@@ -75,6 +75,10 @@ public final class OwnerTimeline implements Serializable {
         return definition;
     }
 
+    public long allowedLatenessMs() {
+        return allowedLatenessMs;
+    }
+
     public boolean isTooLate(long eventTime, long watermark) {
         return placementDeadline(eventTime) < watermark;
     }

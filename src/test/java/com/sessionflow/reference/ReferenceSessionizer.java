@@ -264,6 +264,38 @@ public final class ReferenceSessionizer {
         return result;
     }
 
+    /**
+     * Amplitude's identity rules ("How Amplitude assigns Amplitude IDs"), written out for the
+     * reference: copies of the events, each owned by its user_id; an anonymous one (device_id, no
+     * user_id) by the user of its device's last identified event at or before it, else by the user
+     * of the device's first identified event if that comes at most {@code holdMs} after it, else by
+     * its device. Ties at one millisecond are not defined: generators avoid them.
+     */
+    public static List<Event> mergeIdentities(Collection<Event> events, long holdMs) {
+        Map<String, TreeMap<Long, String>> identified = new TreeMap<>();
+        for (Event e : events) {
+            if (e.userId != null && e.deviceId != null) {
+                identified.computeIfAbsent(e.deviceId, d -> new TreeMap<>()).put(e.time, e.userId);
+            }
+        }
+        List<Event> merged = new ArrayList<>();
+        for (Event e : events) {
+            Event c = TestEvents.copy(e);
+            if (e.userId != null) {
+                c.owner = e.userId;
+            } else if (e.deviceId != null) {
+                TreeMap<Long, String> users = identified.get(e.deviceId);
+                Map.Entry<Long, String> before = users == null ? null : users.floorEntry(e.time);
+                if (before != null) c.owner = before.getValue();
+                else if (users != null && users.firstKey() - e.time <= holdMs)
+                    c.owner = users.firstEntry().getValue();
+                else c.owner = e.deviceId;
+            }
+            merged.add(c);
+        }
+        return merged;
+    }
+
     /** The sessions by key ({@code <owner>/<session_id>}), as a compacted topic would hold them. */
     public static Map<String, ExpectedSession> byKey(List<ExpectedSession> sessions) {
         Map<String, ExpectedSession> m = new LinkedHashMap<>();

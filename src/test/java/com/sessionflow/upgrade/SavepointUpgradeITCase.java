@@ -42,25 +42,36 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * The upgrade promise: every savepoint checked in under {@code src/test/resources/savepoints} is
  * restored by the build under test, and the job goes on from it with the right sessions: {@code
- * current}, written by this release, and each older layout the job still migrates ({@code
- * pojo-owner-state}: the owner's value in Flink's POJO format, before its own serializer; {@code
- * before-owner-rate}: sessions without the over-rate flag, owners without an event rate; {@code
- * insert-id-arrays}: insert ids inside the owner's value, before they had an entry each; {@code
- * owner-state-format-1}: sessions without entry and exit events, contexts, device ids and the count
- * of events without session_id). The first half of a fixed traffic was in the job when the
- * savepoint was taken: its sessions are all still open in the savepoint's state, so a lost or
- * misread state splits them. After the restore, the second half continues some of them, repeats an
- * insert id the dedup state must remember, and starts new ones.
+ * current} and {@code current-merged} (with {@code --identity merged}, so the linker's state too),
+ * written by this release, and each older layout the job still migrates ({@code pojo-owner-state}:
+ * the owner's value in Flink's POJO format, before its own serializer; {@code before-owner-rate}:
+ * sessions without the over-rate flag, owners without an event rate; {@code insert-id-arrays}:
+ * insert ids inside the owner's value, before they had an entry each; {@code owner-state-format-1}:
+ * sessions without entry and exit events, contexts, device ids and the count of events without
+ * session_id). The first half of a fixed traffic was in the job when the savepoint was taken: its
+ * sessions are all still open in the savepoint's state, so a lost or misread state splits them.
+ * After the restore, the second half continues some of them, repeats an insert id the dedup state
+ * must remember, and starts new ones.
  *
  * <p>A change to any state class (or to the split state) must keep this savepoint restorable, or
  * ship a migration and a new savepoint: write one with the command in the README, "Upgrading".
  */
 class SavepointUpgradeITCase {
 
+    /**
+     * Written by this release with {@code --identity merged}: the linker's state too (di's device
+     * is linked in it, and an anonymous event of that device after the restore is hers).
+     */
+    static final String MERGED = "current-merged";
+
+    /** The checked-in savepoints this release writes. */
+    static final List<String> WRITTEN = List.of("current", MERGED);
+
     /** The checked-in savepoints, each a folder under {@code src/test/resources/savepoints}. */
     static final List<String> SAVEPOINTS =
             List.of(
                     "current",
+                    MERGED,
                     "pojo-owner-state",
                     "before-owner-rate",
                     "insert-id-arrays",
@@ -73,29 +84,43 @@ class SavepointUpgradeITCase {
     static final String TOPIC = "upgrade-events";
     static final long GAP = 10_000;
     static final long BASE = Instant.parse("2026-11-01T10:00:00Z").toEpochMilli();
-    static final Path WRITE_TO = Paths.get("src/test/resources/savepoints/current");
 
-    static JobOptions options() {
+    static JobOptions options(String savepoint) {
         return JobOptions.parse(
-                new String[] {
-                    "--bootstrap-servers", KAFKA.bootstrapServers(),
-                    "--input-topics", TOPIC,
-                    "--sessions-topic", "upgrade-sessions",
-                    "--dlq-topic", "upgrade-dlq",
-                    "--late-topic", "upgrade-late",
-                    "--metrics-topic", "upgrade-metrics",
-                    "--group-id", "upgrade",
-                    "--transactional-id-prefix", "upgrade",
-                    // a job that started afresh instead of from the savepoint misses the first half
-                    "--starting-offsets", "latest",
-                    "--parallelism", "2",
-                    "--checkpoint-interval", "500ms",
-                    "--gap", "10s",
-                    "--session-properties", String.join(",", AmplitudeJson.CARRIED_PROPERTIES),
-                    "--out-of-orderness", "1s",
-                    // only events move event time: nothing closes while the savepoint is taken
-                    "--idle-timeout", "1h"
-                });
+                "--identity",
+                savepoint.equals(MERGED) ? "merged" : "user",
+                "--bootstrap-servers",
+                KAFKA.bootstrapServers(),
+                "--input-topics",
+                TOPIC,
+                "--sessions-topic",
+                "upgrade-sessions",
+                "--dlq-topic",
+                "upgrade-dlq",
+                "--late-topic",
+                "upgrade-late",
+                "--metrics-topic",
+                "upgrade-metrics",
+                "--group-id",
+                "upgrade",
+                "--transactional-id-prefix",
+                "upgrade",
+                // a job that started afresh instead of from the savepoint misses the first half
+                "--starting-offsets",
+                "latest",
+                "--parallelism",
+                "2",
+                "--checkpoint-interval",
+                "500ms",
+                "--gap",
+                "10s",
+                "--session-properties",
+                String.join(",", AmplitudeJson.CARRIED_PROPERTIES),
+                "--out-of-orderness",
+                "1s",
+                // only events move event time: nothing closes while the savepoint is taken
+                "--idle-timeout",
+                "1h");
     }
 
     record Sent(int partition, Event event) {}
@@ -156,8 +181,22 @@ class SavepointUpgradeITCase {
                 event(1, "up-bo", 6, "bo-3"),
                 event(1, "up-bo", 30, "bo-5"),
                 event(0, "up-cy", 15, "cy-5"),
+                anonymous(1, "up-di-device", 16, "di-5"),
                 event(0, "up-clock-0", 600, "clock-0"),
                 event(1, "up-clock-1", 600, "clock-1"));
+    }
+
+    /** An event of the device without a user id: under merged identity its linked user's. */
+    static Sent anonymous(int partition, String device, long secondsAfterBase, String insertId) {
+        return new Sent(
+                partition,
+                AmplitudeJson.event(
+                        null,
+                        device,
+                        "view_item",
+                        BASE + secondsAfterBase * 1_000,
+                        insertId,
+                        "iOS"));
     }
 
     static void produce(List<Sent> sent) throws Exception {
@@ -181,13 +220,17 @@ class SavepointUpgradeITCase {
         for (String name : SAVEPOINTS) {
             // both backends: each migrates state written by an older serializer its own way
             for (String backend : List.of("hashmap", "rocksdb")) {
-                for (String topic : List.of(TOPIC, "upgrade-sessions")) {
-                    if (KAFKA.admin().listTopics().names().get().contains(topic)) {
-                        KAFKA.admin().deleteTopics(List.of(topic)).all().get();
-                        awaitGone(topic);
-                    }
-                }
+                deleteTopics();
                 restoreAndGoOn(name, backend);
+            }
+        }
+    }
+
+    private static void deleteTopics() throws Exception {
+        for (String topic : List.of(TOPIC, "upgrade-sessions")) {
+            if (KAFKA.admin().listTopics().names().get().contains(topic)) {
+                KAFKA.admin().deleteTopics(List.of(topic)).all().get();
+                awaitGone(topic);
             }
         }
     }
@@ -216,16 +259,25 @@ class SavepointUpgradeITCase {
         Configuration conf = new Configuration();
         conf.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint.toUri().toString());
         conf.set(StateBackendOptions.STATE_BACKEND, backend);
-        JobClient job = JobRunner.start(FLINK, options(), conf);
+        JobClient job = JobRunner.start(FLINK, options(name), conf);
         try {
             produce(secondHalf());
             List<Event> all = new ArrayList<>();
             Stream.concat(firstHalf().stream(), secondHalf().stream())
                     .forEach(s -> all.add(s.event()));
+            boolean merged = name.equals(MERGED);
             Map<String, ExpectedSession> expected =
-                    ReferenceSessionizer.byKey(ReferenceSessionizer.sessionize(all, GAP));
+                    ReferenceSessionizer.byKey(
+                            ReferenceSessionizer.sessionize(
+                                    merged
+                                            ? ReferenceSessionizer.mergeIdentities(
+                                                    all,
+                                                    options(name).timeline().allowedLatenessMs())
+                                            : all,
+                                    GAP));
             expected.keySet().removeIf(key -> key.startsWith("up-clock-"));
-            assertThat(expected).hasSize(5);
+            // merged, di's anonymous event is in her session; else its device has one of its own
+            assertThat(expected).hasSize(merged ? 5 : 6);
             Map<String, String> sessions =
                     KafkaBroker.fold(
                             KAFKA.awaitRecords(
@@ -279,12 +331,19 @@ class SavepointUpgradeITCase {
                 got.lastProperties());
     }
 
-    /** Writes a new checked-in savepoint: run only on purpose, see the class comment. */
+    /** Writes the checked-in savepoints of this release: only on purpose, see the class comment. */
     @Test
     @EnabledIfSystemProperty(named = "sessionflow.savepoint.write", matches = "true")
-    void writeTheSavepoint() throws Exception {
+    void writeTheSavepoints() throws Exception {
+        for (String name : WRITTEN) {
+            deleteTopics();
+            write(name, Paths.get("src/test/resources/savepoints", name));
+        }
+    }
+
+    private static void write(String name, Path writeTo) throws Exception {
         KAFKA.createTopic(TOPIC, 2);
-        JobClient job = JobRunner.start(FLINK, options());
+        JobClient job = JobRunner.start(FLINK, options(name));
         String written;
         try {
             Thread.sleep(3_000); // the source has taken its starting offsets
@@ -302,15 +361,15 @@ class SavepointUpgradeITCase {
         assertThat(KAFKA.readToEnd("upgrade-sessions"))
                 .as("no session closed before the savepoint")
                 .isEmpty();
-        if (Files.exists(WRITE_TO)) {
-            try (Stream<Path> old = Files.walk(WRITE_TO)) {
+        if (Files.exists(writeTo)) {
+            try (Stream<Path> old = Files.walk(writeTo)) {
                 old.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
         FileUtils.copy(
                 new org.apache.flink.core.fs.Path(written),
-                new org.apache.flink.core.fs.Path(WRITE_TO.toAbsolutePath().toUri()),
+                new org.apache.flink.core.fs.Path(writeTo.toAbsolutePath().toUri()),
                 false);
-        System.out.println("savepoint written to " + WRITE_TO);
+        System.out.println("savepoint written to " + writeTo);
     }
 }
