@@ -10,7 +10,6 @@ import com.sessionflow.session.InsertIds;
 import com.sessionflow.session.Session;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -177,7 +176,7 @@ public final class OwnerStateSerializer extends TypeSerializer<OwnerState> {
                         | (s.conversion ? CONVERSION : 0)
                         | (entryDiffers ? ENTRY_DIFFERS : 0)
                         | (exitDiffers ? EXIT_DIFFERS : 0)
-                        | (Arrays.equals(s.deviceIds, deviceIdsOf(s.deviceId)) ? 0 : OTHER_DEVICES)
+                        | (onlyTheFirstDevice(s) ? 0 : OTHER_DEVICES)
                         | (withoutId > 0 && withoutId == s.eventCount ? ALL_WITHOUT_SESSION_ID : 0)
                         | (withoutId > 0 && withoutId != s.eventCount ? SOME_WITHOUT_SESSION_ID : 0)
                         | (s.entryContext != null ? ENTRY_CONTEXT : 0)
@@ -238,6 +237,13 @@ public final class OwnerStateSerializer extends TypeSerializer<OwnerState> {
                 if (f.context != null) writeContext(out, f.context, strings);
             }
         }
+    }
+
+    /** The session's devices are its first event's alone (or none): nothing to write. */
+    private static boolean onlyTheFirstDevice(Session s) {
+        return s.deviceId == null
+                ? s.deviceIds.length == 0
+                : s.deviceIds.length == 1 && s.deviceId.equals(s.deviceIds[0]);
     }
 
     private static String[] deviceIdsOf(String deviceId) {

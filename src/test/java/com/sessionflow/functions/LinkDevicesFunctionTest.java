@@ -8,6 +8,7 @@ import com.sessionflow.reference.ReferenceSessionizer.ExpectedSession;
 import com.sessionflow.session.IdentityMerge;
 import com.sessionflow.session.OwnerTimeline;
 import com.sessionflow.session.SessionDefinition;
+import com.sessionflow.testing.AmplitudeJson;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -94,14 +95,8 @@ class LinkDevicesFunctionTest {
     }
 
     static Event event(String device, String user, String type, long time) {
-        Event e = new Event();
-        e.deviceId = device;
-        e.userId = user;
-        e.owner = user != null ? user : device;
-        e.eventType = type;
-        e.time = time;
-        e.insertId = device + "/" + type + "/" + time;
-        return e;
+        return AmplitudeJson.event(
+                user, device, type, time, device + "/" + type + "/" + time, null);
     }
 
     @Test
