@@ -1,7 +1,6 @@
 package com.sessionflow.reference;
 
 import com.sessionflow.event.Event;
-import com.sessionflow.event.EventContext;
 
 /** Builds events for tests: {@code TestEvents.at("u", 1000).type("click").build()}. */
 public final class TestEvents {
@@ -69,11 +68,6 @@ public final class TestEvents {
 
     public TestEvents user(String userId) {
         e.userId = userId;
-        return this;
-    }
-
-    public TestEvents context(EventContext context) {
-        e.context = context;
         return this;
     }
 

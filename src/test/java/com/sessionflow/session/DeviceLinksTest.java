@@ -31,23 +31,23 @@ class DeviceLinksTest {
         Collections.shuffle(arrival, r);
         DeviceLinks links = new DeviceLinks();
         for (long[] l : arrival) links.link(l[0], users[(int) l[1]]);
-        for (long probe = 900; probe < t; probe += 7) {
-            String expected = users[(int) logins.get(0)[1]];
-            for (long[] l : logins) {
-                if (l[0] <= probe) expected = users[(int) l[1]];
-            }
-            assertThat(links.ownerAt(probe)).as("at %d", probe).isEqualTo(expected);
-        }
+        assertOwners(links, logins, users, t, "as linked");
         links.settle(Long.MAX_VALUE, Long.MIN_VALUE);
         assertThat(links.times.length)
                 .as("two points per run")
                 .isLessThanOrEqualTo(2 * users.length);
-        for (long probe = 900; probe < t; probe += 7) {
-            String before = users[(int) logins.get(0)[1]];
+        assertOwners(links, logins, users, t, "settled");
+    }
+
+    /** Every probe time's owner is the user of the last login at or before it, else the first. */
+    private static void assertOwners(
+            DeviceLinks links, List<long[]> logins, String[] users, long end, String when) {
+        for (long probe = 900; probe < end; probe += 7) {
+            String expected = users[(int) logins.get(0)[1]];
             for (long[] l : logins) {
-                if (l[0] <= probe) before = users[(int) l[1]];
+                if (l[0] <= probe) expected = users[(int) l[1]];
             }
-            assertThat(links.ownerAt(probe)).as("settled, at %d", probe).isEqualTo(before);
+            assertThat(links.ownerAt(probe)).as("%s, at %d", when, probe).isEqualTo(expected);
         }
     }
 
