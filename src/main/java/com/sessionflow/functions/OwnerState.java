@@ -12,9 +12,9 @@ import java.util.List;
 /**
  * What the sessionizer keeps for one owner in one keyed value, read and written once per event (on
  * RocksDB every state access is a JNI call with (de)serialization): its sessions, a few insert ids,
- * its event rate, its timer. An owner that sends many insert ids has them in entries of their own
- * ({@link SessionizeFunction#INSERT_IDS_STATE_NAME}), so its value stays small. Written by {@link
- * OwnerStateSerializer}; a Flink POJO too, as savepoints before that serializer hold it.
+ * its event rate, its timer. An owner that sends many insert ids has them in buckets of their own
+ * ({@link SessionizeFunction#INSERT_ID_BUCKETS_STATE_NAME}), so its value stays small. Written by
+ * {@link OwnerStateSerializer}; a Flink POJO too, as savepoints before that serializer hold it.
  */
 public class OwnerState {
 
@@ -30,10 +30,25 @@ public class OwnerState {
     public DuplicateFilter seen;
 
     /**
-     * While the owner's insert ids are in entries of their own: the watermark at which the expired
+     * While the owner's insert ids are in buckets of their own: the watermark at which the expired
      * ones are next swept; {@link InsertIds#NONE} while they are inline.
      */
     public long insertIdSweep = InsertIds.NONE;
+
+    /**
+     * While the owner's insert ids are in buckets: how many bits of an id's hash pick its bucket
+     * ({@link InsertIds#bucketOf}), or {@link InsertIds#OLDER_LAYOUT} for an owner restored with
+     * one entry per id (the default, so that a value restored from Flink's POJO format has it).
+     */
+    public int insertIdBits = InsertIds.OLDER_LAYOUT;
+
+    /**
+     * While the owner's insert ids are in buckets: how many have split at {@link #insertIdBits}.
+     */
+    public int insertIdSplit;
+
+    /** While the owner's insert ids are in buckets: how many ids they hold. */
+    public long bucketedInsertIds;
 
     /**
      * The owner's event rate while the guard is on ({@link OwnerRateLimit}); kept only along with

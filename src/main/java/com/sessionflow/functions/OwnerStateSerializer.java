@@ -42,14 +42,15 @@ import org.apache.flink.types.StringValue;
  *
  * <p>Formats: 1 had no entry and exit events, contexts, device ids or count of events without a
  * session_id; its sessions are read without them, and {@link Session#completeOlderLayout} fills in
- * what is known.
+ * what is known. Format 2 had no buckets' bits, split and count after the sweep: its owners with a
+ * sweep have their ids in the entries of that layout ({@link InsertIds#OLDER_LAYOUT}).
  */
 public final class OwnerStateSerializer extends TypeSerializer<OwnerState> {
 
     private static final long serialVersionUID = 1L;
 
     /** The format of values this serializer writes; bump it and keep reading the old ones. */
-    static final int FORMAT = 2;
+    static final int FORMAT = 3;
 
     // bits of a session's flags (a byte in format 1, two since)
     private static final int DIRTY = 1;
@@ -133,17 +134,13 @@ public final class OwnerStateSerializer extends TypeSerializer<OwnerState> {
                         | (state.rate != null ? RATE : 0);
         out.writeByte(flags);
         if ((flags & TIMER) != 0) writeSigned(out, state.pendingTimer);
-        if ((flags & SWEEP) != 0) writeSigned(out, state.insertIdSweep);
-        if ((flags & SEEN) != 0) {
-            DuplicateFilter seen = state.seen;
-            writeUnsigned(out, seen.hashes.length);
-            long previous = 0;
-            for (int i = 0; i < seen.hashes.length; i++) {
-                out.writeLong(seen.hashes[i]);
-                writeSigned(out, seen.times[i] - previous);
-                previous = seen.times[i];
-            }
+        if ((flags & SWEEP) != 0) {
+            writeSigned(out, state.insertIdSweep);
+            writeSigned(out, state.insertIdBits);
+            writeUnsigned(out, state.insertIdSplit);
+            writeUnsigned(out, state.bucketedInsertIds);
         }
+        if ((flags & SEEN) != 0) writeInsertIds(state.seen, out);
         if ((flags & RATE) != 0) {
             writeSigned(out, state.rate.minute);
             writeUnsigned(out, state.rate.count);
@@ -262,7 +259,7 @@ public final class OwnerStateSerializer extends TypeSerializer<OwnerState> {
     @Override
     public OwnerState deserialize(DataInputView in) throws IOException {
         int format = in.readUnsignedByte();
-        if (format != FORMAT && format != 1) {
+        if (format < 1 || format > FORMAT) {
             throw new IOException(
                     "owner state in format "
                             + format
@@ -272,20 +269,15 @@ public final class OwnerStateSerializer extends TypeSerializer<OwnerState> {
         OwnerState state = new OwnerState();
         int flags = in.readUnsignedByte();
         if ((flags & TIMER) != 0) state.pendingTimer = readSigned(in);
-        if ((flags & SWEEP) != 0) state.insertIdSweep = readSigned(in);
-        if ((flags & SEEN) != 0) {
-            int n = readCount(in);
-            DuplicateFilter seen = new DuplicateFilter();
-            seen.hashes = new long[n];
-            seen.times = new long[n];
-            long previous = 0;
-            for (int i = 0; i < n; i++) {
-                seen.hashes[i] = in.readLong();
-                previous += readSigned(in);
-                seen.times[i] = previous;
+        if ((flags & SWEEP) != 0) {
+            state.insertIdSweep = readSigned(in);
+            if (format >= 3) {
+                state.insertIdBits = (int) readSigned(in);
+                state.insertIdSplit = readCount(in);
+                state.bucketedInsertIds = readUnsigned(in);
             }
-            state.seen = seen;
         }
+        if ((flags & SEEN) != 0) state.seen = readInsertIds(in);
         if ((flags & RATE) != 0) {
             state.rate = new EventRate();
             state.rate.minute = readSigned(in);
@@ -445,6 +437,34 @@ public final class OwnerStateSerializer extends TypeSerializer<OwnerState> {
             if (tag - 2 >= read.size()) throw new IOException("string reference " + tag);
             return read.get(tag - 2);
         }
+    }
+
+    /**
+     * Insert ids (inline or a bucket): each hash in 8 bytes (they are random) and each time as the
+     * difference from the one before, a few bytes.
+     */
+    static void writeInsertIds(DuplicateFilter ids, DataOutputView out) throws IOException {
+        writeUnsigned(out, ids.hashes.length);
+        long previous = 0;
+        for (int i = 0; i < ids.hashes.length; i++) {
+            out.writeLong(ids.hashes[i]);
+            writeSigned(out, ids.times[i] - previous);
+            previous = ids.times[i];
+        }
+    }
+
+    static DuplicateFilter readInsertIds(DataInputView in) throws IOException {
+        int n = readCount(in);
+        DuplicateFilter ids = new DuplicateFilter();
+        ids.hashes = new long[n];
+        ids.times = new long[n];
+        long previous = 0;
+        for (int i = 0; i < n; i++) {
+            ids.hashes[i] = in.readLong();
+            previous += readSigned(in);
+            ids.times[i] = previous;
+        }
+        return ids;
     }
 
     private static void writeUnsigned(DataOutputView out, long v) throws IOException {

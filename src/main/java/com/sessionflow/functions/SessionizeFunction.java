@@ -11,6 +11,7 @@ import com.sessionflow.session.OwnerTimeline;
 import com.sessionflow.session.QuarantinedEvent;
 import com.sessionflow.session.Session;
 import com.sessionflow.session.SessionChange;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +21,7 @@ import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.common.typeutils.base.IntSerializer;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.Histogram;
@@ -33,8 +35,8 @@ import org.apache.flink.util.OutputTag;
 /**
  * Sessionizes one owner's events, keyed by owner. A thin shell around {@link OwnerTimeline}, {@link
  * InsertIds} and {@link OwnerRateLimit}: it keeps the owner's session summaries and pending timer
- * in one keyed value ({@link OwnerState}), its insert ids in a map state with one entry per id, and
- * turns the rules' times into event-time timers.
+ * in one keyed value ({@link OwnerState}), the insert ids of an owner that sent many in buckets of
+ * a map state, and turns the rules' times into event-time timers.
  *
  * <p>{@link EventIntake} judges each event (too late, duplicate, over its owner's rate, in or out
  * of session: session-rules §7) and says when the owner is next due; this class acts on it.
@@ -64,8 +66,17 @@ public class SessionizeFunction extends KeyedProcessFunction<String, Event, Sess
     /** The name of the owner's keyed state ({@link OwnerState}). */
     public static final String STATE_NAME = "owner";
 
-    /** The name of the owner's insert ids: hash of (device_id, insert_id) to the event's time. */
-    public static final String INSERT_IDS_STATE_NAME = "insert-ids";
+    /**
+     * The name of the buckets of an owner's insert ids, once it has more than fit in its value
+     * ({@link InsertIds}): bucket number to the ids (hash of device_id and insert_id, event time).
+     */
+    public static final String INSERT_ID_BUCKETS_STATE_NAME = "insert-id-buckets";
+
+    /**
+     * The name of the insert ids as state format 2 kept them, an entry per id (hash to event time):
+     * read only to move them into buckets.
+     */
+    public static final String OLDER_INSERT_IDS_STATE_NAME = "insert-ids";
 
     private final OwnerTimeline timeline;
 
@@ -77,7 +88,16 @@ public class SessionizeFunction extends KeyedProcessFunction<String, Event, Sess
     private final EventIntake intake;
 
     private transient ValueState<OwnerState> ownerState;
-    private transient MapState<Long, Long> insertIdTimes;
+    private transient MapState<Integer, DuplicateFilter> insertIdBuckets;
+    private transient MapState<Long, Long> olderInsertIds;
+
+    /**
+     * The bucket the current event's duplicate check read (null: none there yet), so that
+     * remembering its id does not read it again; {@code checkedBucket} is -1 before a check.
+     */
+    private transient DuplicateFilter checkedIds;
+
+    private transient int checkedBucket;
     private transient Counter lateEvents;
     private transient Counter duplicateEvents;
     private transient Counter outOfSessionEvents;
@@ -118,14 +138,24 @@ public class SessionizeFunction extends KeyedProcessFunction<String, Event, Sess
         return new ValueStateDescriptor<>(STATE_NAME, OwnerStateSerializer.INSTANCE);
     }
 
+    /** The buckets of an owner's insert ids, with their own serializer. */
+    public static MapStateDescriptor<Integer, DuplicateFilter> insertIdBucketsDescriptor() {
+        return new MapStateDescriptor<>(
+                INSERT_ID_BUCKETS_STATE_NAME,
+                IntSerializer.INSTANCE,
+                InsertIdBucketSerializer.INSTANCE);
+    }
+
+    /** The insert ids of state format 2, an entry per id. */
+    public static MapStateDescriptor<Long, Long> olderInsertIdsDescriptor() {
+        return new MapStateDescriptor<>(OLDER_INSERT_IDS_STATE_NAME, Types.LONG, Types.LONG);
+    }
+
     @Override
     public void open(OpenContext openContext) {
         ownerState = getRuntimeContext().getState(ownerStateDescriptor());
-        insertIdTimes =
-                getRuntimeContext()
-                        .getMapState(
-                                new MapStateDescriptor<>(
-                                        INSERT_IDS_STATE_NAME, Types.LONG, Types.LONG));
+        insertIdBuckets = getRuntimeContext().getMapState(insertIdBucketsDescriptor());
+        olderInsertIds = getRuntimeContext().getMapState(olderInsertIdsDescriptor());
         MetricGroup metrics = getRuntimeContext().getMetricGroup();
         lateEvents = metrics.counter("lateEvents");
         duplicateEvents = metrics.counter("duplicateEvents");
@@ -149,8 +179,10 @@ public class SessionizeFunction extends KeyedProcessFunction<String, Event, Sess
         long watermark = ctx.timerService().currentWatermark();
         eventsIn.inc();
         lastWatermark = watermark;
+        checkedBucket = -1;
         OwnerState state = ownerState.value();
         if (state == null) state = new OwnerState();
+        else bucketOlderInsertIds(state, watermark);
         if (rateLimit.applies() && state.rate == null) state.rate = new EventRate();
         OwnerState owner = state;
         EventIntake.Judgement judged =
@@ -229,6 +261,7 @@ public class SessionizeFunction extends KeyedProcessFunction<String, Event, Sess
         lastWatermark = watermark;
         OwnerState state = ownerState.value();
         if (state == null) return;
+        bucketOlderInsertIds(state, watermark);
         state.pendingTimer = OwnerState.NO_TIMER;
         if (state.sessions.length > 0) {
             List<Session> owned = state.sessionList();
@@ -277,13 +310,15 @@ public class SessionizeFunction extends KeyedProcessFunction<String, Event, Sess
 
     private boolean isDuplicate(OwnerState state, long hash, long watermark) throws Exception {
         if (state.seen != null && state.seen.remembers(hash, insertIds, watermark)) return true;
-        return state.insertIdSweep != InsertIds.NONE
-                && insertIds.remembers(insertIdTimes.get(hash), watermark);
+        if (state.insertIdSweep == InsertIds.NONE) return false;
+        checkedBucket = bucketOf(state, hash);
+        checkedIds = insertIdBuckets.get(checkedBucket);
+        return checkedIds != null && checkedIds.remembers(hash, insertIds, watermark);
     }
 
     /**
-     * Remembers an insert id: inline while the owner has few, else in an entry of its own (all of
-     * the inline ones move there when they overflow). True when the owner's value changed.
+     * Remembers an insert id: inline while the owner has few, else in its bucket (all of the inline
+     * ones move to buckets when they overflow). True when the owner's value changed.
      */
     private boolean remember(OwnerState state, long hash, long time, long watermark)
             throws Exception {
@@ -291,42 +326,120 @@ public class SessionizeFunction extends KeyedProcessFunction<String, Event, Sess
             if (state.seen == null) state.seen = new DuplicateFilter();
             int capacity = insertIds.inlineCapacity();
             if (state.seen.size() >= capacity) state.seen.forget(insertIds, watermark);
-            if (state.seen.size() < capacity) {
-                state.seen.add(hash, time);
-                return true;
-            }
-            for (int i = 0; i < state.seen.size(); i++) {
-                insertIdTimes.put(state.seen.hashes[i], state.seen.times[i]);
-                sweepNoLaterThan(state, state.seen.times[i]);
-            }
+            state.seen.add(hash, time);
+            if (state.seen.size() <= capacity) return true;
+            DuplicateFilter overflow = state.seen;
             state.seen = null;
-            insertIdTimes.put(hash, time);
-            sweepNoLaterThan(state, time);
+            putIntoBuckets(state, List.of(overflow), watermark);
             return true;
         }
-        insertIdTimes.put(hash, time);
-        return sweepNoLaterThan(state, time);
-    }
-
-    /** Brings the next sweep forward to the expiry of an id at {@code time}; true if it moved. */
-    private boolean sweepNoLaterThan(OwnerState state, long time) {
-        long expiry = insertIds.expiry(time);
-        if (state.insertIdSweep != InsertIds.NONE && state.insertIdSweep <= expiry) return false;
-        state.insertIdSweep = expiry;
+        int b = bucketOf(state, hash);
+        DuplicateFilter bucket = b == checkedBucket ? checkedIds : insertIdBuckets.get(b);
+        if (bucket == null) bucket = new DuplicateFilter();
+        state.bucketedInsertIds -= bucket.size();
+        bucket.forget(insertIds, watermark);
+        bucket.add(hash, time);
+        state.bucketedInsertIds += bucket.size();
+        insertIdBuckets.put(b, bucket);
+        sweepNoLaterThan(state, time);
+        if (InsertIds.needsSplit(
+                state.bucketedInsertIds, state.insertIdBits, state.insertIdSplit)) {
+            splitNextBucket(state, watermark);
+        }
         return true;
     }
 
-    /** Drops the owner's expired insert ids and sets the next sweep. */
+    private static int bucketOf(OwnerState state, long hash) {
+        return InsertIds.bucketOf(hash, state.insertIdBits, state.insertIdSplit);
+    }
+
+    /** Puts ids into the owner's empty buckets, as many as their number needs. */
+    private void putIntoBuckets(OwnerState state, List<DuplicateFilter> ids, long watermark)
+            throws Exception {
+        long n = 0;
+        for (DuplicateFilter f : ids) n += f.size();
+        state.insertIdBits = InsertIds.bucketBitsFor(n);
+        state.insertIdSplit = 0;
+        state.bucketedInsertIds = 0;
+        for (Map.Entry<Integer, DuplicateFilter> bucket :
+                DuplicateFilter.regroup(ids, hash -> bucketOf(state, hash), insertIds, watermark)
+                        .entrySet()) {
+            insertIdBuckets.put(bucket.getKey(), bucket.getValue());
+            state.bucketedInsertIds += bucket.getValue().size();
+            sweepNoLaterThan(state, bucket.getValue().earliest());
+        }
+        if (state.bucketedInsertIds == 0) state.insertIdSweep = InsertIds.NONE;
+    }
+
+    /** Splits the owner's next bucket into itself and its twin {@code 2^bits} above. */
+    private void splitNextBucket(OwnerState state, long watermark) throws Exception {
+        int split = state.insertIdSplit;
+        int twin = split + (1 << state.insertIdBits);
+        long bit = 1L << state.insertIdBits;
+        if (++state.insertIdSplit == 1 << state.insertIdBits) {
+            state.insertIdBits++;
+            state.insertIdSplit = 0;
+        }
+        DuplicateFilter bucket = insertIdBuckets.get(split);
+        if (bucket == null) return;
+        state.bucketedInsertIds -= bucket.size();
+        DuplicateFilter moved = bucket.splitOff(bit, insertIds, watermark);
+        state.bucketedInsertIds += bucket.size() + moved.size();
+        if (bucket.size() > 0) insertIdBuckets.put(split, bucket);
+        else insertIdBuckets.remove(split);
+        if (moved.size() > 0) insertIdBuckets.put(twin, moved);
+    }
+
+    /**
+     * Moves the insert ids of an owner restored from state format 2 (an entry per id) into buckets,
+     * once, when the owner is next seen.
+     */
+    private void bucketOlderInsertIds(OwnerState state, long watermark) throws Exception {
+        if (state.insertIdSweep == InsertIds.NONE || state.insertIdBits != InsertIds.OLDER_LAYOUT) {
+            return;
+        }
+        List<DuplicateFilter> older = new ArrayList<>();
+        for (Map.Entry<Long, Long> id : olderInsertIds.entries()) {
+            DuplicateFilter one = new DuplicateFilter();
+            one.add(id.getKey(), id.getValue());
+            older.add(one);
+        }
+        olderInsertIds.clear();
+        state.insertIdSweep = InsertIds.NONE;
+        putIntoBuckets(state, older, watermark);
+        // stored now: a duplicate or too-late event does not store the owner's value
+        ownerState.update(state);
+    }
+
+    /** Brings the next sweep forward to the expiry of an id at {@code time}. */
+    private void sweepNoLaterThan(OwnerState state, long time) {
+        long expiry = insertIds.expiry(time);
+        if (state.insertIdSweep == InsertIds.NONE || state.insertIdSweep > expiry) {
+            state.insertIdSweep = expiry;
+        }
+    }
+
+    /** Drops the owner's expired insert ids from every bucket and sets the next sweep. */
     private void sweepInsertIds(OwnerState state, long watermark) throws Exception {
         long oldest = InsertIds.NONE;
-        Iterator<Map.Entry<Long, Long>> it = insertIdTimes.iterator();
+        long held = 0;
+        Iterator<Map.Entry<Integer, DuplicateFilter>> it = insertIdBuckets.iterator();
         while (it.hasNext()) {
-            long time = it.next().getValue();
-            if (!insertIds.remembers(time, watermark)) it.remove();
-            else if (oldest == InsertIds.NONE || time < oldest) oldest = time;
+            Map.Entry<Integer, DuplicateFilter> entry = it.next();
+            DuplicateFilter bucket = entry.getValue();
+            int before = bucket.size();
+            if (bucket.forget(insertIds, watermark)) {
+                it.remove();
+                continue;
+            }
+            if (bucket.size() != before) entry.setValue(bucket);
+            held += bucket.size();
+            long earliest = bucket.earliest();
+            if (oldest == InsertIds.NONE || earliest < oldest) oldest = earliest;
         }
         // an emptied map still holds the owner's key on the heap backend
-        if (oldest == InsertIds.NONE) insertIdTimes.clear();
+        if (oldest == InsertIds.NONE) insertIdBuckets.clear();
+        state.bucketedInsertIds = held;
         state.insertIdSweep = insertIds.nextSweep(oldest, watermark);
     }
 

@@ -1,11 +1,15 @@
 package com.sessionflow.session;
 
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.LongToIntFunction;
 
 /**
- * The insert ids of an owner that sent few, kept inside the owner's value: 64-bit hashes with their
- * event times, 16 bytes an id, at most {@link InsertIds#inlineCapacity()} of them. An owner that
- * sends more has its ids in entries of their own instead (see {@link InsertIds}). A Flink POJO.
+ * Insert ids as 64-bit hashes with their event times: those of an owner that sent few, inside the
+ * owner's value (at most {@link InsertIds#inlineCapacity()}), or one bucket of an owner that sent
+ * more (see {@link InsertIds}). Its arrays are replaced, never changed in place. A Flink POJO, as
+ * savepoints before the owner's own serializer hold it.
  */
 public class DuplicateFilter {
 
@@ -13,6 +17,11 @@ public class DuplicateFilter {
     public long[] times = new long[0];
 
     public DuplicateFilter() {}
+
+    DuplicateFilter(long[] hashes, long[] times) {
+        this.hashes = hashes;
+        this.times = times;
+    }
 
     public int size() {
         return hashes.length;
@@ -58,5 +67,72 @@ public class DuplicateFilter {
     /** The latest event time held, or {@link InsertIds#NONE} when empty. */
     public long latest() {
         return Arrays.stream(times).max().orElse(InsertIds.NONE);
+    }
+
+    /**
+     * Splits a bucket: moves the ids whose hash has {@code bit} set into the returned twin and
+     * keeps the others, dropping from both those no longer remembered at {@code watermark}.
+     */
+    public DuplicateFilter splitOff(long bit, InsertIds rules, long watermark) {
+        forget(rules, watermark);
+        int moved = 0;
+        for (long h : hashes) {
+            if ((h & bit) != 0) moved++;
+        }
+        DuplicateFilter twin = new DuplicateFilter(new long[moved], new long[moved]);
+        long[] keptHashes = new long[hashes.length - moved];
+        long[] keptTimes = new long[hashes.length - moved];
+        int k = 0;
+        int m = 0;
+        for (int i = 0; i < hashes.length; i++) {
+            if ((hashes[i] & bit) != 0) {
+                twin.hashes[m] = hashes[i];
+                twin.times[m++] = times[i];
+            } else {
+                keptHashes[k] = hashes[i];
+                keptTimes[k++] = times[i];
+            }
+        }
+        hashes = keptHashes;
+        times = keptTimes;
+        return twin;
+    }
+
+    /** The earliest event time held, or {@link InsertIds#NONE} when empty. */
+    public long earliest() {
+        return Arrays.stream(times).min().orElse(InsertIds.NONE);
+    }
+
+    /**
+     * The ids of {@code filters} still remembered at {@code watermark}, regrouped into their
+     * buckets ({@link InsertIds#bucketOf}).
+     */
+    public static Map<Integer, DuplicateFilter> regroup(
+            Iterable<DuplicateFilter> filters,
+            LongToIntFunction bucketOf,
+            InsertIds rules,
+            long watermark) {
+        Map<Integer, int[]> sizes = new HashMap<>();
+        for (DuplicateFilter f : filters) {
+            for (int i = 0; i < f.hashes.length; i++) {
+                if (rules.remembers(f.times[i], watermark)) {
+                    sizes.computeIfAbsent(bucketOf.applyAsInt(f.hashes[i]), b -> new int[1])[0]++;
+                }
+            }
+        }
+        Map<Integer, DuplicateFilter> buckets = new HashMap<>();
+        sizes.forEach(
+                (b, n) -> buckets.put(b, new DuplicateFilter(new long[n[0]], new long[n[0]])));
+        // filled from the end, counting each bucket's size down
+        for (DuplicateFilter f : filters) {
+            for (int i = 0; i < f.hashes.length; i++) {
+                if (!rules.remembers(f.times[i], watermark)) continue;
+                int b = bucketOf.applyAsInt(f.hashes[i]);
+                int at = --sizes.get(b)[0];
+                buckets.get(b).hashes[at] = f.hashes[i];
+                buckets.get(b).times[at] = f.times[i];
+            }
+        }
+        return buckets;
     }
 }

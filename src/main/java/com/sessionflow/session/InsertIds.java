@@ -9,13 +9,17 @@ import org.apache.datasketches.hash.MurmurHash3;
  * hashes of the pair with their event times, in one of two places:
  *
  * <ul>
- *   <li>up to {@link #inlineCapacity} of them in the owner's value ({@link DuplicateFilter}), 16
- *       bytes an id: on the heap backend the cheapest in memory (57 bytes an id measured, against
- *       128 as map entries, which box every hash and time); on RocksDB only a few, since the value
- *       is rewritten on every event, but so a person's events touch one key, not two;
- *   <li>beyond that in entries of their own, one per id, so that an event reads and writes only its
- *       own entry however many the owner sent: a bot or a stuck SDK costs per event what a person
- *       costs (28 bytes an id on RocksDB). Expired entries are swept in bulk as soon as the oldest
+ *   <li>up to {@link #inlineCapacity} of them in the owner's value ({@link DuplicateFilter}): on
+ *       the heap backend up to 64; on RocksDB only a few, since the value is rewritten on every
+ *       event, but so a person's events touch one key, not two;
+ *   <li>beyond that in buckets of their own, by the hash's low bits, with at most {@link
+ *       #IDS_PER_BUCKET} ids a bucket on average: an event reads and writes only its own bucket
+ *       however many the owner sent, so a bot or a stuck SDK costs per event what a person costs,
+ *       and each RocksDB entry's own overhead (its key, sequence number and lengths, about 20
+ *       bytes) is shared by the bucket's ids instead of paid by each (28 bytes an id as entries of
+ *       their own, measured). As the owner's ids grow its buckets split one at a time (linear
+ *       hashing), so no event moves more than one bucket's ids. Expired ids are dropped from a
+ *       bucket whenever it is written, and from all of them in a sweep as soon as the oldest
  *       expires, but at most once per eighth of a horizon, so an owner that never stops is not
  *       swept on every event; once all have expired the owner goes back to the inline ids.
  * </ul>
@@ -36,6 +40,23 @@ public final class InsertIds implements Serializable {
      * two.
      */
     public static final int INLINE_ON_ROCKSDB = 16;
+
+    /**
+     * How many ids a bucket holds at most on average: a bucket is read and written whole on every
+     * event of its owner (about 180 bytes), while the RocksDB entry's overhead is shared by this
+     * many. 16 measured 15.8 bytes an id on RocksDB and a hot owner's event 1.2-1.35x an ordinary
+     * one's; 32 measured 15.1 bytes and 1.3-2.1x (docs/benchmarks.md, "Hot owners").
+     */
+    public static final int IDS_PER_BUCKET = 16;
+
+    /** At most 2^20 buckets an owner: beyond 32 M ids its buckets only grow. */
+    static final int MAX_BUCKET_BITS = 20;
+
+    /**
+     * An owner's {@code insertIdBits} restored from state format 2 or older, whose ids are still in
+     * the entries of that layout, one per id: they move into buckets when the owner is next seen.
+     */
+    public static final int OLDER_LAYOUT = -1;
 
     private final long horizonMs;
     private final int inlineCapacity;
@@ -75,6 +96,34 @@ public final class InsertIds implements Serializable {
     public static long hash(String deviceId, String insertId) {
         String key = (deviceId == null ? "" : deviceId) + '\u0000' + insertId;
         return MurmurHash3.hash(key.toCharArray(), 0x5e55_10f1L)[0];
+    }
+
+    /**
+     * The bucket of an id among an owner's {@code 2^bits + split} (linear hashing): the low {@code
+     * bits} bits of its hash, or one bit more for the buckets below {@code split}, already split.
+     */
+    public static int bucketOf(long hash, int bits, int split) {
+        int bucket = (int) (hash & ((1L << bits) - 1));
+        return bucket < split ? (int) (hash & ((1L << (bits + 1)) - 1)) : bucket;
+    }
+
+    /**
+     * How many bits of bucket an owner whose ids move into buckets, {@code ids} of them, starts
+     * with.
+     */
+    public static int bucketBitsFor(long ids) {
+        int bits = 0;
+        while (bits < MAX_BUCKET_BITS && ids > (long) IDS_PER_BUCKET << bits) bits++;
+        return bits;
+    }
+
+    /**
+     * Whether an owner's buckets are too full for its {@code ids}, so that the next one splits: one
+     * bucket a time, into itself and its twin {@code 2^bits} above, so that no event moves more
+     * than a bucket's ids however many the owner has.
+     */
+    public static boolean needsSplit(long ids, int bits, int split) {
+        return bits < MAX_BUCKET_BITS && ids > IDS_PER_BUCKET * ((1L << bits) + split);
     }
 
     /** Whether an event with this insert id is checked (and remembered) at all. */

@@ -60,7 +60,7 @@ class BenchmarksSmokeITCase {
                 .containsOnly(sessions.get(0));
 
         JsonNode state = runner.fork("state", 1, List.of("--users", "100"));
-        assertThat(state.path("measures")).hasSize(6);
+        assertThat(state.path("measures")).hasSize(8);
         state.path("measures").forEach(m -> assertThat(m.path("sessions").asLong()).isPositive());
 
         JsonNode hot = runner.fork("hot-owner", 1, List.of());

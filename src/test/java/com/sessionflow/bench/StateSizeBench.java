@@ -4,6 +4,7 @@ import com.sessionflow.event.Event;
 import com.sessionflow.event.EventParser;
 import com.sessionflow.functions.OwnerState;
 import com.sessionflow.functions.SessionizeFunction;
+import com.sessionflow.session.DuplicateFilter;
 import com.sessionflow.session.InsertIds;
 import com.sessionflow.session.OwnerRateLimit;
 import com.sessionflow.session.OwnerTimeline;
@@ -20,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.state.MapState;
-import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
@@ -29,6 +29,7 @@ import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.state.rocksdb.RocksDBKeyedStateBackend;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 
@@ -40,7 +41,8 @@ import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
  * <ul>
  *   <li>heap backend: retained heap (used heap after full GCs, minus the same before the operator
  *       existed): session lists, insert-id filters, timers, keys, the state maps;
- *   <li>both backends: the size of a full snapshot (what a checkpoint or savepoint writes);
+ *   <li>both backends: the size of a full snapshot (what a checkpoint or savepoint writes), on
+ *       RocksDB after a compaction of the sessionizer's states, so that it holds live values only;
  *   <li>RocksDB: the size of the instance's files after the snapshot.
  * </ul>
  *
@@ -96,9 +98,30 @@ final class StateSizeBench {
                         0,
                         input,
                         s));
+        // every id in buckets (none inline), to measure what an id costs there alone
+        measures.add(
+                measure(
+                        "heap, ids in buckets only",
+                        new HashMapStateBackend(),
+                        s.timeline(),
+                        s.dedupHorizonMs,
+                        0,
+                        input,
+                        s));
+        measures.add(
+                measure(
+                        "rocksdb, ids in buckets only",
+                        rocks(s, "rocksdb-buckets"),
+                        s.timeline(),
+                        s.dedupHorizonMs,
+                        0,
+                        input,
+                        s));
         // what one remembered insert id costs: the difference dedup makes, per id held
         dedupCost(measures.get(0), measures.get(1));
         dedupCost(measures.get(3), measures.get(4));
+        dedupCost(measures.get(6), measures.get(1));
+        dedupCost(measures.get(7), measures.get(4));
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("records", input.size());
         r.put("events", input.events);
@@ -137,6 +160,7 @@ final class StateSizeBench {
         }
     }
 
+    /** With the insert-id layout the job picks for the backend. */
     private static Map<String, Object> measure(
             String name,
             org.apache.flink.runtime.state.StateBackend backend,
@@ -145,15 +169,33 @@ final class StateSizeBench {
             BenchInput input,
             BenchSettings s)
             throws Exception {
+        return measure(
+                name,
+                backend,
+                timeline,
+                dedupMs,
+                InsertIds.inlineCapacityFor(backend.getName()),
+                input,
+                s);
+    }
+
+    private static Map<String, Object> measure(
+            String name,
+            org.apache.flink.runtime.state.StateBackend backend,
+            OwnerTimeline timeline,
+            long dedupMs,
+            int inlineInsertIds,
+            BenchInput input,
+            BenchSettings s)
+            throws Exception {
         long before = usedHeapAfterGc();
         var harness =
                 new KeyedOneInputStreamOperatorTestHarness<String, Event, SessionChange>(
                         new KeyedProcessOperator<>(
-                                // the insert-id layout the job picks for the backend
                                 new SessionizeFunction(
                                         timeline,
                                         dedupMs,
-                                        InsertIds.inlineCapacityFor(backend.getName()),
+                                        inlineInsertIds,
                                         OwnerRateLimit.DEFAULT)),
                         e -> e.owner,
                         Types.STRING);
@@ -212,13 +254,18 @@ final class StateSizeBench {
         keyed.applyToAllKeys(
                 VoidNamespace.INSTANCE,
                 VoidNamespaceSerializer.INSTANCE,
-                new MapStateDescriptor<>(
-                        SessionizeFunction.INSERT_IDS_STATE_NAME, Types.LONG, Types.LONG),
-                (String key, MapState<Long, Long> ids) -> {
-                    for (Long ignored : ids.keys()) insertIds[0]++;
+                SessionizeFunction.insertIdBucketsDescriptor(),
+                (String key, MapState<Integer, DuplicateFilter> buckets) -> {
+                    for (DuplicateFilter bucket : buckets.values()) insertIds[0] += bucket.size();
                 });
         long heap = usedHeapAfterGc() - before;
         int timers = name.startsWith("rocksdb") ? -1 : harness.numEventTimeTimers();
+        if (keyed instanceof RocksDBKeyedStateBackend<String> rocks) {
+            // RocksDB's snapshot copies its files, which hold overwritten values until compaction
+            // drops them, so without this the bytes depend on when it last ran: live state only
+            rocks.compactState(SessionizeFunction.ownerStateDescriptor());
+            rocks.compactState(SessionizeFunction.insertIdBucketsDescriptor());
+        }
         OperatorSubtaskState snapshot = harness.snapshot(1, 1);
         long snapshotBytes = snapshot.getStateSize();
         Map<String, Object> m = new LinkedHashMap<>();

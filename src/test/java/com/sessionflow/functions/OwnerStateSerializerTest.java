@@ -8,6 +8,7 @@ import com.sessionflow.session.CloseReason;
 import com.sessionflow.session.DuplicateFilter;
 import com.sessionflow.session.EventRate;
 import com.sessionflow.session.Fact;
+import com.sessionflow.session.InsertIds;
 import com.sessionflow.session.Session;
 import java.io.IOException;
 import java.util.Arrays;
@@ -132,7 +133,7 @@ class OwnerStateSerializerTest {
         assertThat(s.deviceIds).containsExactly("d");
         assertThat(s.entryContext).isNull();
         assertThat(s.eventsWithoutSessionId).isZero();
-        // written again, it is a format-2 value that reads back the same
+        // written again, it is a value of the current format that reads back the same
         assertThat(read(bytes(read(out.getCopyOfBuffer()))))
                 .usingRecursiveComparison()
                 .isEqualTo(read(out.getCopyOfBuffer()));
@@ -143,6 +144,18 @@ class OwnerStateSerializerTest {
     private static void writeNew(DataOutputSerializer out, String text) throws IOException {
         out.writeByte(1);
         StringValue.writeString(text, out);
+    }
+
+    @Test
+    void aFormatTwoOwnerWithASweepHasItsInsertIdsInTheOlderLayout() throws IOException {
+        // format 2, owner flags: a sweep at 5000 (zig-zag 10000), no sessions
+        byte[] value = {2, 2, (byte) 0x90, 0x4E, 0};
+        OwnerState state = read(value);
+        assertThat(state.insertIdSweep).isEqualTo(5000);
+        assertThat(state.insertIdBits).isEqualTo(InsertIds.OLDER_LAYOUT);
+        assertThat(read(bytes(state)).insertIdBits)
+                .as("kept until the owner is next seen")
+                .isEqualTo(InsertIds.OLDER_LAYOUT);
     }
 
     @Test
@@ -184,6 +197,12 @@ class OwnerStateSerializerTest {
         OwnerState state = new OwnerState();
         if (r.nextBoolean()) state.pendingTimer = number(r);
         if (r.nextBoolean()) state.insertIdSweep = number(r);
+        // the buckets' bits and count are kept while there is a sweep
+        if (state.insertIdSweep != InsertIds.NONE) {
+            state.insertIdBits = r.nextInt(22) - 1;
+            state.insertIdSplit = r.nextInt(1 << 20);
+            state.bucketedInsertIds = r.nextInt(Integer.MAX_VALUE);
+        }
         if (r.nextBoolean()) {
             DuplicateFilter seen = new DuplicateFilter();
             int n = r.nextInt(70);

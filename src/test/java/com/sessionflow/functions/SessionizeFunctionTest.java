@@ -9,6 +9,7 @@ import com.sessionflow.reference.ReferenceSessionizer.ExpectedSession;
 import com.sessionflow.reference.TestEvents;
 import com.sessionflow.session.CloseReason;
 import com.sessionflow.session.InsertIds;
+import com.sessionflow.session.OwnerRateLimit;
 import com.sessionflow.session.OwnerTimeline;
 import com.sessionflow.session.SessionChange;
 import com.sessionflow.session.SessionDefinition;
@@ -314,11 +315,11 @@ class SessionizeFunctionTest {
 
     /**
      * An owner that sends more insert ids than its value holds (a bot, a stuck SDK): they move to
-     * entries of their own, a retry of an id from before the move is still a duplicate, and once
+     * buckets of their own, a retry of an id from before the move is still a duplicate, and once
      * they have all expired the owner is back to nothing.
      */
     @Test
-    void manyInsertIdsMoveToEntriesOfTheirOwnAndStillDedup() throws Exception {
+    void manyInsertIdsMoveToBucketsOfTheirOwnAndStillDedup() throws Exception {
         int n = InsertIds.INLINE_ON_HEAP + 8;
         for (int i = 0; i < n; i++) h.events(at("bot", 1000 + i).insertId("b" + i).build());
         assertThat(h.ownerState("bot").seen).as("no longer inline").isNull();
@@ -334,6 +335,95 @@ class SessionizeFunctionTest {
                 .isEqualTo(n + 1);
         assertThat(h.numKeyedStateEntries()).isZero();
         assertThat(h.numEventTimeTimers()).isZero();
+    }
+
+    /**
+     * A bot's thousands of ids: its buckets split one by one as they fill, retries of ids from any
+     * time before are dropped, and sweeps empty the buckets once the horizon has passed; on both
+     * backends.
+     */
+    @Test
+    void aBotsInsertIdsFillDoublingBucketsAndAreSweptAway() throws Exception {
+        for (boolean rocksdb : new boolean[] {false, true}) {
+            // no rate limit: its 5,000 events come within 5 s
+            try (SessionizerHarness run =
+                    new SessionizerHarness(
+                            new OwnerTimeline(DEFINITION, LATENESS),
+                            DEDUP,
+                            rocksdb ? new EmbeddedRocksDBStateBackend() : null,
+                            InsertIds.inlineCapacityFor(rocksdb ? "rocksdb" : "hashmap"),
+                            OwnerRateLimit.OFF)) {
+                int n = 5_000;
+                for (int i = 0; i < n; i++) {
+                    run.event(at("bot", 1000 + i).insertId("b" + i).build());
+                    if (i % 97 == 0) run.event(at("bot", 1000 + i).insertId("b" + i / 2).build());
+                }
+                var owner = run.ownerState("bot");
+                long buckets = (1L << owner.insertIdBits) + owner.insertIdSplit;
+                assertThat(buckets)
+                        .as("as many buckets as %d ids need", n)
+                        .isEqualTo((n + InsertIds.IDS_PER_BUCKET - 1) / InsertIds.IDS_PER_BUCKET);
+                assertThat(owner.bucketedInsertIds).isEqualTo(n);
+                assertThat(run.insertIds("bot")).hasSize(n);
+                run.watermark(1000 + n + GAP);
+                assertThat(run.changes())
+                        .singleElement()
+                        .extracting(c -> c.session.eventCount)
+                        .as("every retry is dropped")
+                        .isEqualTo((long) n);
+                // the first half of the ids expires: one sweep drops them from every bucket
+                run.watermark(1000 + n / 2 + DEDUP + 1);
+                assertThat(run.ownerState("bot").bucketedInsertIds)
+                        .isEqualTo(run.insertIds("bot").size())
+                        .isBetween(n / 2 - 1L, (long) n);
+                run.watermark(Long.MAX_VALUE);
+                assertNothingHeld(run, "bot", rocksdb);
+            }
+        }
+    }
+
+    /**
+     * An owner restored from state format 2, its insert ids an entry each: they move into buckets
+     * when the owner is next seen, and a retry of one of them is still a duplicate.
+     */
+    @Test
+    void insertIdsOfTheOlderLayoutMoveIntoBucketsAndStillDedup() throws Exception {
+        for (boolean rocksdb : new boolean[] {false, true}) {
+            try (SessionizerHarness run =
+                    new SessionizerHarness(
+                            new OwnerTimeline(DEFINITION, LATENESS),
+                            DEDUP,
+                            rocksdb ? new EmbeddedRocksDBStateBackend() : null)) {
+                Map<Long, Long> older = new java.util.TreeMap<>();
+                for (int i = 0; i < 100; i++) {
+                    Event e = at("bot", 1000 + i).insertId("b" + i).build();
+                    older.put(InsertIds.hash(e.deviceId, e.insertId), e.time);
+                }
+                run.putInOlderLayout("bot", older, 1000 + DEDUP + 1);
+                run.snapshotAndRestore();
+                run.events(
+                        at("bot", 1000).insertId("b0").build(),
+                        at("bot", 1099).insertId("b99").build(),
+                        at("bot", 1200).insertId("new").build());
+                assertThat(run.olderLayoutInsertIds("bot")).isZero();
+                assertThat(run.insertIds("bot")).containsAllEntriesOf(older).hasSize(101);
+                run.watermark(Long.MAX_VALUE);
+                assertThat(run.changes())
+                        .singleElement()
+                        .extracting(c -> c.session.eventCount)
+                        .as("the retries are dropped")
+                        .isEqualTo(1L);
+                assertNothingHeld(run, "bot", rocksdb);
+            }
+        }
+    }
+
+    static void assertNothingHeld(SessionizerHarness run, String owner, boolean rocksdb)
+            throws Exception {
+        assertThat(run.ownerState(owner)).isNull();
+        assertThat(run.insertIds(owner)).isEmpty();
+        // the harness counts entries on the heap backend only
+        if (!rocksdb) assertThat(run.numKeyedStateEntries()).isZero();
     }
 
     @Test

@@ -1,6 +1,7 @@
 package com.sessionflow.functions;
 
 import com.sessionflow.event.Event;
+import com.sessionflow.session.DuplicateFilter;
 import com.sessionflow.session.InsertIds;
 import com.sessionflow.session.LateEvent;
 import com.sessionflow.session.OwnerRateLimit;
@@ -13,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.StateBackend;
@@ -162,20 +162,62 @@ final class SessionizerHarness implements AutoCloseable {
                 .value();
     }
 
-    /** The insert ids the operator remembers for {@code owner}: hash to event time. */
+    /**
+     * The insert ids the operator remembers for {@code owner} in buckets of their own: hash to
+     * event time.
+     */
     Map<Long, Long> insertIds(String owner) throws Exception {
         harness.getOperator().setCurrentKey(owner);
         Map<Long, Long> ids = new TreeMap<>();
-        harness.getOperator()
-                .getKeyedStateBackend()
-                .getPartitionedState(
+        for (DuplicateFilter bucket :
+                harness.getOperator()
+                        .getKeyedStateBackend()
+                        .getPartitionedState(
+                                VoidNamespace.INSTANCE,
+                                VoidNamespaceSerializer.INSTANCE,
+                                SessionizeFunction.insertIdBucketsDescriptor())
+                        .values()) {
+            for (int i = 0; i < bucket.size(); i++) ids.put(bucket.hashes[i], bucket.times[i]);
+        }
+        return ids;
+    }
+
+    /**
+     * Gives {@code owner} its insert ids as state format 2 kept them, an entry per id, and nothing
+     * else: what a restore of such a savepoint leaves until the owner is next seen.
+     */
+    void putInOlderLayout(String owner, Map<Long, Long> ids, long sweep) throws Exception {
+        harness.getOperator().setCurrentKey(owner);
+        var backend = harness.getOperator().getKeyedStateBackend();
+        OwnerState state = new OwnerState();
+        state.insertIdSweep = sweep;
+        backend.getPartitionedState(
                         VoidNamespace.INSTANCE,
                         VoidNamespaceSerializer.INSTANCE,
-                        new MapStateDescriptor<>(
-                                SessionizeFunction.INSERT_IDS_STATE_NAME, Types.LONG, Types.LONG))
-                .entries()
-                .forEach(e -> ids.put(e.getKey(), e.getValue()));
-        return ids;
+                        SessionizeFunction.ownerStateDescriptor())
+                .update(state);
+        backend.getPartitionedState(
+                        VoidNamespace.INSTANCE,
+                        VoidNamespaceSerializer.INSTANCE,
+                        SessionizeFunction.olderInsertIdsDescriptor())
+                .putAll(ids);
+    }
+
+    /** How many insert ids of {@code owner} are still in the layout of state format 2. */
+    int olderLayoutInsertIds(String owner) throws Exception {
+        harness.getOperator().setCurrentKey(owner);
+        int n = 0;
+        for (Long ignored :
+                harness.getOperator()
+                        .getKeyedStateBackend()
+                        .getPartitionedState(
+                                VoidNamespace.INSTANCE,
+                                VoidNamespaceSerializer.INSTANCE,
+                                SessionizeFunction.olderInsertIdsDescriptor())
+                        .keys()) {
+            n++;
+        }
+        return n;
     }
 
     int numEventTimeTimers() {

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-/** The inline insert ids of an owner that sent few. */
+/** Insert ids: an owner's inline ones, or one bucket of them. */
 class DuplicateFilterTest {
 
     static final long HORIZON = 10_000;
@@ -36,5 +36,43 @@ class DuplicateFilterTest {
         assertThat(filter.times).containsExactly(2000L);
         assertThat(filter.forget(rules, 2001 + HORIZON)).isTrue();
         assertThat(filter.latest()).isEqualTo(InsertIds.NONE);
+    }
+
+    @Test
+    void regroupingPutsEveryRememberedIdInItsBucketOnce() {
+        DuplicateFilter other = new DuplicateFilter();
+        for (int i = 0; i < 200; i++) {
+            (i % 2 == 0 ? filter : other).add(InsertIds.hash("d", "i" + i), 1000 + i);
+        }
+        // the first 10 are forgotten at this watermark
+        long watermark = 1010 + HORIZON;
+        java.util.Map<Integer, DuplicateFilter> buckets =
+                DuplicateFilter.regroup(
+                        java.util.List.of(filter, other),
+                        h -> InsertIds.bucketOf(h, 3, 0),
+                        rules,
+                        watermark);
+        assertThat(buckets.keySet()).allMatch(b -> b >= 0 && b < 8);
+        assertThat(buckets.values().stream().mapToInt(DuplicateFilter::size).sum()).isEqualTo(190);
+        for (int i = 0; i < 200; i++) {
+            long h = InsertIds.hash("d", "i" + i);
+            DuplicateFilter bucket = buckets.get(InsertIds.bucketOf(h, 3, 0));
+            assertThat(bucket.remembers(h, rules, watermark)).as("id %d", i).isEqualTo(i >= 10);
+        }
+        assertThat(buckets.get(0).earliest()).isLessThanOrEqualTo(buckets.get(0).latest());
+    }
+
+    @Test
+    void aSplitMovesTheIdsWithTheBitSetToTheTwinAndDropsExpiredOnes() {
+        for (int i = 0; i < 100; i++) filter.add(InsertIds.hash("d", "i" + i), 1000 + i);
+        long watermark = 1010 + HORIZON;
+        DuplicateFilter twin = filter.splitOff(1L << 3, rules, watermark);
+        assertThat(filter.size() + twin.size()).isEqualTo(90);
+        for (long h : filter.hashes) assertThat(h & 8).isZero();
+        for (long h : twin.hashes) assertThat(h & 8).isNotZero();
+        for (int i = 10; i < 100; i++) {
+            long h = InsertIds.hash("d", "i" + i);
+            assertThat(((h & 8) == 0 ? filter : twin).remembers(h, rules, watermark)).isTrue();
+        }
     }
 }

@@ -68,4 +68,35 @@ class InsertIdsTest {
         assertThat(InsertIds.inlineCapacityFor("hashmap")).isEqualTo(InsertIds.INLINE_ON_HEAP);
         assertThat(InsertIds.INLINE_ON_ROCKSDB).isLessThan(InsertIds.INLINE_ON_HEAP);
     }
+
+    @Test
+    void bucketsSplitOneByOneAsTheIdsGrow() {
+        assertThat(InsertIds.bucketBitsFor(1)).isZero();
+        assertThat(InsertIds.bucketBitsFor(InsertIds.IDS_PER_BUCKET)).isZero();
+        assertThat(InsertIds.bucketBitsFor(InsertIds.IDS_PER_BUCKET + 1)).isEqualTo(1);
+        assertThat(InsertIds.bucketBitsFor(InsertIds.IDS_PER_BUCKET * 1024L)).isEqualTo(10);
+        assertThat(InsertIds.bucketBitsFor(Long.MAX_VALUE)).isEqualTo(InsertIds.MAX_BUCKET_BITS);
+        // 4 buckets, one of them split: 5 buckets hold up to 5 * IDS_PER_BUCKET
+        assertThat(InsertIds.needsSplit(5L * InsertIds.IDS_PER_BUCKET, 2, 1)).isFalse();
+        assertThat(InsertIds.needsSplit(5L * InsertIds.IDS_PER_BUCKET + 1, 2, 1)).isTrue();
+        assertThat(InsertIds.needsSplit(Long.MAX_VALUE, InsertIds.MAX_BUCKET_BITS, 0)).isFalse();
+    }
+
+    @Test
+    void anIdsBucketIsItsHashsLowBitsAndOneMoreOnceItsBucketSplit() {
+        assertThat(InsertIds.bucketOf(-1L, 0, 0)).isZero();
+        assertThat(InsertIds.bucketOf(0b1011, 2, 0)).isEqualTo(0b11);
+        // buckets 0 to 2 have split, bucket 3 has not
+        assertThat(InsertIds.bucketOf(0b1010, 2, 3)).isEqualTo(0b010);
+        assertThat(InsertIds.bucketOf(0b1110, 2, 3)).isEqualTo(0b110);
+        assertThat(InsertIds.bucketOf(0b1111, 2, 3)).isEqualTo(0b11);
+        // a split moves a bucket's ids to itself or to its twin 2^bits above, nowhere else
+        for (int i = 0; i < 1000; i++) {
+            long h = InsertIds.hash("d", "i" + i);
+            int before = InsertIds.bucketOf(h, 4, 5);
+            int after = InsertIds.bucketOf(h, 4, 6);
+            if (before == 5) assertThat(after).isIn(5, 5 + 16);
+            else assertThat(after).isEqualTo(before);
+        }
+    }
 }

@@ -48,10 +48,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * sessions without the over-rate flag, owners without an event rate; {@code insert-id-arrays}:
  * insert ids inside the owner's value, before they had an entry each; {@code owner-state-format-1}:
  * sessions without entry and exit events, contexts, device ids and the count of events without
- * session_id). The first half of a fixed traffic was in the job when the savepoint was taken: its
- * sessions are all still open in the savepoint's state, so a lost or misread state splits them.
- * After the restore, the second half continues some of them, repeats an insert id the dedup state
- * must remember, and starts new ones.
+ * session_id; {@code owner-state-format-2}: before insert ids moved from an entry each to buckets).
+ * The first half of a fixed traffic was in the job when the savepoint was taken: its sessions are
+ * all still open in the savepoint's state, so a lost or misread state splits them. After the
+ * restore, the second half continues some of them, repeats an insert id the dedup state must
+ * remember, and starts new ones.
  *
  * <p>A change to any state class (or to the split state) must keep this savepoint restorable, or
  * ship a migration and a new savepoint: write one with the command in the README, "Upgrading".
@@ -75,7 +76,8 @@ class SavepointUpgradeITCase {
                     "pojo-owner-state",
                     "before-owner-rate",
                     "insert-id-arrays",
-                    "owner-state-format-1");
+                    "owner-state-format-1",
+                    "owner-state-format-2");
 
     @RegisterExtension static final KafkaBroker KAFKA = new KafkaBroker();
 
