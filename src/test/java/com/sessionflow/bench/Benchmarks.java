@@ -41,6 +41,8 @@ public final class Benchmarks {
                     "floor",
                     "sessionize-heap",
                     "sessionize-rocksdb",
+                    "sessionize-merged-heap",
+                    "sessionize-merged-rocksdb",
                     "windows-heap",
                     "windows-rocksdb",
                     "sql-session-heap",

@@ -3,6 +3,7 @@ package com.sessionflow.bench;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sessionflow.event.Event;
 import com.sessionflow.event.EventParser;
+import com.sessionflow.event.Identity;
 import com.sessionflow.event.ParsedRecord;
 import com.sessionflow.functions.SessionChangeSerializer;
 import com.sessionflow.functions.SplitDeadLetters;
@@ -60,6 +61,8 @@ public final class FlinkBench {
     public enum Kind {
         FLOOR,
         SESSIONIZE,
+        /** The job with {@code --identity merged}: the device linker before the sessionizer. */
+        SESSIONIZE_MERGED,
         WINDOWS,
         SQL_SESSION
     }
@@ -82,10 +85,14 @@ public final class FlinkBench {
                         .sinkTo(new CountingSink<>("out", FlinkBench::encodeEvent))
                         .name("events as JSON");
             }
-            case SESSIONIZE -> {
+            case SESSIONIZE, SESSIONIZE_MERGED -> {
                 SessionPipeline.Outputs out =
                         SessionPipeline.sessionize(
-                                parsed, s.timeline(), s.dedupHorizonMs, OwnerRateLimit.DEFAULT);
+                                parsed,
+                                s.timeline(),
+                                s.dedupHorizonMs,
+                                OwnerRateLimit.DEFAULT,
+                                kind == Kind.SESSIONIZE ? Identity.USER : Identity.MERGED);
                 out.sessions()
                         .sinkTo(
                                 new CountingSink<>(

@@ -68,6 +68,8 @@ final class Report {
         b.append("| ratio | value | target |\n|---|---:|---:|\n");
         ratio(b, by, "sessionize-heap", "floor", ">= 0.60x");
         ratio(b, by, "sessionize-rocksdb", "floor", ">= 0.35x");
+        ratio(b, by, "sessionize-merged-heap", "sessionize-heap", "-");
+        ratio(b, by, "sessionize-merged-rocksdb", "sessionize-rocksdb", "-");
         ratio(b, by, "sessionize-heap", "kstreams-inmemory", ">= 3x");
         ratio(b, by, "sessionize-rocksdb", "kstreams-rocksdb", ">= 3x");
         ratio(b, by, "sessionize-heap", "windows-heap", ">= 1.5x");

@@ -15,6 +15,8 @@ final class Scenarios {
                     "floor",
                     "sessionize-heap",
                     "sessionize-rocksdb",
+                    "sessionize-merged-heap",
+                    "sessionize-merged-rocksdb",
                     "windows-heap",
                     "windows-rocksdb",
                     "sql-session-heap",
@@ -40,6 +42,10 @@ final class Scenarios {
                                     FlinkBench.run(FlinkBench.Kind.SESSIONIZE, "hashmap", s);
                             case "sessionize-rocksdb", "scale-rocksdb" ->
                                     FlinkBench.run(FlinkBench.Kind.SESSIONIZE, "rocksdb", s);
+                            case "sessionize-merged-heap" ->
+                                    FlinkBench.run(FlinkBench.Kind.SESSIONIZE_MERGED, "hashmap", s);
+                            case "sessionize-merged-rocksdb" ->
+                                    FlinkBench.run(FlinkBench.Kind.SESSIONIZE_MERGED, "rocksdb", s);
                             case "windows-heap" ->
                                     FlinkBench.run(FlinkBench.Kind.WINDOWS, "hashmap", s);
                             case "windows-rocksdb" ->
