@@ -45,11 +45,11 @@ public final class InsertIds implements Serializable {
      * How many ids a bucket holds at most on average: a bucket is read and written whole on every
      * event of its owner (about 180 bytes), while the RocksDB entry's overhead is shared by this
      * many. 16 measured 15.8 bytes an id on RocksDB and a hot owner's event 1.2-1.35x an ordinary
-     * one's; 32 measured 15.1 bytes and 1.3-2.1x (docs/benchmarks.md, "Hot owners").
+     * one's; 32 measured 15.1 bytes and 1.3-2.1x (docs/benchmarks.md, "Insert ids in buckets").
      */
     public static final int IDS_PER_BUCKET = 16;
 
-    /** At most 2^20 buckets an owner: beyond 32 M ids its buckets only grow. */
+    /** At most 2^20 buckets an owner: beyond about 16 M ids its buckets only grow. */
     static final int MAX_BUCKET_BITS = 20;
 
     /**
