@@ -212,13 +212,13 @@ public class SessionizeFunction extends KeyedProcessFunction<String, Event, Sess
                 keep(state, owned, pendingBefore, watermark, ctx.timerService());
             }
             case OUT_OF_SESSION -> {
-                boolean changed =
-                        judged.remember()
-                                && remember(state, judged.insertIdHash(), event.time, watermark);
+                if (judged.remember()) {
+                    remember(state, judged.insertIdHash(), event.time, watermark);
+                }
                 outOfSessionEvents.inc();
                 ctx.output(OUT_OF_SESSION, event);
                 // nothing to keep in the owner's value, unless its insert id or rate changed it
-                if (changed || rateLimit.applies()) {
+                if (judged.remember() || rateLimit.applies()) {
                     List<Session> owned = state.sessionList();
                     keep(state, owned, pending(owned), watermark, ctx.timerService());
                 }
@@ -318,20 +318,20 @@ public class SessionizeFunction extends KeyedProcessFunction<String, Event, Sess
 
     /**
      * Remembers an insert id: inline while the owner has few, else in its bucket (all of the inline
-     * ones move to buckets when they overflow). True when the owner's value changed.
+     * ones move to buckets when they overflow). Either way the owner's value changes: its inline
+     * ids, or its buckets' count and sweep.
      */
-    private boolean remember(OwnerState state, long hash, long time, long watermark)
-            throws Exception {
+    private void remember(OwnerState state, long hash, long time, long watermark) throws Exception {
         if (state.insertIdSweep == InsertIds.NONE) {
             if (state.seen == null) state.seen = new DuplicateFilter();
             int capacity = insertIds.inlineCapacity();
             if (state.seen.size() >= capacity) state.seen.forget(insertIds, watermark);
             state.seen.add(hash, time);
-            if (state.seen.size() <= capacity) return true;
+            if (state.seen.size() <= capacity) return;
             DuplicateFilter overflow = state.seen;
             state.seen = null;
             putIntoBuckets(state, List.of(overflow), watermark);
-            return true;
+            return;
         }
         int b = bucketOf(state, hash);
         DuplicateFilter bucket = b == checkedBucket ? checkedIds : insertIdBuckets.get(b);
@@ -346,7 +346,6 @@ public class SessionizeFunction extends KeyedProcessFunction<String, Event, Sess
                 state.bucketedInsertIds, state.insertIdBits, state.insertIdSplit)) {
             splitNextBucket(state, watermark);
         }
-        return true;
     }
 
     private static int bucketOf(OwnerState state, long hash) {
