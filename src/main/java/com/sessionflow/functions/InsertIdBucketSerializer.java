@@ -10,9 +10,9 @@ import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
 /**
- * One bucket of an owner's insert ids ({@link SessionizeFunction#INSERT_ID_BUCKETS_STATE_NAME}),
- * written as the owner's inline ids are: each hash in 8 bytes, each time as a short difference, so
- * an id costs about 11 bytes and the RocksDB entry's own overhead is shared by the bucket's ids.
+ * One bucket of an owner's insert ids ({@link InsertIdStore}), written as the owner's inline ids
+ * are: each hash in 8 bytes, each time as a short difference, so an id costs about 11 bytes and the
+ * RocksDB entry's own overhead is shared by the bucket's ids.
  */
 public final class InsertIdBucketSerializer extends TypeSerializerSingleton<DuplicateFilter> {
 

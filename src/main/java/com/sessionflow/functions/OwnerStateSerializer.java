@@ -37,8 +37,8 @@ import org.apache.flink.types.StringValue;
  * few hundred (docs/benchmarks.md, "State per session").
  *
  * <p>Each value starts with a format version byte, so a later format can still read values written
- * by this one without a migration. State written with the POJO serializer (savepoints before this
- * serializer) is migrated on restore: {@link Snapshot} declares it compatible after migration.
+ * by this one without a migration. State written with Flink's POJO serializer (savepoints before
+ * this serializer) is refused with the way round it ({@link Snapshot}).
  *
  * <p>Formats: 1 had no entry and exit events, contexts, device ids or count of events without a
  * session_id; its sessions are read without them, and {@link Session#completeOlderLayout} fills in
@@ -502,9 +502,11 @@ public final class OwnerStateSerializer extends TypeSerializer<OwnerState> {
     }
 
     /**
-     * The serializer's snapshot in checkpoints and savepoints. It accepts the POJO serializer's
-     * snapshot of {@link OwnerState} (savepoints written before this serializer): Flink then reads
-     * the old state with the POJO serializer and writes it again with this one.
+     * The serializer's snapshot in checkpoints and savepoints. State in Flink's POJO format
+     * (savepoints of releases before this serializer) is refused with the way round it: those
+     * releases' state classes were POJOs with public fields, frozen by that format; sessionflow 0.1
+     * still reads them and writes this format, so a deployment upgrades through it
+     * (docs/upgrading.md).
      */
     public static final class Snapshot extends SimpleTypeSerializerSnapshot<OwnerState> {
         public Snapshot() {
@@ -515,9 +517,16 @@ public final class OwnerStateSerializer extends TypeSerializer<OwnerState> {
         public TypeSerializerSchemaCompatibility<OwnerState> resolveSchemaCompatibility(
                 TypeSerializerSnapshot<OwnerState> oldSerializerSnapshot) {
             if (oldSerializerSnapshot instanceof PojoSerializerSnapshot) {
-                return TypeSerializerSchemaCompatibility.compatibleAfterMigration();
+                throw new IllegalStateException(POJO_FORMAT_REFUSED);
             }
             return super.resolveSchemaCompatibility(oldSerializerSnapshot);
         }
     }
+
+    /** Why a savepoint with the owner's state in Flink's POJO format does not restore. */
+    public static final String POJO_FORMAT_REFUSED =
+            "this savepoint holds the sessionizer's owner state in Flink's POJO format, written by"
+                    + " a sessionflow release before 0.1: restore it with sessionflow 0.1 first,"
+                    + " take a savepoint there, and restore that one (docs/upgrading.md,"
+                    + " \"Savepoints of older releases\")";
 }
