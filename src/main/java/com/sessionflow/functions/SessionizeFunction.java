@@ -97,7 +97,7 @@ public class SessionizeFunction extends KeyedProcessFunction<String, Event, Sess
                 ctx.output(
                         QUARANTINED,
                         new QuarantinedEvent(
-                                event, rateLimit.eventsPerMinute(), owner.rate.minute));
+                                event, rateLimit.eventsPerMinute(), owner.rate.minute()));
             }
         }
         if (judged.remember()) {
@@ -179,7 +179,7 @@ public class SessionizeFunction extends KeyedProcessFunction<String, Event, Sess
     private static long pending(List<Session> owned) {
         long n = 0;
         for (Session s : owned) {
-            if (s.dirty) n++;
+            if (s.isPending()) n++;
         }
         return n;
     }

@@ -249,7 +249,7 @@ final class StateSizeBench {
                     if (!held.isEmpty()) counts[2]++;
                     for (Session x : held) {
                         counts[0]++;
-                        if (x.dirty) counts[1]++;
+                        if (x.isPending()) counts[1]++;
                     }
                 });
         long[] insertIds = {inline[0]};

@@ -177,7 +177,7 @@ final class SessionizerHarness implements AutoCloseable {
                                 VoidNamespaceSerializer.INSTANCE,
                                 InsertIdStore.bucketsDescriptor())
                         .values()) {
-            for (int i = 0; i < bucket.size(); i++) ids.put(bucket.hashes[i], bucket.times[i]);
+            for (int i = 0; i < bucket.size(); i++) ids.put(bucket.hash(i), bucket.time(i));
         }
         return ids;
     }
