@@ -4,10 +4,8 @@ import com.sessionflow.session.SessionChange;
 import com.sessionflow.session.SessionFormat;
 import com.sessionflow.session.SessionRecord;
 import java.io.IOException;
-import org.apache.flink.api.common.serialization.SerializerConfig;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
@@ -27,7 +25,9 @@ public final class SessionChangeSerializer extends TypeSerializerSingleton<Sessi
     public static final SessionChangeSerializer INSTANCE = new SessionChangeSerializer();
 
     /** The type of the sessions changelog, for the operators that emit it. */
-    public static final TypeInformation<SessionChange> TYPE = new ChangeType();
+    /** The changelog's type: this serializer, whatever the configuration. */
+    public static final TypeInformation<SessionChange> TYPE =
+            new SerializerTypeInfo<>(SessionChange.class, INSTANCE);
 
     private SessionChangeSerializer() {}
 
@@ -111,66 +111,6 @@ public final class SessionChangeSerializer extends TypeSerializerSingleton<Sessi
     public static final class Snapshot extends SimpleTypeSerializerSnapshot<SessionChange> {
         public Snapshot() {
             super(() -> INSTANCE);
-        }
-    }
-
-    /** The changelog's type: this serializer, whatever the configuration. */
-    private static final class ChangeType extends TypeInformation<SessionChange> {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        public boolean isBasicType() {
-            return false;
-        }
-
-        @Override
-        public boolean isTupleType() {
-            return false;
-        }
-
-        @Override
-        public int getArity() {
-            return 1;
-        }
-
-        @Override
-        public int getTotalFields() {
-            return 1;
-        }
-
-        @Override
-        public Class<SessionChange> getTypeClass() {
-            return SessionChange.class;
-        }
-
-        @Override
-        public boolean isKeyType() {
-            return false;
-        }
-
-        @Override
-        public TypeSerializer<SessionChange> createSerializer(SerializerConfig config) {
-            return INSTANCE;
-        }
-
-        @Override
-        public String toString() {
-            return "SessionChange";
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof ChangeType;
-        }
-
-        @Override
-        public int hashCode() {
-            return ChangeType.class.hashCode();
-        }
-
-        @Override
-        public boolean canEqual(Object o) {
-            return o instanceof ChangeType;
         }
     }
 }

@@ -131,7 +131,7 @@ public final class FlinkBench {
                                 .sideOutputLateData(late)
                                 .aggregate(
                                         new SessionAggregate(definition),
-                                        TypeInformation.of(Session.class),
+                                        SessionSummarySerializer.TYPE,
                                         SessionChangeSerializer.TYPE)
                                 .name("session windows");
                 sessions.sinkTo(

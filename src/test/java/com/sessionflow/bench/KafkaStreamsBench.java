@@ -350,7 +350,11 @@ public final class KafkaStreamsBench {
         @Override
         public Serializer<Session> serializer() {
             return (topic, s) ->
-                    write(s, (out, v) -> SessionFormat.write(v, out, strings(out, null)));
+                    write(
+                            s,
+                            (out, v) ->
+                                    SessionFormat.write(
+                                            v, out, SessionSummarySerializer.strings(out, null)));
         }
 
         @Override
@@ -358,21 +362,11 @@ public final class KafkaStreamsBench {
             return (topic, data) ->
                     read(
                             data,
-                            in -> SessionFormat.read(in, strings(null, in), SessionFormat.CURRENT));
-        }
-
-        private static SessionFormat.Strings strings(DataOutputStream out, DataInputStream in) {
-            return new SessionFormat.Strings() {
-                @Override
-                public void write(String s) throws IOException {
-                    str(out, s);
-                }
-
-                @Override
-                public String read() throws IOException {
-                    return str(in);
-                }
-            };
+                            in ->
+                                    SessionFormat.read(
+                                            in,
+                                            SessionSummarySerializer.strings(null, in),
+                                            SessionFormat.CURRENT));
         }
     }
 }
