@@ -55,7 +55,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * remember, and starts new ones.
  *
  * <p>A change to any state class (or to the split state) must keep this savepoint restorable, or
- * ship a migration and a new savepoint: write one with the command in the README, "Upgrading".
+ * ship a migration and a new savepoint: write one with the command in docs/upgrading.md.
  */
 class SavepointUpgradeITCase {
 
@@ -297,7 +297,7 @@ class SavepointUpgradeITCase {
                 ExpectedSession want = e.getValue();
                 if (!name.equals("current")) {
                     // what format 2 added is not in older layouts: a session open at the upgrade
-                    // goes on without it (README, "Upgrading"); everything else must be exact
+                    // goes on without it (docs/upgrading.md); everything else must be exact
                     want = formatTwoFieldsOf(ExpectedSession.of(n), want);
                 }
                 assertThat(want.matches(n))
