@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -44,6 +45,12 @@ class OptionsDocTest {
         commands.put("inspect", Inspect::new);
         return commands;
     }
+
+    /**
+     * The commands whose --help ends with the job's options (JobOptions.execute, ExportReplay's
+     * usage): on the page, those stand once, under "The job".
+     */
+    static final Set<String> ENDS_WITH_JOB_OPTIONS = Set.of("demo", "export-replay", "inspect");
 
     @Test
     @Timeout(60)
@@ -116,7 +123,9 @@ class OptionsDocTest {
             result =
                     result.substring(0, from + start.length())
                             + "\n```text\n"
-                            + usage(command.getValue().get())
+                            + usage(
+                                    command.getValue().get(),
+                                    ENDS_WITH_JOB_OPTIONS.contains(command.getKey()))
                             + "\n```\n"
                             + result.substring(to);
         }
@@ -124,9 +133,13 @@ class OptionsDocTest {
     }
 
     /** What {@code --help} prints, with the synopsis shortened and without colours. */
-    static String usage(Object command) {
+    static String usage(Object command, boolean endsWithJobOptions) {
         CommandLine cl = new CommandLine(command);
         cl.getCommandSpec().usageMessage().abbreviateSynopsis(true);
+        if (endsWithJobOptions)
+            cl.getCommandSpec()
+                    .usageMessage()
+                    .footer("%nOptions of the job: as listed under \"The job\" on this page.");
         return cl.getUsageMessage(CommandLine.Help.Ansi.OFF)
                 .lines()
                 .map(String::stripTrailing)
