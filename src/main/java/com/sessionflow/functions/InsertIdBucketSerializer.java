@@ -2,7 +2,6 @@ package com.sessionflow.functions;
 
 import com.sessionflow.session.DuplicateFilter;
 import java.io.IOException;
-import java.util.Arrays;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
@@ -10,9 +9,9 @@ import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
 /**
- * One bucket of an owner's insert ids ({@link SessionizeFunction#INSERT_ID_BUCKETS_STATE_NAME}),
- * written as the owner's inline ids are: each hash in 8 bytes, each time as a short difference, so
- * an id costs about 11 bytes and the RocksDB entry's own overhead is shared by the bucket's ids.
+ * One bucket of an owner's insert ids ({@link InsertIdStore}), written as the owner's inline ids
+ * are: each hash in 8 bytes, each time as a short difference, so an id costs about 11 bytes and the
+ * RocksDB entry's own overhead is shared by the bucket's ids.
  */
 public final class InsertIdBucketSerializer extends TypeSerializerSingleton<DuplicateFilter> {
 
@@ -37,10 +36,7 @@ public final class InsertIdBucketSerializer extends TypeSerializerSingleton<Dupl
 
     @Override
     public DuplicateFilter copy(DuplicateFilter from) {
-        DuplicateFilter copy = new DuplicateFilter();
-        copy.hashes = Arrays.copyOf(from.hashes, from.hashes.length);
-        copy.times = Arrays.copyOf(from.times, from.times.length);
-        return copy;
+        return from.copy();
     }
 
     @Override
@@ -56,7 +52,7 @@ public final class InsertIdBucketSerializer extends TypeSerializerSingleton<Dupl
     @Override
     public void serialize(DuplicateFilter bucket, DataOutputView out) throws IOException {
         out.writeByte(FORMAT);
-        OwnerStateSerializer.writeInsertIds(bucket, out);
+        bucket.writeTo(out);
     }
 
     @Override
@@ -66,7 +62,7 @@ public final class InsertIdBucketSerializer extends TypeSerializerSingleton<Dupl
             throw new IOException(
                     "insert-id bucket in format " + format + "; this version reads " + FORMAT);
         }
-        return OwnerStateSerializer.readInsertIds(in);
+        return DuplicateFilter.readFrom(in);
     }
 
     @Override

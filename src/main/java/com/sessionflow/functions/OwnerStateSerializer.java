@@ -1,19 +1,21 @@
 package com.sessionflow.functions;
 
-import com.sessionflow.event.Event;
-import com.sessionflow.event.EventContext;
-import com.sessionflow.session.CloseReason;
+import static com.sessionflow.session.Varints.readCount;
+import static com.sessionflow.session.Varints.readSigned;
+import static com.sessionflow.session.Varints.readUnsigned;
+import static com.sessionflow.session.Varints.writeSigned;
+import static com.sessionflow.session.Varints.writeUnsigned;
+
 import com.sessionflow.session.DuplicateFilter;
 import com.sessionflow.session.EventRate;
-import com.sessionflow.session.Fact;
 import com.sessionflow.session.InsertIds;
 import com.sessionflow.session.Session;
+import com.sessionflow.session.SessionFormat;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
@@ -37,8 +39,8 @@ import org.apache.flink.types.StringValue;
  * few hundred (docs/benchmarks.md, "State per session").
  *
  * <p>Each value starts with a format version byte, so a later format can still read values written
- * by this one without a migration. State written with the POJO serializer (savepoints before this
- * serializer) is migrated on restore: {@link Snapshot} declares it compatible after migration.
+ * by this one without a migration. State written with Flink's POJO serializer (savepoints before
+ * this serializer) is refused with the way round it ({@link Snapshot}).
  *
  * <p>Formats: 1 had no entry and exit events, contexts, device ids or count of events without a
  * session_id; its sessions are read without them, and {@link Session#completeOlderLayout} fills in
@@ -49,35 +51,8 @@ public final class OwnerStateSerializer extends TypeSerializer<OwnerState> {
 
     private static final long serialVersionUID = 1L;
 
-    /** The format of values this serializer writes; bump it and keep reading the old ones. */
-    static final int FORMAT = 3;
-
-    // bits of a session's flags (a byte in format 1, two since)
-    private static final int DIRTY = 1;
-    private static final int ENDS_WITH_END_EVENT = 1 << 1;
-    private static final int CUT_BY_MAX_LENGTH = 1 << 2;
-    private static final int OVER_RATE = 1 << 3;
-    private static final int SDK_SESSION_ID = 1 << 4;
-    private static final int FACTS = 1 << 5;
-    private static final int CLOSE_REASON = 1 << 6;
-    // unset in every value written before conversions existed: no new format needed
-    private static final int CONVERSION = 1 << 7;
-    // the entry (exit) event is not the first (last) one: its type and time follow
-    private static final int ENTRY_DIFFERS = 1 << 8;
-    private static final int EXIT_DIFFERS = 1 << 9;
-    // device ids other than the first event's alone follow
-    private static final int OTHER_DEVICES = 1 << 10;
-    private static final int ALL_WITHOUT_SESSION_ID = 1 << 11;
-    // a count of events without session_id, neither 0 nor all, follows
-    private static final int SOME_WITHOUT_SESSION_ID = 1 << 12;
-    private static final int ENTRY_CONTEXT = 1 << 13;
-    // the exit context, when it is not the entry's, follows
-    private static final int EXIT_CONTEXT = 1 << 14;
-
-    // bits of a fact's flags byte (format 1 wrote a boolean: the same first bit)
-    private static final int FACT_MARKER = 1;
-    private static final int FACT_WITHOUT_SESSION_ID = 1 << 1;
-    private static final int FACT_CONTEXT = 1 << 2;
+    /** The format of values this serializer writes. */
+    static final int FORMAT = SessionFormat.CURRENT;
 
     // bits of the owner's flags byte
     private static final int TIMER = 1;
@@ -140,120 +115,14 @@ public final class OwnerStateSerializer extends TypeSerializer<OwnerState> {
             writeUnsigned(out, state.insertIdSplit);
             writeUnsigned(out, state.bucketedInsertIds);
         }
-        if ((flags & SEEN) != 0) writeInsertIds(state.seen, out);
+        if ((flags & SEEN) != 0) state.seen.writeTo(out);
         if ((flags & RATE) != 0) {
-            writeSigned(out, state.rate.minute);
-            writeUnsigned(out, state.rate.count);
+            writeSigned(out, state.rate.minute());
+            writeUnsigned(out, state.rate.count());
         }
-        Strings strings = new Strings();
+        Strings strings = Strings.writingTo(out);
         writeUnsigned(out, state.sessions.length);
-        for (Session s : state.sessions) writeSession(s, out, strings);
-    }
-
-    private static void writeSession(Session s, DataOutputView out, Strings strings)
-            throws IOException {
-        boolean active = s.activeEventCount > 0;
-        boolean entryDiffers =
-                active
-                        && (s.entryTime != s.startTime
-                                || !Objects.equals(s.entryEventType, s.firstEventType));
-        boolean exitDiffers =
-                active
-                        && (s.exitTime != s.endTime
-                                || !Objects.equals(s.exitEventType, s.lastEventType));
-        long withoutId = s.eventsWithoutSessionId;
-        int flags =
-                (s.dirty ? DIRTY : 0)
-                        | (s.endsWithEndEvent ? ENDS_WITH_END_EVENT : 0)
-                        | (s.cutByMaxLength ? CUT_BY_MAX_LENGTH : 0)
-                        | (s.overRate ? OVER_RATE : 0)
-                        | (s.sdkSessionId != Event.NO_SESSION_ID ? SDK_SESSION_ID : 0)
-                        | (s.facts != null ? FACTS : 0)
-                        | (s.closeReason != null ? CLOSE_REASON : 0)
-                        | (s.conversion ? CONVERSION : 0)
-                        | (entryDiffers ? ENTRY_DIFFERS : 0)
-                        | (exitDiffers ? EXIT_DIFFERS : 0)
-                        | (onlyTheFirstDevice(s) ? 0 : OTHER_DEVICES)
-                        | (withoutId > 0 && withoutId == s.eventCount ? ALL_WITHOUT_SESSION_ID : 0)
-                        | (withoutId > 0 && withoutId != s.eventCount ? SOME_WITHOUT_SESSION_ID : 0)
-                        | (s.entryContext != null ? ENTRY_CONTEXT : 0)
-                        | (Objects.equals(s.exitContext, s.entryContext) ? 0 : EXIT_CONTEXT);
-        out.writeShort(flags);
-        long start = s.startTime;
-        writeSigned(out, start);
-        writeSigned(out, s.endTime - start);
-        writeSigned(out, s.sessionId - start);
-        if ((flags & SDK_SESSION_ID) != 0) writeSigned(out, s.sdkSessionId - start);
-        writeUnsigned(out, s.eventCount);
-        writeUnsigned(out, s.activeEventCount);
-        writeUnsigned(out, s.revision);
-        strings.write(out, s.owner);
-        strings.write(out, s.userId);
-        strings.write(out, s.deviceId);
-        strings.write(out, s.platform);
-        strings.write(out, s.osName);
-        strings.write(out, s.appVersion);
-        strings.write(out, s.group);
-        strings.write(out, s.firstEventType);
-        strings.write(out, s.lastEventType);
-        // by name, so that the enum may change order
-        if ((flags & CLOSE_REASON) != 0) strings.write(out, s.closeReason.name());
-        if (entryDiffers) {
-            strings.write(out, s.entryEventType);
-            writeSigned(out, s.entryTime - start);
-        }
-        if (exitDiffers) {
-            strings.write(out, s.exitEventType);
-            writeSigned(out, s.exitTime - start);
-        }
-        if ((flags & OTHER_DEVICES) != 0) {
-            writeUnsigned(out, s.deviceIds.length);
-            for (String id : s.deviceIds) strings.write(out, id);
-        }
-        if ((flags & SOME_WITHOUT_SESSION_ID) != 0) writeUnsigned(out, withoutId);
-        if ((flags & ENTRY_CONTEXT) != 0) writeContext(out, s.entryContext, strings);
-        if ((flags & EXIT_CONTEXT) != 0) writeContext(out, s.exitContext, strings);
-        writeUnsigned(out, s.emittedIds.length);
-        for (long id : s.emittedIds) writeSigned(out, id - s.sessionId);
-        if ((flags & FACTS) != 0) {
-            writeUnsigned(out, s.facts.length);
-            for (Fact f : s.facts) {
-                writeSigned(out, f.time - start);
-                writeSigned(out, f.rank);
-                writeSigned(out, f.gapMs);
-                out.writeByte(
-                        (f.marker ? FACT_MARKER : 0)
-                                | (f.withoutSessionId ? FACT_WITHOUT_SESSION_ID : 0)
-                                | (f.context != null ? FACT_CONTEXT : 0));
-                strings.write(out, f.eventType);
-                strings.write(out, f.userId);
-                strings.write(out, f.deviceId);
-                strings.write(out, f.platform);
-                strings.write(out, f.osName);
-                strings.write(out, f.appVersion);
-                if (f.context != null) writeContext(out, f.context, strings);
-            }
-        }
-    }
-
-    /** The session's devices are its first event's alone (or none): nothing to write. */
-    private static boolean onlyTheFirstDevice(Session s) {
-        return s.deviceId == null
-                ? s.deviceIds.length == 0
-                : s.deviceIds.length == 1 && s.deviceId.equals(s.deviceIds[0]);
-    }
-
-    private static String[] deviceIdsOf(String deviceId) {
-        return deviceId == null ? new String[0] : new String[] {deviceId};
-    }
-
-    private static void writeContext(DataOutputView out, EventContext c, Strings strings)
-            throws IOException {
-        ContextFormat.write(c, out, v -> strings.write(out, v));
-    }
-
-    private static EventContext readContext(DataInputView in, Strings strings) throws IOException {
-        return ContextFormat.read(in, () -> strings.read(in));
+        for (Session s : state.sessions) SessionFormat.write(s, out, strings);
     }
 
     @Override
@@ -277,104 +146,18 @@ public final class OwnerStateSerializer extends TypeSerializer<OwnerState> {
                 state.bucketedInsertIds = readUnsigned(in);
             }
         }
-        if ((flags & SEEN) != 0) state.seen = readInsertIds(in);
+        if ((flags & SEEN) != 0) state.seen = DuplicateFilter.readFrom(in);
         if ((flags & RATE) != 0) {
-            state.rate = new EventRate();
-            state.rate.minute = readSigned(in);
-            state.rate.count = readCount(in);
+            long minute = readSigned(in);
+            state.rate = EventRate.of(minute, readCount(in));
         }
-        Strings strings = new Strings();
+        Strings strings = Strings.readingFrom(in);
         Session[] sessions = new Session[readCount(in)];
-        for (int i = 0; i < sessions.length; i++) sessions[i] = readSession(in, strings, format);
+        for (int i = 0; i < sessions.length; i++) {
+            sessions[i] = SessionFormat.read(in, strings, format);
+        }
         state.sessions = sessions;
         return state;
-    }
-
-    private static Session readSession(DataInputView in, Strings strings, int format)
-            throws IOException {
-        Session s = new Session();
-        int flags = format == 1 ? in.readUnsignedByte() : in.readUnsignedShort();
-        s.dirty = (flags & DIRTY) != 0;
-        s.endsWithEndEvent = (flags & ENDS_WITH_END_EVENT) != 0;
-        s.cutByMaxLength = (flags & CUT_BY_MAX_LENGTH) != 0;
-        s.overRate = (flags & OVER_RATE) != 0;
-        s.conversion = (flags & CONVERSION) != 0;
-        long start = readSigned(in);
-        s.startTime = start;
-        s.endTime = start + readSigned(in);
-        s.sessionId = start + readSigned(in);
-        if ((flags & SDK_SESSION_ID) != 0) s.sdkSessionId = start + readSigned(in);
-        s.eventCount = readUnsigned(in);
-        s.activeEventCount = readUnsigned(in);
-        s.revision = readCount(in);
-        s.owner = strings.read(in);
-        s.userId = strings.read(in);
-        s.deviceId = strings.read(in);
-        s.platform = strings.read(in);
-        s.osName = strings.read(in);
-        s.appVersion = strings.read(in);
-        s.group = strings.read(in);
-        s.firstEventType = strings.read(in);
-        s.lastEventType = strings.read(in);
-        if ((flags & CLOSE_REASON) != 0) s.closeReason = closeReason(strings.read(in));
-        if (s.activeEventCount > 0 && format > 1) {
-            s.entryEventType = s.firstEventType;
-            s.entryTime = start;
-            s.exitEventType = s.lastEventType;
-            s.exitTime = s.endTime;
-        }
-        if ((flags & ENTRY_DIFFERS) != 0) {
-            s.entryEventType = strings.read(in);
-            s.entryTime = start + readSigned(in);
-        }
-        if ((flags & EXIT_DIFFERS) != 0) {
-            s.exitEventType = strings.read(in);
-            s.exitTime = start + readSigned(in);
-        }
-        // format 1: none (Session#completeOlderLayout fills them in)
-        if (format > 1) s.deviceIds = deviceIdsOf(s.deviceId);
-        if ((flags & OTHER_DEVICES) != 0) {
-            s.deviceIds = new String[readCount(in)];
-            for (int i = 0; i < s.deviceIds.length; i++) s.deviceIds[i] = strings.read(in);
-        }
-        if ((flags & ALL_WITHOUT_SESSION_ID) != 0) s.eventsWithoutSessionId = s.eventCount;
-        if ((flags & SOME_WITHOUT_SESSION_ID) != 0) s.eventsWithoutSessionId = readUnsigned(in);
-        if ((flags & ENTRY_CONTEXT) != 0) s.entryContext = readContext(in, strings);
-        s.exitContext = s.entryContext;
-        if ((flags & EXIT_CONTEXT) != 0) s.exitContext = readContext(in, strings);
-        s.emittedIds = new long[readCount(in)];
-        for (int i = 0; i < s.emittedIds.length; i++) {
-            s.emittedIds[i] = s.sessionId + readSigned(in);
-        }
-        if ((flags & FACTS) != 0) {
-            s.facts = new Fact[readCount(in)];
-            for (int i = 0; i < s.facts.length; i++) {
-                Fact f = new Fact();
-                f.time = start + readSigned(in);
-                f.rank = (int) readSigned(in);
-                f.gapMs = readSigned(in);
-                int factFlags = in.readUnsignedByte();
-                f.marker = (factFlags & FACT_MARKER) != 0;
-                f.withoutSessionId = (factFlags & FACT_WITHOUT_SESSION_ID) != 0;
-                f.eventType = strings.read(in);
-                f.userId = strings.read(in);
-                f.deviceId = strings.read(in);
-                f.platform = strings.read(in);
-                f.osName = strings.read(in);
-                f.appVersion = strings.read(in);
-                if ((factFlags & FACT_CONTEXT) != 0) f.context = readContext(in, strings);
-                s.facts[i] = f;
-            }
-        }
-        return s;
-    }
-
-    private static CloseReason closeReason(String name) throws IOException {
-        try {
-            return CloseReason.valueOf(name);
-        } catch (IllegalArgumentException | NullPointerException e) {
-            throw new IOException("unknown close reason " + name, e);
-        }
     }
 
     @Override
@@ -406,11 +189,27 @@ public final class OwnerStateSerializer extends TypeSerializer<OwnerState> {
      * The strings of one value: each distinct one is written once, in full, and referred to by its
      * number afterwards. 0 is null, 1 a new string that follows, n + 2 the n-th one written.
      */
-    private static final class Strings {
+    private static final class Strings implements SessionFormat.Strings {
+        private final DataOutputView out;
+        private final DataInputView in;
         private final Map<String, Integer> numbers = new HashMap<>();
         private final List<String> read = new ArrayList<>();
 
-        void write(DataOutputView out, String s) throws IOException {
+        private Strings(DataOutputView out, DataInputView in) {
+            this.out = out;
+            this.in = in;
+        }
+
+        static Strings writingTo(DataOutputView out) {
+            return new Strings(out, null);
+        }
+
+        static Strings readingFrom(DataInputView in) {
+            return new Strings(null, in);
+        }
+
+        @Override
+        public void write(String s) throws IOException {
             if (s == null) {
                 writeUnsigned(out, 0);
                 return;
@@ -425,7 +224,8 @@ public final class OwnerStateSerializer extends TypeSerializer<OwnerState> {
             StringValue.writeString(s, out);
         }
 
-        String read(DataInputView in) throws IOException {
+        @Override
+        public String read() throws IOException {
             int tag = readCount(in);
             if (tag == 0) return null;
             if (tag == 1) {
@@ -440,71 +240,11 @@ public final class OwnerStateSerializer extends TypeSerializer<OwnerState> {
     }
 
     /**
-     * Insert ids (inline or a bucket): each hash in 8 bytes (they are random) and each time as the
-     * difference from the one before, a few bytes.
-     */
-    static void writeInsertIds(DuplicateFilter ids, DataOutputView out) throws IOException {
-        writeUnsigned(out, ids.hashes.length);
-        long previous = 0;
-        for (int i = 0; i < ids.hashes.length; i++) {
-            out.writeLong(ids.hashes[i]);
-            writeSigned(out, ids.times[i] - previous);
-            previous = ids.times[i];
-        }
-    }
-
-    static DuplicateFilter readInsertIds(DataInputView in) throws IOException {
-        int n = readCount(in);
-        DuplicateFilter ids = new DuplicateFilter();
-        ids.hashes = new long[n];
-        ids.times = new long[n];
-        long previous = 0;
-        for (int i = 0; i < n; i++) {
-            ids.hashes[i] = in.readLong();
-            previous += readSigned(in);
-            ids.times[i] = previous;
-        }
-        return ids;
-    }
-
-    private static void writeUnsigned(DataOutputView out, long v) throws IOException {
-        while ((v & ~0x7FL) != 0) {
-            out.writeByte((int) ((v & 0x7F) | 0x80));
-            v >>>= 7;
-        }
-        out.writeByte((int) v);
-    }
-
-    /** Zig-zag: small negative numbers stay short too. */
-    private static void writeSigned(DataOutputView out, long v) throws IOException {
-        writeUnsigned(out, (v << 1) ^ (v >> 63));
-    }
-
-    private static long readUnsigned(DataInputView in) throws IOException {
-        long v = 0;
-        for (int shift = 0; shift < 64; shift += 7) {
-            int b = in.readUnsignedByte();
-            v |= (long) (b & 0x7F) << shift;
-            if ((b & 0x80) == 0) return v;
-        }
-        throw new IOException("malformed variable-length number");
-    }
-
-    private static long readSigned(DataInputView in) throws IOException {
-        long v = readUnsigned(in);
-        return (v >>> 1) ^ -(v & 1);
-    }
-
-    private static int readCount(DataInputView in) throws IOException {
-        long n = readUnsigned(in);
-        if (n < 0 || n > Integer.MAX_VALUE) throw new IOException("count " + n);
-        return (int) n;
-    }
-
-    /**
-     * The serializer's snapshot in checkpoints and savepoints. It accepts the POJO serializer's
-     * snapshot of {@link OwnerState} (savepoints written before this serializer): Flink then reads
-     * the old state with the POJO serializer and writes it again with this one.
+     * The serializer's snapshot in checkpoints and savepoints. State in Flink's POJO format
+     * (savepoints of releases before this serializer) is refused with the way round it: those
+     * releases' state classes were POJOs with public fields, frozen by that format; sessionflow 0.1
+     * still reads them and writes this format, so a deployment upgrades through it
+     * (docs/upgrading.md).
      */
     public static final class Snapshot extends SimpleTypeSerializerSnapshot<OwnerState> {
         public Snapshot() {
@@ -515,9 +255,16 @@ public final class OwnerStateSerializer extends TypeSerializer<OwnerState> {
         public TypeSerializerSchemaCompatibility<OwnerState> resolveSchemaCompatibility(
                 TypeSerializerSnapshot<OwnerState> oldSerializerSnapshot) {
             if (oldSerializerSnapshot instanceof PojoSerializerSnapshot) {
-                return TypeSerializerSchemaCompatibility.compatibleAfterMigration();
+                throw new IllegalStateException(POJO_FORMAT_REFUSED);
             }
             return super.resolveSchemaCompatibility(oldSerializerSnapshot);
         }
     }
+
+    /** Why a savepoint with the owner's state in Flink's POJO format does not restore. */
+    public static final String POJO_FORMAT_REFUSED =
+            "this savepoint holds the sessionizer's owner state in Flink's POJO format, written by"
+                    + " a sessionflow release before 0.1: restore it with sessionflow 0.1 first,"
+                    + " take a savepoint there, and restore that one (docs/upgrading.md,"
+                    + " \"Savepoints of older releases\")";
 }

@@ -1,8 +1,7 @@
 package com.sessionflow.functions;
 
-import com.sessionflow.session.CloseReason;
-import com.sessionflow.session.Session;
 import com.sessionflow.session.SessionChange;
+import com.sessionflow.session.SessionFormat;
 import com.sessionflow.session.SessionRecord;
 import java.io.IOException;
 import org.apache.flink.api.common.serialization.SerializerConfig;
@@ -65,29 +64,7 @@ public final class SessionChangeSerializer extends TypeSerializerSingleton<Sessi
         SessionRecord r = c.session;
         out.writeBoolean(r != null);
         if (r == null) return;
-        StringValue.writeString(r.userId, out);
-        StringValue.writeString(r.deviceId, out);
-        StringValue.writeString(r.platform, out);
-        StringValue.writeString(r.osName, out);
-        StringValue.writeString(r.appVersion, out);
-        out.writeLong(r.sdkSessionId);
-        out.writeLong(r.startTime);
-        out.writeLong(r.endTime);
-        out.writeLong(r.eventCount);
-        out.writeLong(r.activeEventCount);
-        StringValue.writeString(r.firstEventType, out);
-        StringValue.writeString(r.lastEventType, out);
-        StringValue.writeString(r.entryEventType, out);
-        StringValue.writeString(r.exitEventType, out);
-        ContextFormat.write(r.entryContext, out, s -> StringValue.writeString(s, out));
-        ContextFormat.write(r.exitContext, out, s -> StringValue.writeString(s, out));
-        out.writeInt(r.deviceIds.size());
-        for (String id : r.deviceIds) StringValue.writeString(id, out);
-        out.writeLong(r.eventsWithoutSessionId);
-        out.writeBoolean(r.overRate);
-        out.writeBoolean(r.conversion);
-        out.writeInt(r.revision);
-        StringValue.writeString(r.closeReason == null ? null : r.closeReason.name(), out);
+        SessionFormat.writeRecord(r, out, plainStrings(out, null));
     }
 
     @Override
@@ -96,36 +73,23 @@ public final class SessionChangeSerializer extends TypeSerializerSingleton<Sessi
         long sessionId = in.readLong();
         String group = StringValue.readString(in);
         if (!in.readBoolean()) return SessionChange.retraction(owner, sessionId, group);
-        // a record is only ever made from a session: read one and take its version
-        Session s = new Session();
-        s.owner = owner;
-        s.sessionId = sessionId;
-        s.group = group;
-        s.userId = StringValue.readString(in);
-        s.deviceId = StringValue.readString(in);
-        s.platform = StringValue.readString(in);
-        s.osName = StringValue.readString(in);
-        s.appVersion = StringValue.readString(in);
-        s.sdkSessionId = in.readLong();
-        s.startTime = in.readLong();
-        s.endTime = in.readLong();
-        s.eventCount = in.readLong();
-        s.activeEventCount = in.readLong();
-        s.firstEventType = StringValue.readString(in);
-        s.lastEventType = StringValue.readString(in);
-        s.entryEventType = StringValue.readString(in);
-        s.exitEventType = StringValue.readString(in);
-        s.entryContext = ContextFormat.read(in, () -> StringValue.readString(in));
-        s.exitContext = ContextFormat.read(in, () -> StringValue.readString(in));
-        s.deviceIds = new String[in.readInt()];
-        for (int i = 0; i < s.deviceIds.length; i++) s.deviceIds[i] = StringValue.readString(in);
-        s.eventsWithoutSessionId = in.readLong();
-        s.overRate = in.readBoolean();
-        s.conversion = in.readBoolean();
-        s.revision = in.readInt();
-        String closeReason = StringValue.readString(in);
-        s.closeReason = closeReason == null ? null : CloseReason.valueOf(closeReason);
-        return SessionChange.update(s.toRecord());
+        return SessionChange.update(
+                SessionFormat.readRecord(owner, sessionId, group, in, plainStrings(null, in)));
+    }
+
+    /** Strings in full, each time: a record crosses the network once, so no table pays off. */
+    private static SessionFormat.Strings plainStrings(DataOutputView out, DataInputView in) {
+        return new SessionFormat.Strings() {
+            @Override
+            public void write(String text) throws IOException {
+                StringValue.writeString(text, out);
+            }
+
+            @Override
+            public String read() throws IOException {
+                return StringValue.readString(in);
+            }
+        };
     }
 
     @Override

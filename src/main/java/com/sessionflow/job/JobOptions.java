@@ -130,7 +130,6 @@ public final class JobOptions {
 
     @Option(
             names = "--gap",
-            defaultValue = "5m",
             converter = DurationConverter.class,
             description = "Inactivity that ends a session. Default: ${DEFAULT-VALUE}.")
     Duration gap;
@@ -182,7 +181,6 @@ public final class JobOptions {
 
     @Option(
             names = "--max-session-length",
-            defaultValue = "1d",
             converter = DurationConverter.class,
             description =
                     "Longer sessions are flagged over_limit (or split, with --split-over-limit)."
@@ -213,14 +211,11 @@ public final class JobOptions {
     @Option(
             names = "--marker-events",
             split = ",",
-            defaultValue =
-                    "session_start,session_end,[Amplitude] Start Session,[Amplitude] End Session",
             description = "Session marker event types. Default: ${DEFAULT-VALUE}.")
     List<String> markerEvents;
 
     @Option(
             names = "--engaged-min-length",
-            defaultValue = "10s",
             converter = DurationConverter.class,
             description =
                     "A session this long or longer is engaged (GA4's rule; the others are"
@@ -229,7 +224,6 @@ public final class JobOptions {
 
     @Option(
             names = "--engaged-min-events",
-            defaultValue = "2",
             description =
                     "A session with at least this many active events (markers left out) is"
                             + " engaged. Default: ${DEFAULT-VALUE}.")
@@ -312,7 +306,6 @@ public final class JobOptions {
 
     @Option(
             names = "--owner-rate-limit",
-            defaultValue = "1800",
             paramLabel = "EVENTS",
             description =
                     "Events of one owner per minute of event time beyond which they are over the"
@@ -323,7 +316,6 @@ public final class JobOptions {
 
     @Option(
             names = "--over-rate",
-            defaultValue = "quarantine",
             paramLabel = "quarantine|drop|keep",
             description =
                     "Events over the rate: quarantine (left out of sessions, to"
@@ -361,12 +353,22 @@ public final class JobOptions {
     Integer parallelism;
 
     @Option(
+            names = "--max-parallelism",
+            description =
+                    "The most subtasks the job can ever be rescaled to; fixed by the first"
+                            + " savepoint for the life of its state (docs/upgrading.md). Default:"
+                            + " the cluster's pipeline.max-parallelism, else "
+                            + SessionPipeline.DEFAULT_MAX_PARALLELISM
+                            + ".")
+    Integer maxParallelism;
+
+    @Option(
             names = "--checkpoint-interval",
-            defaultValue = "10s",
             converter = DurationConverter.class,
             description =
                     "Checkpoint interval: sessions become visible to read_committed consumers at"
-                            + " each checkpoint. Default: ${DEFAULT-VALUE}.")
+                            + " each checkpoint. Default: the cluster's"
+                            + " execution.checkpointing.interval, else 10s.")
     Duration checkpointInterval;
 
     @Option(
@@ -422,7 +424,8 @@ public final class JobOptions {
         CommandLine cl = commandLine(options);
         Path config = configFile(args);
         if (config != null)
-            cl.setDefaultValueProvider(new PropertiesDefaultProvider(readConfig(config, cl)));
+            cl.setDefaultValueProvider(
+                    new RuleDefaults(new PropertiesDefaultProvider(readConfig(config, cl))));
         try {
             cl.parseArgs(args);
         } catch (ParameterException e) {
@@ -457,7 +460,9 @@ public final class JobOptions {
     }
 
     private static CommandLine commandLine(JobOptions options) {
-        return new CommandLine(options).setCaseInsensitiveEnumValuesAllowed(true);
+        return new CommandLine(options)
+                .setCaseInsensitiveEnumValuesAllowed(true)
+                .setDefaultValueProvider(new RuleDefaults(null));
     }
 
     private void validate() {
@@ -468,7 +473,9 @@ public final class JobOptions {
         atLeast("--idle-timeout", idleTimeout, Duration.ofMillis(100));
         atLeast("--dedup-horizon", dedupHorizon, Duration.ZERO);
         atLeast("--max-clock-ahead", maxClockAhead, Duration.ZERO);
-        atLeast("--checkpoint-interval", checkpointInterval, Duration.ofMillis(100));
+        if (checkpointInterval != null) {
+            atLeast("--checkpoint-interval", checkpointInterval, Duration.ofMillis(100));
+        }
         atLeast("--engaged-min-length", engagedMinLength, Duration.ZERO);
         if (nonBlank(sessionProperties).size() > MAX_SESSION_PROPERTIES) {
             throw new InvalidOptionException(
@@ -501,6 +508,20 @@ public final class JobOptions {
                     "Invalid value for option '--parallelism': "
                             + parallelism
                             + " is not 1 or more");
+        }
+        if (maxParallelism != null && (maxParallelism < 1 || maxParallelism > MAX_KEY_GROUPS)) {
+            throw new InvalidOptionException(
+                    "Invalid value for option '--max-parallelism': "
+                            + maxParallelism
+                            + " is not between 1 and "
+                            + MAX_KEY_GROUPS);
+        }
+        if (parallelism != null && maxParallelism != null && parallelism > maxParallelism) {
+            throw new InvalidOptionException(
+                    "Invalid value for option '--parallelism': "
+                            + parallelism
+                            + " is more than --max-parallelism "
+                            + maxParallelism);
         }
         inputTopics = inputTopics.stream().map(String::trim).filter(t -> !t.isEmpty()).toList();
         if (inputTopics.isEmpty())
@@ -765,6 +786,9 @@ public final class JobOptions {
         return s;
     }
 
+    /** Flink's upper bound on key groups, and so on max parallelism. */
+    static final int MAX_KEY_GROUPS = 1 << 15;
+
     /** Where a job without checkpoint or savepoint starts reading (--starting-offsets). */
     public OffsetsInitializer startingOffsets() {
         return checked(startingOffsetsInitializer);
@@ -808,6 +832,11 @@ public final class JobOptions {
 
     public Integer parallelism() {
         return parallelism;
+    }
+
+    /** The max parallelism given, or null for the cluster's or the job's default. */
+    public Integer maxParallelism() {
+        return maxParallelism;
     }
 
     public Identity identity() {

@@ -117,11 +117,19 @@ public final class SessionJob {
                 .name("metrics topic");
     }
 
-    private static void configure(StreamExecutionEnvironment env, JobOptions options) {
+    static void configure(StreamExecutionEnvironment env, JobOptions options) {
         requireDurableCheckpoints(env.getConfiguration());
-        SessionPipeline.configure(env, options.parallelism());
-        env.enableCheckpointing(
-                options.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
+        SessionPipeline.configure(env, options.parallelism(), options.maxParallelism());
+        CheckpointInterval.Resolved checkpoints =
+                CheckpointInterval.resolve(env.getConfiguration(), options.checkpointInterval());
+        // exactly-once whatever the cluster says: at-least-once barriers would let a restore
+        // replay records its state already holds, and the sinks would write them twice
+        env.enableCheckpointing(checkpoints.interval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
+        LOG.info(
+                "Checkpoints every {} ({}); max parallelism {}",
+                checkpoints.interval(),
+                checkpoints.source(),
+                env.getConfig().getMaxParallelism());
     }
 
     /**

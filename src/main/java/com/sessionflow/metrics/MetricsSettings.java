@@ -1,7 +1,6 @@
 package com.sessionflow.metrics;
 
 import com.sessionflow.session.OwnerTimeline;
-import com.sessionflow.session.Session;
 import com.sessionflow.session.SessionDefinition;
 import com.sessionflow.session.SessionRecord;
 import com.sessionflow.session.ZeroLengthCause;
@@ -227,11 +226,8 @@ public final class MetricsSettings implements Serializable {
      * bucket may still be open long after the bucket ended.
      */
     public long finalBound(long bucketStart) {
-        Session longest = new Session();
-        longest.sessionId = bucketEnd(bucketStart) - 1;
-        longest.startTime = longest.sessionId;
-        longest.endTime = satAdd(longest.sessionId, definition.maxLengthMs());
-        return timeline().purgeTime(longest);
+        long longestEnd = satAdd(bucketEnd(bucketStart) - 1, definition.maxLengthMs());
+        return timeline().purgeTime(longestEnd, false);
     }
 
     /** The facts metrics need from one version of a session. */

@@ -1,5 +1,6 @@
 package com.sessionflow.postgres;
 
+import com.sessionflow.job.CheckpointInterval;
 import com.sessionflow.job.JobMain;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -65,7 +66,10 @@ public final class PostgresJob {
     public static void build(StreamExecutionEnvironment env, PostgresOptions options) {
         if (options.parallelism() != null) env.setParallelism(options.parallelism());
         env.enableCheckpointing(
-                options.checkpointInterval().toMillis(), CheckpointingMode.AT_LEAST_ONCE);
+                CheckpointInterval.resolve(env.getConfiguration(), options.checkpointInterval())
+                        .interval()
+                        .toMillis(),
+                CheckpointingMode.AT_LEAST_ONCE);
         table(env, options, options.sessionsTopic(), "upsert-session.sql", "sessions");
         table(env, options, options.metricsTopic(), "upsert-metrics.sql", "session_metrics");
     }

@@ -119,11 +119,11 @@ public final class PostgresOptions {
 
     @Option(
             names = "--checkpoint-interval",
-            defaultValue = "10s",
             converter = DurationConverter.class,
             description =
                     "Checkpoint interval: rows are written at the latest at each checkpoint, and a"
-                            + " restart reads again from the last one. Default: ${DEFAULT-VALUE}.")
+                            + " restart reads again from the last one. Default: the cluster's"
+                            + " execution.checkpointing.interval, else 10s.")
     Duration checkpointInterval;
 
     @Option(
@@ -172,7 +172,7 @@ public final class PostgresOptions {
             throw new InvalidOptionException(
                     "Invalid value for option '--batch-interval': " + DURATION + ", 0 or more");
         }
-        if (checkpointInterval.toMillis() < 100) {
+        if (checkpointInterval != null && checkpointInterval.toMillis() < 100) {
             throw new InvalidOptionException(
                     "Invalid value for option '--checkpoint-interval': "
                             + DURATION

@@ -351,7 +351,7 @@ public final class ExportReplay {
             StreamExecutionEnvironment env, ExportReplay replay, List<Path> files) {
         JobOptions job = replay.job;
         env.setRuntimeMode(RuntimeExecutionMode.BATCH);
-        SessionPipeline.configure(env, job.parallelism());
+        SessionPipeline.configure(env, job.parallelism(), job.maxParallelism());
 
         FileSource<ParsedRecord> source =
                 FileSource.forBulkFileFormat(

@@ -1,5 +1,8 @@
 package com.sessionflow.session;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -8,19 +11,60 @@ import java.util.function.LongToIntFunction;
 /**
  * Insert ids as 64-bit hashes with their event times: those of an owner that sent few, inside the
  * owner's value (at most {@link InsertIds#inlineCapacity()}), or one bucket of an owner that sent
- * more (see {@link InsertIds}). Its arrays are replaced, never changed in place. A Flink POJO, as
- * savepoints before the owner's own serializer hold it.
+ * more (see {@link InsertIds}). Its arrays are replaced, never changed in place.
  */
 public class DuplicateFilter {
 
-    public long[] hashes = new long[0];
-    public long[] times = new long[0];
+    long[] hashes = new long[0];
+    long[] times = new long[0];
 
     public DuplicateFilter() {}
 
     DuplicateFilter(long[] hashes, long[] times) {
         this.hashes = hashes;
         this.times = times;
+    }
+
+    /** A copy that shares nothing that changes with this one. */
+    public DuplicateFilter copy() {
+        return new DuplicateFilter(
+                Arrays.copyOf(hashes, hashes.length), Arrays.copyOf(times, times.length));
+    }
+
+    /** The event time the {@code i}-th id was seen at, and its hash. */
+    public long time(int i) {
+        return times[i];
+    }
+
+    public long hash(int i) {
+        return hashes[i];
+    }
+
+    /**
+     * Writes the ids as the state formats do: each hash in 8 bytes (they are random) and each time
+     * as the difference from the one before, a few bytes.
+     */
+    public void writeTo(DataOutput out) throws IOException {
+        Varints.writeUnsigned(out, hashes.length);
+        long previous = 0;
+        for (int i = 0; i < hashes.length; i++) {
+            out.writeLong(hashes[i]);
+            Varints.writeSigned(out, times[i] - previous);
+            previous = times[i];
+        }
+    }
+
+    public static DuplicateFilter readFrom(DataInput in) throws IOException {
+        int n = Varints.readCount(in);
+        long[] hashes = new long[n];
+        long[] times = new long[n];
+        long previous = 0;
+        for (int i = 0; i < n; i++) {
+            hashes[i] = in.readLong();
+            previous += Varints.readSigned(in);
+            times[i] = previous;
+        }
+        return new DuplicateFilter(hashes, times);
     }
 
     public int size() {

@@ -6,33 +6,33 @@ import com.sessionflow.event.EventContext;
 /**
  * What a session keeps of one of its events when it may have to be re-split (per-platform gaps or
  * start/end events): enough to sort and cut the events again and to fill the record's first-event
- * fields. A Flink POJO; the strings are the parser's interned instances in memory.
+ * fields. The strings are the parser's interned instances in memory.
  */
 public class Fact {
 
-    public long time;
+    long time;
 
     /** {@link SessionDefinition#RANK_START}, {@code RANK_OTHER} or {@code RANK_END}. */
-    public int rank;
+    int rank;
 
-    public String eventType;
+    String eventType;
 
     /** The gap that decides whether this event starts a new session (its platform's). */
-    public long gapMs;
+    long gapMs;
 
-    public boolean marker;
+    boolean marker;
 
     /** The event carried no session_id. */
-    public boolean withoutSessionId;
+    boolean withoutSessionId;
 
-    public String userId;
-    public String deviceId;
-    public String platform;
-    public String osName;
-    public String appVersion;
+    String userId;
+    String deviceId;
+    String platform;
+    String osName;
+    String appVersion;
 
     /** The event's context (shared with it, never changed). */
-    public EventContext context;
+    EventContext context;
 
     public Fact() {}
 

@@ -106,7 +106,8 @@ public final class OwnerTimeline implements Serializable {
         return purgeTime(r.endTime, r.isSdkSession());
     }
 
-    private long purgeTime(long endTime, boolean sdkSession) {
+    /** When the sessionizer forgets a session that ends at {@code endTime}. */
+    public long purgeTime(long endTime, boolean sdkSession) {
         long purge = endTime + gapMs - 1 + gapMs + allowedLatenessMs;
         // an SDK session takes events of its id from further away than a gap (its SDK keeps the id
         // alive, out-of-session events too): an event less than gap + lateness after its end,
@@ -374,10 +375,6 @@ public final class OwnerTimeline implements Serializable {
         for (long id : s.emittedIds) {
             if (id != s.sessionId) out.accept(SessionChange.retraction(s.owner, id, s.group));
         }
-        s.emittedIds = new long[] {s.sessionId};
-        s.revision++;
-        s.dirty = false;
-        s.closeReason = reason;
-        out.accept(SessionChange.update(s.toRecord()));
+        out.accept(SessionChange.update(s.emitted(reason)));
     }
 }

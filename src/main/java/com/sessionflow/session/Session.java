@@ -17,98 +17,98 @@ import java.util.stream.Stream;
  */
 public class Session {
 
-    public String owner;
-    public String userId;
-    public String deviceId;
+    String owner;
+    String userId;
+    String deviceId;
 
     /** Platform, OS and app version of the session's first event. */
-    public String platform;
+    String platform;
 
-    public String osName;
-    public String appVersion;
+    String osName;
+    String appVersion;
 
     /**
      * Epoch ms of the session start; for an inferred session its first event's time, else the SDK's
      * session_id.
      */
-    public long sessionId;
+    long sessionId;
 
     /**
      * The SDK's session_id this session takes as its id ({@code client}), else {@link
      * Event#NO_SESSION_ID}.
      */
-    public long sdkSessionId = Event.NO_SESSION_ID;
+    long sdkSessionId = Event.NO_SESSION_ID;
 
     /**
      * Sessions of different groups never merge; a non-null group is part of the key (see {@link
      * SessionDefinition#groupOf}).
      */
-    public String group;
+    String group;
 
     /** Its last event is an end event: it is complete at once. */
-    public boolean endsWithEndEvent;
+    boolean endsWithEndEvent;
 
     /**
      * The next session of its group starts because this one reached the maximum length (split over
      * the limit).
      */
-    public boolean cutByMaxLength;
+    boolean cutByMaxLength;
 
     /** It overlaps a minute in which its owner went over the rate ({@link OwnerRateLimit}). */
-    public boolean overRate;
+    boolean overRate;
 
     /** One of its events is a conversion event type ({@link SessionDefinition#isConversion}). */
-    public boolean conversion;
+    boolean conversion;
 
     /**
      * The facts of its events, sorted ({@link Fact#compare}), when the definition may re-split
      * sessions (per-platform gaps, start/end events); null otherwise. Never in emitted records.
      */
-    public Fact[] facts;
+    Fact[] facts;
 
-    public long startTime;
-    public long endTime;
-    public long eventCount;
+    long startTime;
+    long endTime;
+    long eventCount;
 
     /** Events that are not session markers. */
-    public long activeEventCount;
+    long activeEventCount;
 
-    public String firstEventType;
-    public String lastEventType;
+    String firstEventType;
+    String lastEventType;
 
     /**
      * The first and the last active event (markers left out), Amplitude's entry and exit events:
      * their types, times and contexts. Null types in a session of markers only.
      */
-    public String entryEventType;
+    String entryEventType;
 
-    public long entryTime;
-    public String exitEventType;
-    public long exitTime;
+    long entryTime;
+    String exitEventType;
+    long exitTime;
 
     /** The entry event's context: the session's first touch (null: it had none). */
-    public EventContext entryContext;
+    EventContext entryContext;
 
     /** The exit event's context: the last values of the chosen properties. */
-    public EventContext exitContext;
+    EventContext exitContext;
 
     /** Every device_id among its events, sorted: more than one when a user switched devices. */
-    public String[] deviceIds = NO_IDS;
+    String[] deviceIds = NO_IDS;
 
     /** Its events that carried no session_id (HTTP API traffic: out of session in Amplitude). */
-    public long eventsWithoutSessionId;
+    long eventsWithoutSessionId;
 
     /** How many times this session has been emitted: its last record's revision. */
-    public int revision;
+    int revision;
 
     /** Changed since it was last emitted (or never emitted). */
-    public boolean dirty;
+    boolean dirty;
 
     /** Session ids this session was emitted under and that are still visible downstream. */
-    public long[] emittedIds = new long[0];
+    long[] emittedIds = new long[0];
 
     /** Why the session was last emitted as closed. */
-    public CloseReason closeReason;
+    CloseReason closeReason;
 
     private static final String[] NO_IDS = new String[0];
 
@@ -267,6 +267,27 @@ public class Session {
         overRate = overRate || other.overRate;
         conversion = conversion || other.conversion;
         emittedIds = union(emittedIds, other.emittedIds);
+    }
+
+    /**
+     * Emits the session, closed for {@code reason}: its next revision, under its current id (ids it
+     * was emitted under before are the caller's to retract).
+     */
+    public SessionRecord emitted(CloseReason reason) {
+        emittedIds = new long[] {sessionId};
+        revision++;
+        dirty = false;
+        closeReason = reason;
+        return toRecord();
+    }
+
+    public long eventCount() {
+        return eventCount;
+    }
+
+    /** Changed since it was last emitted (or never emitted): due to be emitted. */
+    public boolean isPending() {
+        return dirty;
     }
 
     /**

@@ -5,7 +5,9 @@ import java.io.Serializable;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -65,12 +67,16 @@ public final class SessionDefinition implements Serializable {
     public static final Duration DEFAULT_ENGAGED_MIN_LENGTH = Duration.ofSeconds(10);
 
     public static final long DEFAULT_ENGAGED_MIN_EVENTS = 2;
+
+    /** In a fixed order, as the options' help lists them. */
     public static final Set<String> DEFAULT_MARKERS =
-            Set.of(
-                    "session_start",
-                    "session_end",
-                    "[Amplitude] Start Session",
-                    "[Amplitude] End Session");
+            Collections.unmodifiableSet(
+                    new LinkedHashSet<>(
+                            List.of(
+                                    "session_start",
+                                    "session_end",
+                                    "[Amplitude] Start Session",
+                                    "[Amplitude] End Session")));
 
     /** The group of {@code client} sessions inferred from the gap (events without session_id). */
     public static final String INFERRED = "inferred";

@@ -36,4 +36,15 @@ public final class DurationConverter implements ITypeConverter<Duration> {
                             + " (e.g. 30s, 5m, 1h)");
         }
     }
+
+    /** A duration as people write it and {@link #convert} reads it back: 5m, 1d, 10s, 300ms. */
+    public static String text(Duration d) {
+        long ms = d.toMillis();
+        if (ms == 0) return "0ms";
+        if (ms % 86_400_000L == 0) return ms / 86_400_000L + "d";
+        if (ms % 3_600_000L == 0) return ms / 3_600_000L + "h";
+        if (ms % 60_000L == 0) return ms / 60_000L + "m";
+        if (ms % 1_000L == 0) return ms / 1_000L + "s";
+        return ms + "ms";
+    }
 }

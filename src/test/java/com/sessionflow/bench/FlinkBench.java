@@ -352,22 +352,20 @@ public final class FlinkBench {
         @Override
         public Session add(Event e, Session acc) {
             Session one = Session.of(e, definition.isMarker(e));
-            if (acc.eventCount == 0) return one;
+            if (acc.eventCount() == 0) return one;
             acc.absorb(one);
             return acc;
         }
 
         @Override
         public SessionChange getResult(Session acc) {
-            acc.revision = 1;
-            acc.closeReason = CloseReason.GAP;
-            return SessionChange.update(acc.toRecord());
+            return SessionChange.update(acc.emitted(CloseReason.GAP));
         }
 
         @Override
         public Session merge(Session a, Session b) {
-            if (a.eventCount == 0) return b;
-            if (b.eventCount == 0) return a;
+            if (a.eventCount() == 0) return b;
+            if (b.eventCount() == 0) return a;
             a.absorb(b);
             return a;
         }

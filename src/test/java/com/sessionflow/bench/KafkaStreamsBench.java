@@ -7,6 +7,8 @@ import com.sessionflow.kafka.JsonRecords;
 import com.sessionflow.session.CloseReason;
 import com.sessionflow.session.Session;
 import com.sessionflow.session.SessionDefinition;
+import com.sessionflow.session.SessionFormat;
+import com.sessionflow.session.SessionRecord;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -98,13 +100,11 @@ public final class KafkaStreamsBench {
                 .filter((w, acc) -> acc != null)
                 .map(
                         (w, acc) -> {
-                            acc.revision = 1;
-                            acc.closeReason = CloseReason.GAP;
+                            SessionRecord record = acc.emitted(CloseReason.GAP);
                             return KeyValue.pair(
-                                    (w.key() + "/" + acc.sessionId)
+                                    (w.key() + "/" + record.sessionId)
                                             .getBytes(StandardCharsets.UTF_8),
-                                    JsonRecords.bytes(
-                                            JsonRecords.session(acc.toRecord(), definition)));
+                                    JsonRecords.bytes(JsonRecords.session(record, definition)));
                         })
                 .to(OUTPUT, Produced.with(Serdes.ByteArray(), Serdes.ByteArray()));
         return builder.build();
@@ -112,14 +112,14 @@ public final class KafkaStreamsBench {
 
     static Session add(Session acc, Event e, SessionDefinition definition) {
         Session one = Session.of(e, definition.isMarker(e));
-        if (acc == null || acc.eventCount == 0) return one;
+        if (acc == null || acc.eventCount() == 0) return one;
         acc.absorb(one);
         return acc;
     }
 
     static Session merge(Session a, Session b) {
-        if (a == null || a.eventCount == 0) return b;
-        if (b == null || b.eventCount == 0) return a;
+        if (a == null || a.eventCount() == 0) return b;
+        if (b == null || b.eventCount() == 0) return a;
         a.absorb(b);
         return a;
     }
@@ -345,28 +345,12 @@ public final class KafkaStreamsBench {
         }
     }
 
-    /** A compact binary serde of the session summary (the session store's values). */
+    /** The session store's values, in the sessionizer's own session format. */
     static final class SessionSerde implements Serde<Session> {
         @Override
         public Serializer<Session> serializer() {
             return (topic, s) ->
-                    write(
-                            s,
-                            (out, v) -> {
-                                str(out, v.owner);
-                                str(out, v.userId);
-                                str(out, v.deviceId);
-                                str(out, v.platform);
-                                str(out, v.osName);
-                                str(out, v.appVersion);
-                                out.writeLong(v.sessionId);
-                                out.writeLong(v.startTime);
-                                out.writeLong(v.endTime);
-                                out.writeLong(v.eventCount);
-                                out.writeLong(v.activeEventCount);
-                                str(out, v.firstEventType);
-                                str(out, v.lastEventType);
-                            });
+                    write(s, (out, v) -> SessionFormat.write(v, out, strings(out, null)));
         }
 
         @Override
@@ -374,23 +358,21 @@ public final class KafkaStreamsBench {
             return (topic, data) ->
                     read(
                             data,
-                            in -> {
-                                Session s = new Session();
-                                s.owner = str(in);
-                                s.userId = str(in);
-                                s.deviceId = str(in);
-                                s.platform = str(in);
-                                s.osName = str(in);
-                                s.appVersion = str(in);
-                                s.sessionId = in.readLong();
-                                s.startTime = in.readLong();
-                                s.endTime = in.readLong();
-                                s.eventCount = in.readLong();
-                                s.activeEventCount = in.readLong();
-                                s.firstEventType = str(in);
-                                s.lastEventType = str(in);
-                                return s;
-                            });
+                            in -> SessionFormat.read(in, strings(null, in), SessionFormat.CURRENT));
+        }
+
+        private static SessionFormat.Strings strings(DataOutputStream out, DataInputStream in) {
+            return new SessionFormat.Strings() {
+                @Override
+                public void write(String s) throws IOException {
+                    str(out, s);
+                }
+
+                @Override
+                public String read() throws IOException {
+                    return str(in);
+                }
+            };
         }
     }
 }

@@ -2,7 +2,9 @@ package com.sessionflow.bench;
 
 import com.sessionflow.event.Event;
 import com.sessionflow.event.EventParser;
+import com.sessionflow.functions.InsertIdStore;
 import com.sessionflow.functions.OwnerState;
+import com.sessionflow.functions.OwnerStore;
 import com.sessionflow.functions.SessionizeFunction;
 import com.sessionflow.session.DuplicateFilter;
 import com.sessionflow.session.InsertIds;
@@ -240,21 +242,21 @@ final class StateSizeBench {
         keyed.applyToAllKeys(
                 VoidNamespace.INSTANCE,
                 VoidNamespaceSerializer.INSTANCE,
-                SessionizeFunction.ownerStateDescriptor(),
+                OwnerStore.descriptor(),
                 (String key, ValueState<OwnerState> state) -> {
-                    if (state.value().seen != null) inline[0] += state.value().seen.size();
-                    Session[] held = state.value().sessions;
-                    if (held.length > 0) counts[2]++;
+                    inline[0] += state.value().inlineInsertIds();
+                    List<Session> held = state.value().heldSessions();
+                    if (!held.isEmpty()) counts[2]++;
                     for (Session x : held) {
                         counts[0]++;
-                        if (x.dirty) counts[1]++;
+                        if (x.isPending()) counts[1]++;
                     }
                 });
         long[] insertIds = {inline[0]};
         keyed.applyToAllKeys(
                 VoidNamespace.INSTANCE,
                 VoidNamespaceSerializer.INSTANCE,
-                SessionizeFunction.insertIdBucketsDescriptor(),
+                InsertIdStore.bucketsDescriptor(),
                 (String key, MapState<Integer, DuplicateFilter> buckets) -> {
                     for (DuplicateFilter bucket : buckets.values()) insertIds[0] += bucket.size();
                 });
@@ -263,8 +265,8 @@ final class StateSizeBench {
         if (keyed instanceof RocksDBKeyedStateBackend<String> rocks) {
             // RocksDB's snapshot copies its files, which hold overwritten values until compaction
             // drops them, so without this the bytes depend on when it last ran: live state only
-            rocks.compactState(SessionizeFunction.ownerStateDescriptor());
-            rocks.compactState(SessionizeFunction.insertIdBucketsDescriptor());
+            rocks.compactState(OwnerStore.descriptor());
+            rocks.compactState(InsertIdStore.bucketsDescriptor());
         }
         OperatorSubtaskState snapshot = harness.snapshot(1, 1);
         long snapshotBytes = snapshot.getStateSize();

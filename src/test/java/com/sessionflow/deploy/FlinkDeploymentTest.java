@@ -8,6 +8,7 @@ import static com.sessionflow.deploy.DeployFiles.string;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sessionflow.job.CheckpointInterval;
 import com.sessionflow.job.JobOptions;
 import com.sessionflow.job.SessionJob;
 import com.sessionflow.testing.TestDirs;
@@ -25,6 +26,7 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.xml.parsers.DocumentBuilderFactory;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.GlobalConfiguration;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.YamlParserUtils;
@@ -219,8 +221,11 @@ class FlinkDeploymentTest {
         JobOptions options =
                 JobOptions.parse(
                         list(job, "args").stream().map(String::valueOf).toArray(String[]::new));
-        // the job enables checkpointing itself, overriding the cluster's interval
-        assertThat(options.checkpointInterval())
+        // no --checkpoint-interval: the deployment's execution.checkpointing.interval holds
+        assertThat(options.checkpointInterval()).isNull();
+        Configuration deployment = new Configuration();
+        deploymentConf.forEach(deployment::setString);
+        assertThat(CheckpointInterval.resolve(deployment, options.checkpointInterval()).interval())
                 .isEqualTo(
                         TimeUtils.parseDuration(
                                 deploymentConf.get("execution.checkpointing.interval")));

@@ -3,21 +3,15 @@ package com.sessionflow.functions;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.sessionflow.event.Event;
-import com.sessionflow.session.CloseReason;
 import com.sessionflow.session.DuplicateFilter;
 import com.sessionflow.session.EventRate;
-import com.sessionflow.session.Fact;
 import com.sessionflow.session.InsertIds;
 import com.sessionflow.session.Session;
+import com.sessionflow.session.TestSessions;
 import java.io.IOException;
-import java.util.Arrays;
 import java.util.Random;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
-import org.apache.flink.api.common.serialization.SerializerConfigImpl;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.types.StringValue;
@@ -30,20 +24,6 @@ import org.junit.jupiter.api.Test;
 class OwnerStateSerializerTest {
 
     static final OwnerStateSerializer SERIALIZER = OwnerStateSerializer.INSTANCE;
-
-    static final String[] STRINGS = {
-        "8d2f6a0e-4b1c-4e7a-9a55-0c3f1d2b7e91",
-        "device-7f3a",
-        "iOS",
-        "Android",
-        "Web",
-        "17.4",
-        "view_item",
-        "session_start",
-        "",
-        "ünïcødé ✓",
-        "inferred"
-    };
 
     @Property(tries = 300)
     void everyFieldSurvivesARoundTrip(@ForAll long seed) throws IOException {
@@ -66,45 +46,18 @@ class OwnerStateSerializerTest {
     }
 
     @Test
-    void aTypicalOwnerTakesAFractionOfThePojoFormat() throws IOException {
+    void aTypicalOwnerTakesUnderAHundredBytesASession() throws IOException {
         // three sessions of one user on one device, an hour apart, as the defaults hold them
         OwnerState state = new OwnerState();
         long t = 1_793_527_200_000L;
         state.sessions = new Session[3];
         for (int i = 0; i < 3; i++) {
-            Session s = new Session();
-            s.owner = STRINGS[0];
-            s.userId = STRINGS[0];
-            s.deviceId = "device-" + STRINGS[0];
-            s.platform = "iOS";
-            s.osName = "ios";
-            s.appVersion = "17.4.1";
-            s.startTime = t + i * 1_500_000L;
-            s.sessionId = s.startTime;
-            s.endTime = s.startTime + 245_000;
-            s.eventCount = 14;
-            s.activeEventCount = 13;
-            s.firstEventType = "session_start";
-            s.lastEventType = "view_item";
-            s.revision = i < 2 ? 1 : 0;
-            s.dirty = i == 2;
-            s.emittedIds = i < 2 ? new long[] {s.sessionId} : new long[0];
-            s.closeReason = i < 2 ? CloseReason.GAP : null;
-            state.sessions[i] = s;
+            state.sessions[i] = TestSessions.typical(i, t);
         }
         state.pendingTimer = t + 4_000_000;
-        state.rate = new EventRate();
-        state.rate.minute = t + 3_000_000;
-        state.rate.count = 7;
-        TypeSerializer<OwnerState> pojo =
-                TypeInformation.of(OwnerState.class).createSerializer(new SerializerConfigImpl());
-        DataOutputSerializer pojoBytes = new DataOutputSerializer(1024);
-        pojo.serialize(state, pojoBytes);
+        state.rate = EventRate.of(t + 3_000_000, 7);
         int ours = bytes(state).length;
-        System.out.printf(
-                "owner with 3 sessions: %d bytes (POJO serializer: %d)%n",
-                ours, pojoBytes.length());
-        assertThat(ours).isLessThan(pojoBytes.length() / 3);
+        System.out.printf("owner with 3 sessions: %d bytes%n", ours);
         assertThat(ours / 3).as("bytes per session").isLessThan(100);
     }
 
@@ -124,15 +77,23 @@ class OwnerStateSerializerTest {
         writeNew(out, "b");
         out.writeByte(0);
         Session s = read(out.getCopyOfBuffer()).sessionList().get(0);
-        assertThat(s.userId).as("the second string is a reference to the first").isEqualTo("u");
-        assertThat(s.group).isNull();
-        assertThat(s.startTime).isEqualTo(1000);
-        assertThat(s.endTime).isEqualTo(1500);
-        assertThat(new Object[] {s.entryEventType, s.entryTime, s.exitEventType, s.exitTime})
-                .containsExactly("a", 1000L, "b", 1500L);
-        assertThat(s.deviceIds).containsExactly("d");
-        assertThat(s.entryContext).isNull();
-        assertThat(s.eventsWithoutSessionId).isZero();
+        assertThat(s)
+                .extracting("userId")
+                .as("the second string is a reference to the first")
+                .isEqualTo("u");
+        assertThat(s)
+                .extracting(
+                        "group",
+                        "startTime",
+                        "endTime",
+                        "entryEventType",
+                        "entryTime",
+                        "exitEventType",
+                        "exitTime",
+                        "entryContext",
+                        "eventsWithoutSessionId")
+                .containsExactly(null, 1000L, 1500L, "a", 1000L, "b", 1500L, null, 0L);
+        assertThat(s).extracting("deviceIds").isEqualTo(new String[] {"d"});
         // written again, it is a value of the current format that reads back the same
         assertThat(read(bytes(read(out.getCopyOfBuffer()))))
                 .usingRecursiveComparison()
@@ -165,24 +126,6 @@ class OwnerStateSerializerTest {
                 .hasMessageContaining("format 9");
     }
 
-    @Test
-    void thePojoSnapshotOfEarlierSavepointsIsMigrated() {
-        TypeSerializer<OwnerState> pojo =
-                TypeInformation.of(OwnerState.class).createSerializer(new SerializerConfigImpl());
-        assertThat(
-                        SERIALIZER
-                                .snapshotConfiguration()
-                                .resolveSchemaCompatibility(pojo.snapshotConfiguration())
-                                .isCompatibleAfterMigration())
-                .isTrue();
-        assertThat(
-                        SERIALIZER
-                                .snapshotConfiguration()
-                                .resolveSchemaCompatibility(SERIALIZER.snapshotConfiguration())
-                                .isCompatibleAsIs())
-                .isTrue();
-    }
-
     static byte[] bytes(OwnerState state) throws IOException {
         DataOutputSerializer out = new DataOutputSerializer(64);
         SERIALIZER.serialize(state, out);
@@ -195,8 +138,8 @@ class OwnerStateSerializerTest {
 
     static OwnerState randomState(Random r) {
         OwnerState state = new OwnerState();
-        if (r.nextBoolean()) state.pendingTimer = number(r);
-        if (r.nextBoolean()) state.insertIdSweep = number(r);
+        if (r.nextBoolean()) state.pendingTimer = TestSessions.number(r);
+        if (r.nextBoolean()) state.insertIdSweep = TestSessions.number(r);
         // the buckets' bits and count are kept while there is a sweep
         if (state.insertIdSweep != InsertIds.NONE) {
             state.insertIdBits = r.nextInt(22) - 1;
@@ -206,120 +149,17 @@ class OwnerStateSerializerTest {
         if (r.nextBoolean()) {
             DuplicateFilter seen = new DuplicateFilter();
             int n = r.nextInt(70);
-            seen.hashes = new long[n];
-            seen.times = new long[n];
-            for (int i = 0; i < n; i++) {
-                seen.hashes[i] = r.nextLong();
-                seen.times[i] = number(r);
-            }
+            for (int i = 0; i < n; i++) seen.add(r.nextLong(), TestSessions.number(r));
             state.seen = seen;
         }
         if (r.nextBoolean()) {
-            state.rate = new EventRate();
-            if (r.nextBoolean()) state.rate.minute = number(r);
-            state.rate.count = r.nextInt(Integer.MAX_VALUE);
+            state.rate =
+                    EventRate.of(
+                            r.nextBoolean() ? TestSessions.number(r) : EventRate.NO_MINUTE,
+                            r.nextInt(Integer.MAX_VALUE));
         }
         state.sessions = new Session[r.nextInt(6)];
-        for (int i = 0; i < state.sessions.length; i++) state.sessions[i] = randomSession(r);
+        for (int i = 0; i < state.sessions.length; i++) state.sessions[i] = TestSessions.random(r);
         return state;
-    }
-
-    // a random pick among the constants: any fixed order of values() will do
-    @SuppressWarnings("EnumOrdinal")
-    static Session randomSession(Random r) {
-        Session s = new Session();
-        s.owner = string(r);
-        s.userId = string(r);
-        s.deviceId = string(r);
-        s.platform = string(r);
-        s.osName = string(r);
-        s.appVersion = string(r);
-        s.group = string(r);
-        s.firstEventType = string(r);
-        s.lastEventType = string(r);
-        s.startTime = number(r);
-        s.endTime = number(r);
-        s.sessionId = number(r);
-        s.sdkSessionId = r.nextBoolean() ? Event.NO_SESSION_ID : number(r);
-        s.eventCount = r.nextBoolean() ? r.nextInt(100) : Long.MAX_VALUE;
-        s.activeEventCount = r.nextInt(100);
-        s.revision = r.nextInt(1000);
-        s.dirty = r.nextBoolean();
-        s.endsWithEndEvent = r.nextBoolean();
-        s.cutByMaxLength = r.nextBoolean();
-        s.overRate = r.nextBoolean();
-        s.conversion = r.nextBoolean();
-        s.closeReason =
-                r.nextBoolean()
-                        ? null
-                        : CloseReason.values()[r.nextInt(CloseReason.values().length)];
-        s.emittedIds = new long[r.nextInt(4)];
-        for (int i = 0; i < s.emittedIds.length; i++) s.emittedIds[i] = number(r);
-        Arrays.sort(s.emittedIds);
-        if (s.activeEventCount > 0) {
-            // the entry and exit are the first and last event, or others
-            s.entryEventType = r.nextBoolean() ? s.firstEventType : string(r);
-            s.entryTime = r.nextBoolean() ? s.startTime : number(r);
-            s.exitEventType = r.nextBoolean() ? s.lastEventType : string(r);
-            s.exitTime = r.nextBoolean() ? s.endTime : number(r);
-            s.entryContext = SessionChangeSerializerTest.context(r);
-            s.exitContext =
-                    switch (r.nextInt(3)) {
-                        case 0 -> s.entryContext;
-                        case 1 -> SessionChangeSerializerTest.context(r);
-                        default -> null;
-                    };
-        }
-        s.deviceIds =
-                r.nextBoolean()
-                        ? (s.deviceId == null ? new String[0] : new String[] {s.deviceId})
-                        : r.ints(r.nextInt(4), 0, STRINGS.length)
-                                .mapToObj(i -> STRINGS[i])
-                                .distinct()
-                                .sorted()
-                                .toArray(String[]::new);
-        s.eventsWithoutSessionId =
-                switch (r.nextInt(3)) {
-                    case 0 -> 0;
-                    case 1 -> s.eventCount;
-                    default -> r.nextInt(100);
-                };
-        if (r.nextBoolean()) {
-            s.facts = new Fact[r.nextInt(5)];
-            for (int i = 0; i < s.facts.length; i++) {
-                Fact f = new Fact();
-                f.time = number(r);
-                f.rank = r.nextInt(5) - 2;
-                f.gapMs = number(r);
-                f.marker = r.nextBoolean();
-                f.eventType = string(r);
-                f.userId = string(r);
-                f.deviceId = string(r);
-                f.platform = string(r);
-                f.osName = string(r);
-                f.appVersion = string(r);
-                f.withoutSessionId = r.nextBoolean();
-                f.context = SessionChangeSerializerTest.context(r);
-                s.facts[i] = f;
-            }
-        }
-        return s;
-    }
-
-    /** Mostly realistic epoch milliseconds, sometimes the extremes. */
-    static long number(Random r) {
-        return switch (r.nextInt(6)) {
-            case 0 -> Long.MIN_VALUE;
-            case 1 -> Long.MAX_VALUE;
-            case 2 -> r.nextLong();
-            default -> 1_700_000_000_000L + r.nextInt(1_000_000_000);
-        };
-    }
-
-    static String string(Random r) {
-        int i = r.nextInt(STRINGS.length + 2);
-        if (i == STRINGS.length) return null;
-        if (i == STRINGS.length + 1) return "x" + r.nextInt(1000);
-        return STRINGS[i];
     }
 }

@@ -2,14 +2,9 @@ package com.sessionflow.functions;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sessionflow.event.EventContext;
-import com.sessionflow.session.CloseReason;
-import com.sessionflow.session.Session;
 import com.sessionflow.session.SessionChange;
+import com.sessionflow.session.TestSessions;
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.EnumSet;
-import java.util.List;
 import java.util.Random;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -25,13 +20,6 @@ class SessionChangeSerializerTest {
     static final SessionChangeSerializer SERIALIZER = SessionChangeSerializer.INSTANCE;
 
     static final String[] STRINGS = {null, "", "u-8d2f6a0e", "iOS", "view_item", "ünïcødé ✓"};
-
-    /** Every close reason, and none. */
-    static final List<CloseReason> REASONS = new ArrayList<>(EnumSet.allOf(CloseReason.class));
-
-    static {
-        REASONS.add(null);
-    }
 
     @Property(tries = 300)
     void updatesAndRetractionsSurviveARoundTrip(@ForAll long seed) throws IOException {
@@ -68,50 +56,7 @@ class SessionChangeSerializerTest {
     }
 
     static SessionChange update(Random r) {
-        Session s = new Session();
-        s.owner = pick(r);
-        s.userId = pick(r);
-        s.deviceId = pick(r);
-        s.platform = pick(r);
-        s.osName = pick(r);
-        s.appVersion = pick(r);
-        s.sessionId = r.nextLong();
-        s.sdkSessionId = r.nextLong();
-        s.group = pick(r);
-        s.startTime = s.sessionId;
-        s.endTime = r.nextLong();
-        s.eventCount = r.nextLong();
-        s.activeEventCount = r.nextLong();
-        s.firstEventType = pick(r);
-        s.lastEventType = pick(r);
-        s.entryEventType = pick(r);
-        s.exitEventType = pick(r);
-        s.entryContext = context(r);
-        s.exitContext = context(r);
-        s.deviceIds =
-                r.ints(r.nextInt(3), 1, STRINGS.length)
-                        .mapToObj(i -> STRINGS[i])
-                        .toArray(String[]::new);
-        s.eventsWithoutSessionId = r.nextLong();
-        s.overRate = r.nextBoolean();
-        s.conversion = r.nextBoolean();
-        s.revision = r.nextInt();
-        s.closeReason = REASONS.get(r.nextInt(REASONS.size()));
-        return SessionChange.update(s.toRecord());
-    }
-
-    /** A context with some of its fields and, now and then, chosen properties; or none. */
-    static EventContext context(Random r) {
-        if (r.nextInt(4) == 0) return null;
-        String[] fields = new String[EventContext.FIELD_NAMES.size()];
-        for (int i = 0; i < fields.length; i++) fields[i] = r.nextBoolean() ? pick(r) : null;
-        fields[r.nextInt(fields.length)] = "x";
-        String[] properties = null;
-        if (r.nextBoolean()) {
-            properties = new String[1 + r.nextInt(3)];
-            for (int i = 0; i < properties.length; i++) properties[i] = pick(r);
-        }
-        return EventContext.of(fields, properties);
+        return SessionChange.update(TestSessions.random(r).toRecord());
     }
 
     static SessionChange retraction(Random r) {

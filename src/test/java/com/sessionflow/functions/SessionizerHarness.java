@@ -158,7 +158,7 @@ final class SessionizerHarness implements AutoCloseable {
                 .getPartitionedState(
                         VoidNamespace.INSTANCE,
                         VoidNamespaceSerializer.INSTANCE,
-                        SessionizeFunction.ownerStateDescriptor())
+                        OwnerStore.descriptor())
                 .value();
     }
 
@@ -175,9 +175,9 @@ final class SessionizerHarness implements AutoCloseable {
                         .getPartitionedState(
                                 VoidNamespace.INSTANCE,
                                 VoidNamespaceSerializer.INSTANCE,
-                                SessionizeFunction.insertIdBucketsDescriptor())
+                                InsertIdStore.bucketsDescriptor())
                         .values()) {
-            for (int i = 0; i < bucket.size(); i++) ids.put(bucket.hashes[i], bucket.times[i]);
+            for (int i = 0; i < bucket.size(); i++) ids.put(bucket.hash(i), bucket.time(i));
         }
         return ids;
     }
@@ -194,12 +194,12 @@ final class SessionizerHarness implements AutoCloseable {
         backend.getPartitionedState(
                         VoidNamespace.INSTANCE,
                         VoidNamespaceSerializer.INSTANCE,
-                        SessionizeFunction.ownerStateDescriptor())
+                        OwnerStore.descriptor())
                 .update(state);
         backend.getPartitionedState(
                         VoidNamespace.INSTANCE,
                         VoidNamespaceSerializer.INSTANCE,
-                        SessionizeFunction.olderInsertIdsDescriptor())
+                        InsertIdStore.olderEntriesDescriptor())
                 .putAll(ids);
     }
 
@@ -213,7 +213,7 @@ final class SessionizerHarness implements AutoCloseable {
                         .getPartitionedState(
                                 VoidNamespace.INSTANCE,
                                 VoidNamespaceSerializer.INSTANCE,
-                                SessionizeFunction.olderInsertIdsDescriptor())
+                                InsertIdStore.olderEntriesDescriptor())
                         .keys()) {
             n++;
         }

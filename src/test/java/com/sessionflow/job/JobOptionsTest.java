@@ -41,6 +41,10 @@ class JobOptionsTest {
                 Arguments.of("--max-record-bytes", List.of("--max-record-bytes", "0")),
                 Arguments.of("--max-record-bytes", List.of("--max-record-bytes", "lots")),
                 Arguments.of("--parallelism", List.of("--parallelism", "0")),
+                Arguments.of("--max-parallelism", List.of("--max-parallelism", "0")),
+                Arguments.of("--max-parallelism", List.of("--max-parallelism", "32769")),
+                Arguments.of(
+                        "--parallelism", List.of("--parallelism", "8", "--max-parallelism", "4")),
                 Arguments.of(
                         "--session-properties",
                         List.of("--session-properties", "a,b,c,d,e,f,g,h,i,j,k")),
@@ -177,6 +181,19 @@ class JobOptionsTest {
     }
 
     @Test
+    void theHelpShowsTheRulesDefaultsAsTheyAreWritten() {
+        // without the line breaks and indents of the help's layout
+        assertThat(JobOptions.usage().replaceAll("\\s+", ""))
+                .contains("Inactivitythatendsasession.Default:5m.")
+                .contains("Default:1d.")
+                .contains(
+                        "Default:session_start,session_end,[Amplitude]StartSession,"
+                                + "[Amplitude]EndSession.")
+                .contains("Default:1800(Amplitude's")
+                .contains("Default:quarantine.");
+    }
+
+    @Test
     void splitOverLimitIsAFlagOffByDefault() throws Exception {
         assertThat(JobOptions.parse().definition().splitOverLimit()).isFalse();
         assertThat(JobOptions.parse("--split-over-limit").definition().splitOverLimit()).isTrue();
@@ -241,7 +258,7 @@ class JobOptionsTest {
     @Test
     void helpIsNotAnError() {
         assertThat(JobOptions.parse("--help").helpRequested()).isTrue();
-        assertThat(JobOptions.usage())
+        assertThat(JobOptions.usage().replaceAll("\\s+", " "))
                 .contains("--gap", "--input-topics", "--allowed-lateness", "--kafka-properties");
     }
 }

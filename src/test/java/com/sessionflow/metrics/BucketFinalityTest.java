@@ -2,10 +2,10 @@ package com.sessionflow.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sessionflow.session.Session;
 import com.sessionflow.session.SessionChange;
 import com.sessionflow.session.SessionDefinition;
 import com.sessionflow.session.SessionRecord;
+import com.sessionflow.session.TestSessions;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -47,16 +47,11 @@ class BucketFinalityTest {
     }
 
     static SessionRecord session(String owner, long start, long length, int revision) {
-        Session s = new Session();
-        s.owner = owner;
-        s.platform = "iOS";
-        s.sessionId = start;
-        s.startTime = start;
-        s.endTime = start + length;
-        s.eventCount = 3;
-        s.activeEventCount = 3;
-        s.revision = revision;
-        return s.toRecord();
+        return new TestSessions.Summary(owner, start)
+                .platform("iOS")
+                .endTime(start + length)
+                .events(3, 3)
+                .record(revision);
     }
 
     List<MetricsRecord> records() {

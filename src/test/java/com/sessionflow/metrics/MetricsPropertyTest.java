@@ -5,9 +5,10 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sessionflow.event.Event;
-import com.sessionflow.session.Session;
 import com.sessionflow.session.SessionChange;
 import com.sessionflow.session.SessionDefinition;
+import com.sessionflow.session.SessionRecord;
+import com.sessionflow.session.TestSessions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -65,7 +66,7 @@ class MetricsPropertyTest {
 
         // the scenario: a list of operations, generated first so watermarks can respect them
         List<Object> ops = new ArrayList<>();
-        Map<String, Session> visible = new LinkedHashMap<>();
+        Map<String, SessionRecord> visible = new LinkedHashMap<>();
         List<Event> outOfSession = new ArrayList<>();
         List<String[]> keys = new ArrayList<>();
         int keyCount = 1 + random.nextInt(25);
@@ -80,7 +81,7 @@ class MetricsPropertyTest {
             int roll = random.nextInt(100);
             if (roll < 15 && !visible.isEmpty()) {
                 String key = new ArrayList<>(visible.keySet()).get(random.nextInt(visible.size()));
-                Session s = visible.remove(key);
+                SessionRecord s = visible.remove(key);
                 ops.add(SessionChange.retraction(s.owner, s.sessionId));
             } else if (roll < 30) {
                 Event e = new Event();
@@ -94,10 +95,15 @@ class MetricsPropertyTest {
                 ops.add(Long.valueOf(random.nextInt(15_000))); // processing time step
             } else {
                 String[] key = keys.get(random.nextInt(keys.size()));
-                Session s = randomSession(random, key[0], Long.parseLong(key[1]));
-                Session previous = visible.put(key[0] + "/" + key[1], s);
-                s.revision = previous == null ? 1 : previous.revision + 1;
-                ops.add(SessionChange.update(s.toRecord()));
+                SessionRecord previous = visible.get(key[0] + "/" + key[1]);
+                SessionRecord s =
+                        randomSession(
+                                random,
+                                key[0],
+                                Long.parseLong(key[1]),
+                                previous == null ? 1 : previous.revision + 1);
+                visible.put(key[0] + "/" + key[1], s);
+                ops.add(SessionChange.update(s));
             }
         }
 
@@ -156,13 +162,7 @@ class MetricsPropertyTest {
         }
     }
 
-    static Session randomSession(Random random, String owner, long sessionId) {
-        Session s = new Session();
-        s.owner = owner;
-        s.userId = owner;
-        s.platform = PLATFORMS[random.nextInt(PLATFORMS.length)];
-        s.sessionId = sessionId;
-        s.startTime = sessionId;
+    static SessionRecord randomSession(Random random, String owner, long sessionId, int revision) {
         long length =
                 switch (random.nextInt(5)) {
                     case 0 -> 0;
@@ -171,14 +171,15 @@ class MetricsPropertyTest {
                     case 3 -> random.nextInt((int) MAX_LENGTH + 1);
                     default -> MAX_LENGTH + 1 + random.nextInt(100_000);
                 };
-        s.endTime = sessionId + length;
-        s.eventCount = 1L + random.nextInt(10);
-        s.activeEventCount = random.nextInt(5) == 0 ? 0 : 1 + random.nextInt((int) s.eventCount);
-        s.activeEventCount = Math.min(s.activeEventCount, s.eventCount);
-        s.conversion = random.nextInt(8) == 0;
-        s.eventsWithoutSessionId =
-                random.nextBoolean() ? 0 : random.nextInt((int) s.eventCount + 1);
-        return s;
+        long events = 1L + random.nextInt(10);
+        long active = random.nextInt(5) == 0 ? 0 : 1 + random.nextInt((int) events);
+        return new TestSessions.Summary(owner, sessionId)
+                .platform(PLATFORMS[random.nextInt(PLATFORMS.length)])
+                .endTime(sessionId + length)
+                .events(events, Math.min(active, events))
+                .conversion(random.nextInt(8) == 0)
+                .withoutSessionId(random.nextBoolean() ? 0 : random.nextInt((int) events + 1))
+                .record(revision);
     }
 
     /** The latest watermark before which an operation must arrive: its bucket's final bound. */
@@ -194,9 +195,9 @@ class MetricsPropertyTest {
      * The direct computation: every measure from the final set of sessions, by bucket and platform.
      */
     static Map<String, Expected> expected(
-            Iterable<Session> sessions, List<Event> outOfSession, MetricsSettings settings) {
+            Iterable<SessionRecord> sessions, List<Event> outOfSession, MetricsSettings settings) {
         Map<String, Expected> all = new TreeMap<>();
-        for (Session s : sessions) {
+        for (SessionRecord s : sessions) {
             long bucket = Math.floorDiv(s.sessionId, BUCKET) * BUCKET;
             String platform = s.platform == null || s.platform.isBlank() ? "unknown" : s.platform;
             for (String p : new String[] {platform, "all"}) {
@@ -214,7 +215,7 @@ class MetricsPropertyTest {
     }
 
     static final class Expected {
-        final List<Session> sessions = new ArrayList<>();
+        final List<SessionRecord> sessions = new ArrayList<>();
         long outOfSessionEvents;
 
         void check(MetricsRecord r, long[] edges) {
@@ -226,7 +227,7 @@ class MetricsPropertyTest {
             // one event, markers only, one instant, session_id after the events (never here:
             // these sessions start at their session_id)
             long[] causes = new long[4];
-            for (Session s : sessions) {
+            for (SessionRecord s : sessions) {
                 long length = Math.max(0, s.endTime - s.sessionId);
                 users.add(s.owner);
                 events += s.eventCount;

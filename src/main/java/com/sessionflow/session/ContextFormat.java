@@ -1,9 +1,9 @@
-package com.sessionflow.functions;
+package com.sessionflow.session;
 
 import com.sessionflow.event.EventContext;
+import java.io.DataInput;
+import java.io.DataOutput;
 import java.io.IOException;
-import org.apache.flink.core.memory.DataInputView;
-import org.apache.flink.core.memory.DataOutputView;
 
 /**
  * How an {@link EventContext} is written, in state and between operators alike: a 16-bit mask of
@@ -11,21 +11,22 @@ import org.apache.flink.core.memory.DataOutputView;
  * properties), then each present one. A mask of 0 is no context: the parser never makes an empty
  * one. How a string is written is the caller's (state refers to strings it already wrote).
  */
-final class ContextFormat {
+public final class ContextFormat {
 
     private static final int PROPERTIES = 1 << EventContext.FIELD_NAMES.size();
 
     private ContextFormat() {}
 
-    interface StringWriter {
+    public interface StringWriter {
         void write(String s) throws IOException;
     }
 
-    interface StringReader {
+    public interface StringReader {
         String read() throws IOException;
     }
 
-    static void write(EventContext c, DataOutputView out, StringWriter strings) throws IOException {
+    public static void write(EventContext c, DataOutput out, StringWriter strings)
+            throws IOException {
         if (c == null) {
             out.writeShort(0);
             return;
@@ -45,7 +46,7 @@ final class ContextFormat {
         }
     }
 
-    static EventContext read(DataInputView in, StringReader strings) throws IOException {
+    public static EventContext read(DataInput in, StringReader strings) throws IOException {
         int mask = in.readUnsignedShort();
         if (mask == 0) return null;
         String[] fields = new String[EventContext.FIELD_NAMES.size()];
