@@ -9,18 +9,19 @@ import com.sessionflow.inspect.Inspect;
 import com.sessionflow.job.JobOptions;
 import com.sessionflow.postgres.PostgresOptions;
 import com.sessionflow.replay.ExportReplay;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Supplier;
-import java.util.stream.Collectors;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import picocli.CommandLine;
 
 /**
  * docs/options.md is generated where it lists options, as Flink generates its configuration tables:
@@ -35,22 +36,30 @@ class OptionsDocTest {
     /** One command: rewrites the page's generated blocks. */
     static final String REGENERATE = "mvn -q test -Dtest=OptionsDocTest -Ddocs.regenerate=true";
 
-    /** Every command of the jar with options, by the name its markers carry. */
-    static Map<String, Supplier<Object>> commands() {
-        Map<String, Supplier<Object>> commands = new LinkedHashMap<>();
-        commands.put("job", JobOptions::new);
-        commands.put("demo", Demo::new);
-        commands.put("export-replay", ExportReplay::new);
-        commands.put("postgres", PostgresOptions::new);
-        commands.put("inspect", Inspect::new);
-        return commands;
+    /**
+     * Every command of the jar with options, by the name its markers carry: its --help, from the
+     * code that prints it (so defaults a command fills in itself show as they are).
+     */
+    static Map<String, Supplier<String>> helps() {
+        Map<String, Supplier<String>> helps = new LinkedHashMap<>();
+        helps.put("job", JobOptions::usage);
+        helps.put("demo", () -> printed(() -> JobOptions.execute(new Demo(), "--help")));
+        helps.put("export-replay", ExportReplay::usage);
+        helps.put("postgres", PostgresOptions::usage);
+        helps.put("inspect", () -> printed(() -> JobOptions.execute(new Inspect(), "--help")));
+        return helps;
     }
 
     /**
-     * The commands whose --help ends with the job's options (JobOptions.execute, ExportReplay's
+     * Where a command's help goes on with the job's options (JobOptions.execute, ExportReplay's
      * usage): on the page, those stand once, under "The job".
      */
-    static final Set<String> ENDS_WITH_JOB_OPTIONS = Set.of("demo", "export-replay", "inspect");
+    private static final Pattern JOB_OPTIONS_FOLLOW =
+            Pattern.compile("^Options of the job.*", Pattern.MULTILINE | Pattern.DOTALL);
+
+    private static final Pattern USAGE = Pattern.compile("Usage: (\\S+) ");
+
+    private static final Pattern COLOUR = Pattern.compile("\\u001B\\[[0-9;]*m");
 
     @Test
     @Timeout(60)
@@ -112,7 +121,7 @@ class OptionsDocTest {
     /** The page with each command's block replaced by its usage as it is now. */
     static String generate(String page) {
         String result = page;
-        for (Map.Entry<String, Supplier<Object>> command : commands().entrySet()) {
+        for (Map.Entry<String, Supplier<String>> command : helps().entrySet()) {
             String start = "<!-- options: " + command.getKey() + " -->";
             String end = "<!-- end of options: " + command.getKey() + " -->";
             int from = result.indexOf(start);
@@ -123,27 +132,50 @@ class OptionsDocTest {
             result =
                     result.substring(0, from + start.length())
                             + "\n```text\n"
-                            + usage(
-                                    command.getValue().get(),
-                                    ENDS_WITH_JOB_OPTIONS.contains(command.getKey()))
+                            + block(command.getValue().get())
                             + "\n```\n"
                             + result.substring(to);
         }
         return result;
     }
 
-    /** What {@code --help} prints, with the synopsis shortened and without colours. */
-    static String usage(Object command, boolean endsWithJobOptions) {
-        CommandLine cl = new CommandLine(command);
-        cl.getCommandSpec().usageMessage().abbreviateSynopsis(true);
-        if (endsWithJobOptions)
-            cl.getCommandSpec()
-                    .usageMessage()
-                    .footer("%nOptions of the job: as listed under \"The job\" on this page.");
-        return cl.getUsageMessage(CommandLine.Help.Ansi.OFF)
-                .lines()
-                .map(String::stripTrailing)
-                .collect(Collectors.joining("\n"))
+    /**
+     * A command's help as the page shows it: the synopsis shortened to {@code [OPTIONS]} (the
+     * options follow one by one), without colours or trailing blanks.
+     */
+    static String block(String help) {
+        String own =
+                JOB_OPTIONS_FOLLOW
+                        .matcher(COLOUR.matcher(help).replaceAll(""))
+                        .replaceFirst(
+                                "Options of the job: as listed under \"The job\" on this page.");
+        List<String> lines = own.lines().map(String::stripTrailing).toList();
+        Matcher usage = USAGE.matcher(lines.get(0));
+        if (!usage.lookingAt())
+            throw new IllegalStateException("a help that does not start with Usage: " + own);
+        // the synopsis goes on in lines indented to just after "Usage: NAME "
+        String indent = " ".repeat(usage.end());
+        int next = 1;
+        while (next < lines.size()
+                && lines.get(next).startsWith(indent)
+                && !lines.get(next).startsWith(indent + " ")) next++;
+        return ("Usage: "
+                        + usage.group(1)
+                        + " [OPTIONS]\n"
+                        + String.join("\n", lines.subList(next, lines.size())))
                 .strip();
+    }
+
+    /** What {@code command} prints to standard output. */
+    private static String printed(Runnable command) {
+        PrintStream stdout = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            command.run();
+        } finally {
+            System.setOut(stdout);
+        }
+        return captured.toString(StandardCharsets.UTF_8);
     }
 }
