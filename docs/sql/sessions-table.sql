@@ -1,5 +1,5 @@
--- The job's sessions topic as a Flink SQL table (README, "Flink SQL"). Replace the topic and the
--- bootstrap servers with yours. The topic is a changelog keyed by <owner>/<session_id>: the
+-- The job's sessions topic as a Flink SQL table (docs/dashboards.md, "Flink SQL"). Replace the
+-- topic and the bootstrap servers with yours. The topic is a changelog keyed by <owner>/<session_id>: the
 -- upsert-kafka connector keeps the latest version of each key and turns a tombstone (a session
 -- merged into another) into a delete, so queries see what the compacted topic holds.
 CREATE TABLE sessions (

@@ -21,7 +21,7 @@ import java.util.List;
 
 /**
  * The JSON the job writes: session records, dead letters, late and quarantined events (formats in
- * the README).
+ * docs/formats.md).
  */
 public final class JsonRecords {
 

@@ -7,7 +7,7 @@ import com.sessionflow.session.ZeroLengthCause;
 
 /**
  * One record of the metrics topic: the User Sessions measures of one bucket and platform (a POJO on
- * the wire; {@link #toJson()} gives the topic's JSON, fields in the README).
+ * the wire; {@link #toJson()} gives the topic's JSON, fields in docs/formats.md).
  */
 public class MetricsRecord {
 

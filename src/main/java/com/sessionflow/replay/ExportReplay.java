@@ -19,13 +19,21 @@ import java.util.List;
 import java.util.Locale;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.RuntimeExecutionMode;
+import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.api.common.serialization.SimpleStringEncoder;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.JobManagerOptions;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.connector.file.sink.FileSink;
 import org.apache.flink.connector.file.src.FileSource;
 import org.apache.flink.core.fs.Path;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.filesystem.OutputFileConfig;
 import org.apache.flink.streaming.api.functions.sink.filesystem.bucketassigners.BasePathBucketAssigner;
@@ -68,6 +76,14 @@ public final class ExportReplay {
     private static final Logger LOG = LoggerFactory.getLogger(ExportReplay.class);
 
     public static final String UID_SOURCE = "export-files-source";
+
+    private static final String LOCAL_HOST = "127.0.0.1";
+
+    // the accumulators the run counts its output in, for its summary
+    static final String SESSIONS = "sessions";
+    static final String DEAD_LETTERS = "dead letters";
+    static final String LATE_EVENTS = "late events";
+    static final String QUARANTINED_EVENTS = "quarantined events";
 
     /** Where the sessions go. */
     public enum Output {
@@ -239,11 +255,60 @@ public final class ExportReplay {
             return;
         }
         try {
-            run(StreamExecutionEnvironment.getExecutionEnvironment(), replay);
+            JobExecutionResult result = run(environment(), replay);
+            if (result.isJobExecutionResult()) System.out.println(summary(replay, result));
         } catch (InvalidOptionException e) {
             System.err.println(e.getMessage());
             System.exit(2);
         }
+    }
+
+    /**
+     * The cluster's environment under {@code flink run}; run by itself, a Flink inside this JVM
+     * whose servers (the BlobServer, the REST endpoint, the TaskManager's) listen on 127.0.0.1
+     * only, not on every interface of the machine.
+     */
+    private static StreamExecutionEnvironment environment() {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        if (!(env instanceof LocalStreamEnvironment)) return env;
+        Configuration local = new Configuration();
+        local.set(JobManagerOptions.BIND_HOST, LOCAL_HOST);
+        local.set(TaskManagerOptions.BIND_HOST, LOCAL_HOST);
+        local.set(RestOptions.BIND_ADDRESS, LOCAL_HOST);
+        return StreamExecutionEnvironment.createLocalEnvironment(local);
+    }
+
+    /** What a finished run wrote and where, from the counts of its accumulators. */
+    static String summary(ExportReplay replay, JobExecutionResult result) {
+        String sessionsGoTo =
+                replay.output == Output.FILES
+                        ? replay.sessionsDir()
+                        : "topic "
+                                + replay.job.kafka().sessionsTopic
+                                + " at "
+                                + replay.job.kafka().bootstrapServers;
+        String line = "%n  %-19s %8d  %s";
+        return String.format(
+                Locale.ROOT,
+                "Replay done in %.1f s" + line + line + line + line,
+                result.getNetRuntime() / 1000.0,
+                SESSIONS,
+                count(result, SESSIONS),
+                sessionsGoTo,
+                DEAD_LETTERS,
+                count(result, DEAD_LETTERS),
+                replay.deadLetterDir,
+                LATE_EVENTS,
+                count(result, LATE_EVENTS),
+                replay.deadLetterDir,
+                QUARANTINED_EVENTS,
+                count(result, QUARANTINED_EVENTS),
+                replay.deadLetterDir);
+    }
+
+    private static long count(JobExecutionResult result, String accumulator) {
+        Long count = result.getAccumulatorResult(accumulator);
+        return count == null ? 0 : count;
     }
 
     /** Finds the files, builds the batch job on {@code env}, runs it to its end. */
@@ -306,13 +371,13 @@ public final class ExportReplay {
                         job.rateLimit(),
                         job.identity());
         SessionDefinition definition = job.definition();
+        DataStream<SessionChange> sessions = counted(out.sessions(), SESSIONS);
         if (replay.output == Output.KAFKA) {
-            out.sessions()
-                    .sinkTo(KafkaIO.sessionsSink(job.kafka(), definition))
+            sessions.sinkTo(KafkaIO.sessionsSink(job.kafka(), definition))
                     .uid(SessionPipeline.UID_SESSIONS_SINK)
                     .name("sessions topic");
         } else {
-            out.sessions()
+            sessions
                     // BATCH mode emits each session once, complete: there is nothing to retract
                     .filter(change -> !change.isRetraction())
                     .name("sessions only")
@@ -323,7 +388,7 @@ public final class ExportReplay {
                     .uid("sessions-files")
                     .name("sessions files");
         }
-        out.deadLetters()
+        counted(out.deadLetters(), DEAD_LETTERS)
                 .map(new DeadLetterJson())
                 .returns(Types.STRING)
                 .name("dead-letter records")
@@ -332,14 +397,14 @@ public final class ExportReplay {
                 .name("dead-letter files");
         // BATCH mode has no late events (the watermark only moves at the end of each owner);
         // written if ever
-        out.lateEvents()
+        counted(out.lateEvents(), LATE_EVENTS)
                 .map(new LateJson())
                 .returns(Types.STRING)
                 .name("late-event records")
                 .sinkTo(ndjson(replay.deadLetterDir, "late-events"))
                 .uid("late-event-files")
                 .name("late-event files");
-        out.quarantinedEvents()
+        counted(out.quarantinedEvents(), QUARANTINED_EVENTS)
                 .map(
                         q ->
                                 new String(
@@ -350,6 +415,33 @@ public final class ExportReplay {
                 .sinkTo(ndjson(replay.deadLetterDir, "quarantined-events"))
                 .uid("quarantined-event-files")
                 .name("quarantined-event files");
+    }
+
+    /** {@code stream}, its records counted in the accumulator {@code name}. */
+    private static <T> DataStream<T> counted(DataStream<T> stream, String name) {
+        return stream.map(new Count<T>(name)).returns(stream.getType()).name("count " + name);
+    }
+
+    /** Passes records on and counts them, for the summary a finished run prints. */
+    static final class Count<T> extends RichMapFunction<T, T> {
+        private static final long serialVersionUID = 1L;
+        private final String name;
+        private transient LongCounter counter;
+
+        Count(String name) {
+            this.name = name;
+        }
+
+        @Override
+        public void open(OpenContext context) {
+            counter = getRuntimeContext().getLongCounter(name);
+        }
+
+        @Override
+        public T map(T record) {
+            counter.add(1L);
+            return record;
+        }
     }
 
     private static FileSink<String> ndjson(String dir, String prefix) {

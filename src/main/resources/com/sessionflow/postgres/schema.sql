@@ -20,7 +20,7 @@ CREATE TABLE IF NOT EXISTS sessions (
     event_count        integer NOT NULL,
     active_event_count integer NOT NULL,
     zero_length        boolean NOT NULL,
-    zero_length_cause  text,                      -- why the length is 0 (README, the FAQ)
+    zero_length_cause  text,                      -- why the length is 0 (docs/inspect.md, the FAQ)
     empty              boolean NOT NULL,
     over_limit         boolean NOT NULL,
     over_rate          boolean NOT NULL,

@@ -17,7 +17,7 @@ import com.tngtech.archunit.lang.ArchRule;
         importOptions = {ImportOption.DoNotIncludeTests.class})
 class ArchitectureTest {
 
-    /** The rules can be read and tested without Flink or Kafka (README, "The session rules"). */
+    /** The rules can be read and tested without Flink or Kafka (docs/session-rules.md). */
     @ArchTest
     static final ArchRule rulesAndEventsArePlainJava =
             noClasses()

@@ -82,6 +82,11 @@ public final class FlinkRest {
         return get("/overview");
     }
 
+    /** {@code GET /jobs/overview}: every job with its id, name, state and task counts. */
+    public JsonNode jobsOverview() {
+        return get("/jobs/overview");
+    }
+
     /** {@code POST /jars/upload} (multipart, as the web UI does); returns the jar's id. */
     public String uploadJar(Path jar) {
         String boundary = "----sessionflow" + UUID.randomUUID();

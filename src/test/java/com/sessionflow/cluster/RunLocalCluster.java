@@ -1,5 +1,6 @@
 package com.sessionflow.cluster;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -167,6 +168,21 @@ public final class RunLocalCluster {
                         (id, p) ->
                                 System.out.println(
                                         "  TaskManager  " + id + " (pid " + p.pid() + ")"));
+        // the processes run, but is the job? (RUNNING, RESTARTING, FAILED, ...)
+        try {
+            for (JsonNode job : cluster.rest().jobsOverview().path("jobs"))
+                System.out.println(
+                        "  job          "
+                                + job.path("jid").asText()
+                                + " "
+                                + job.path("state").asText()
+                                + " ("
+                                + job.path("name").asText()
+                                + ")");
+        } catch (FlinkRest.RestException e) {
+            System.out.println(
+                    "  jobs         unknown: the JobManager does not answer (" + e + ")");
+        }
     }
 
     private static String inputTopics(List<String> jobArgs) {

@@ -261,22 +261,4 @@ class JobOptionsTest {
         assertThat(JobOptions.usage().replaceAll("\\s+", " "))
                 .contains("--gap", "--input-topics", "--allowed-lateness", "--kafka-properties");
     }
-
-    /** The README's options table is the manual: every option of the job has its row. */
-    @Test
-    void everyOptionHasItsRowInTheReadme() throws Exception {
-        String readme = Files.readString(Path.of("README.md"));
-        List<String> missing =
-                new picocli.CommandLine(new JobOptions())
-                        .getCommandSpec().options().stream()
-                                .map(o -> o.longestName())
-                                .filter(n -> !n.equals("--help") && !n.equals("--version"))
-                                // the name, alone or with its parameter: | `--config FILE` |
-                                .filter(
-                                        n ->
-                                                !readme.contains("| `" + n + "` |")
-                                                        && !readme.contains("| `" + n + " "))
-                                .toList();
-        assertThat(missing).as("options without a row in the README's options table").isEmpty();
-    }
 }

@@ -32,10 +32,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The README's Flink SQL table over the sessions topic ({@code docs/sql/sessions-table.sql},
- * verbatim but for the topic and the servers): the job's own sessions sink writes a changelog with
- * a revision and a tombstone, and what Flink SQL's upsert-kafka table holds equals the compacted
- * topic, per session and in a chart's aggregate.
+ * The Flink SQL table over the sessions topic ({@code docs/sql/sessions-table.sql}, verbatim but
+ * for the topic and the servers): the job's own sessions sink writes a changelog with a revision
+ * and a tombstone, and what Flink SQL's upsert-kafka table holds equals the compacted topic, per
+ * session and in a chart's aggregate.
  */
 class SessionsTableITCase {
 
@@ -151,7 +151,7 @@ class SessionsTableITCase {
         expected.forEach((p, t) -> assertThat(byPlatform.get(p)).as(p).containsExactly(t));
     }
 
-    /** Runs {@code sql} over the README's table, bounded at the topic's current end. */
+    /** Runs {@code sql} over the sessions table, bounded at the topic's current end. */
     static List<Row> query(String sql) throws Exception {
         String ddl =
                 Files.readString(Path.of("docs/sql/sessions-table.sql"))

@@ -71,7 +71,7 @@ class PostgresJobITCase {
         load();
     }
 
-    /** One bounded run of the job from the topics' start, as its README command runs it. */
+    /** One bounded run of the job from the topics' start, as docs/dashboards.md runs it. */
     static void load() throws Exception {
         StreamExecutionEnvironment env = FLINK.env();
         PostgresOptions options = options("--stop-at", "latest", "--checkpoint-interval", "1s");

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.BeforeAll;
@@ -177,12 +178,13 @@ class ExportReplayITCase {
                         "5m",
                         "--parallelism",
                         "2");
-        ExportReplay.run(FLINK.env(), replay);
+        lastSummary = ExportReplay.summary(replay, ExportReplay.run(FLINK.env(), replay));
         lastOutput = out;
         return ReplaySupport.byKey(ReplaySupport.readNdjson(out.resolve("sessions")));
     }
 
     static Path lastOutput;
+    static String lastSummary;
 
     @Test
     void exportLinesBecomeTheSessionsWorkedOutByHand() throws Exception {
@@ -230,6 +232,17 @@ class ExportReplayITCase {
         assertThat(d3.get("length_ms").asLong()).isEqualTo(299_999L);
 
         assertDeadLetters(lastOutput.resolve("dead-letters"));
+        // what the console prints at the end counts what the files hold, and says where they are
+        assertThat(lastSummary)
+                .containsPattern(
+                        "sessions +"
+                                + sessions.size()
+                                + " +"
+                                + Pattern.quote(lastOutput.resolve("sessions").toString()))
+                .containsPattern(
+                        "dead letters +3 +"
+                                + Pattern.quote(lastOutput.resolve("dead-letters").toString()))
+                .containsPattern("late events +0 ");
     }
 
     static void assertDeadLetters(Path dir) throws Exception {

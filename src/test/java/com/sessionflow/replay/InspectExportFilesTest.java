@@ -86,13 +86,13 @@ class InspectExportFilesTest {
                 .isPositive();
     }
 
-    /** The README's worked FAQ examples: each block is what its command prints today. */
+    /** The worked FAQ examples of docs/inspect.md: each block is what its command prints today. */
     @Test
-    void theReadmesWorkedExamplesAreWhatInspectPrints() throws Exception {
-        String readme = Files.readString(Path.of("README.md"));
+    void theWorkedExamplesAreWhatInspectPrints() throws Exception {
+        String page = Files.readString(Path.of("docs", "inspect.md"));
         Matcher example =
                 Pattern.compile("<!-- inspect: (.*?) -->\n```text\n(.*?)\n```", Pattern.DOTALL)
-                        .matcher(readme);
+                        .matcher(page);
         int examples = 0;
         while (example.find()) {
             examples++;

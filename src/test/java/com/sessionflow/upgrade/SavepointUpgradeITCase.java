@@ -58,7 +58,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * them, repeats an insert id the dedup state must remember, and starts new ones.
  *
  * <p>A change to any state class (or to the split state) must keep this savepoint restorable, or
- * ship a migration and a new savepoint: write one with the command in the README, "Upgrading".
+ * ship a migration and a new savepoint: write one with the command in docs/upgrading.md.
  */
 class SavepointUpgradeITCase {
 
@@ -349,7 +349,7 @@ class SavepointUpgradeITCase {
                 ExpectedSession want = e.getValue();
                 if (!name.equals("current") && !name.equals(RELEASE_0_1)) {
                     // what format 2 added is not in older layouts: a session open at the upgrade
-                    // goes on without it (README, "Upgrading"); everything else must be exact
+                    // goes on without it (docs/upgrading.md); everything else must be exact
                     want = formatTwoFieldsOf(ExpectedSession.of(n), want);
                 }
                 assertThat(want.matches(n))
