@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.sessionflow.session.DuplicateFilter;
 import com.sessionflow.session.SessionChange;
 import java.util.Random;
+import java.util.function.Function;
+import java.util.function.IntFunction;
 import java.util.stream.IntStream;
 import org.apache.flink.api.common.typeutils.SerializerTestBase;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
@@ -18,23 +20,31 @@ import org.junit.jupiter.api.Nested;
  */
 class SerializerContractTest {
 
-    /** Random values from fixed seeds, the same on every run. */
-    static <T> T[] values(
-            java.util.function.IntFunction<T[]> array,
-            java.util.function.Function<Random, T> value) {
-        return IntStream.range(0, 40)
-                .mapToObj(seed -> value.apply(new Random(seed)))
-                .toArray(array);
-    }
+    /**
+     * The contract for one serializer, on 40 random values from fixed seeds (the same on every
+     * run).
+     */
+    abstract static class Contract<T> extends SerializerTestBase<T> {
+        private final TypeSerializer<T> serializer;
+        private final Class<T> type;
+        private final IntFunction<T[]> array;
+        private final Function<Random, T> value;
 
-    abstract static class FieldByField<T> extends SerializerTestBase<T> {
-        FieldByField() {
+        Contract(
+                TypeSerializer<T> serializer,
+                Class<T> type,
+                IntFunction<T[]> array,
+                Function<Random, T> value) {
             // also for the checks the base class runs in threads of their own
             super(
                     new DeeplyEqualsChecker()
                             .withCustomCheck(
                                     (a, b) -> a != null && b != null,
                                     (a, b, checker) -> fieldByField(a, b)));
+            this.serializer = serializer;
+            this.type = type;
+            this.array = array;
+            this.value = value;
         }
 
         static boolean fieldByField(Object a, Object b) {
@@ -52,70 +62,61 @@ class SerializerContractTest {
         }
 
         @Override
+        protected TypeSerializer<T> createSerializer() {
+            return serializer;
+        }
+
+        @Override
         protected int getLength() {
             return -1;
         }
-    }
 
-    @Nested
-    class OwnerStateContract extends FieldByField<OwnerState> {
         @Override
-        protected TypeSerializer<OwnerState> createSerializer() {
-            return OwnerStateSerializer.INSTANCE;
+        protected Class<T> getTypeClass() {
+            return type;
         }
 
         @Override
-        protected Class<OwnerState> getTypeClass() {
-            return OwnerState.class;
-        }
-
-        @Override
-        protected OwnerState[] getTestData() {
-            return values(OwnerState[]::new, OwnerStateSerializerTest::randomState);
+        protected T[] getTestData() {
+            return IntStream.range(0, 40)
+                    .mapToObj(seed -> value.apply(new Random(seed)))
+                    .toArray(array);
         }
     }
 
     @Nested
-    class InsertIdBucketContract extends FieldByField<DuplicateFilter> {
-        @Override
-        protected TypeSerializer<DuplicateFilter> createSerializer() {
-            return InsertIdBucketSerializer.INSTANCE;
+    class OwnerStateContract extends Contract<OwnerState> {
+        OwnerStateContract() {
+            super(
+                    OwnerStateSerializer.INSTANCE,
+                    OwnerState.class,
+                    OwnerState[]::new,
+                    OwnerStateSerializerTest::randomState);
         }
+    }
 
-        @Override
-        protected Class<DuplicateFilter> getTypeClass() {
-            return DuplicateFilter.class;
-        }
-
-        @Override
-        protected DuplicateFilter[] getTestData() {
-            return values(
+    @Nested
+    class InsertIdBucketContract extends Contract<DuplicateFilter> {
+        InsertIdBucketContract() {
+            super(
+                    InsertIdBucketSerializer.INSTANCE,
+                    DuplicateFilter.class,
                     DuplicateFilter[]::new,
                     r -> {
                         DuplicateFilter bucket = new DuplicateFilter();
-                        for (int i = r.nextInt(40); i > 0; i--) {
+                        for (int i = r.nextInt(40); i > 0; i--)
                             bucket.add(r.nextLong(), r.nextLong());
-                        }
                         return bucket;
                     });
         }
     }
 
     @Nested
-    class SessionChangeContract extends FieldByField<SessionChange> {
-        @Override
-        protected TypeSerializer<SessionChange> createSerializer() {
-            return SessionChangeSerializer.INSTANCE;
-        }
-
-        @Override
-        protected Class<SessionChange> getTypeClass() {
-            return SessionChange.class;
-        }
-
-        @Override
-        protected SessionChange[] getTestData() {
-            return values(
+    class SessionChangeContract extends Contract<SessionChange> {
+        SessionChangeContract() {
+            super(
+                    SessionChangeSerializer.INSTANCE,
+                    SessionChange.class,
                     SessionChange[]::new,
                     r ->
                             r.nextInt(4) == 0
