@@ -32,6 +32,7 @@ import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.configuration.WebOptions;
@@ -208,6 +209,8 @@ public final class FlinkBench {
             throws Exception {
         Configuration conf = new Configuration();
         conf.set(PipelineOptions.GENERIC_TYPES, false);
+        // a failing scenario fails the run instead of restarting forever
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
         conf.set(StateBackendOptions.STATE_BACKEND, backend);
         conf.setString(
                 "state.backend.rocksdb.localdir",
