@@ -46,13 +46,13 @@ class SdkIngestITCase {
     private static SSLSocketFactory previousTls;
 
     /** The job on the events topic, closing sessions after 2 s of quiet. */
-    static JobClient startJob(KafkaBroker kafka, FlinkCluster flink, String prefix)
+    static JobClient startJob(String bootstrapServers, FlinkCluster flink, String prefix)
             throws Exception {
         return JobRunner.start(
                 flink,
                 JobOptions.parse(
                         "--bootstrap-servers",
-                        kafka.bootstrapServers(),
+                        bootstrapServers,
                         "--input-topics",
                         prefix + "-events",
                         "--sessions-topic",
@@ -99,7 +99,7 @@ class SdkIngestITCase {
                         tls.keyPem().toString()));
         https = IngestServer.start(IngestOptions.parse(args.toArray(String[]::new)));
         previousTls = tls.trustForHttpsUrlConnection();
-        job = startJob(KAFKA, FLINK, "sdk");
+        job = startJob(KAFKA.bootstrapServers(), FLINK, "sdk");
     }
 
     @AfterAll
@@ -151,6 +151,6 @@ class SdkIngestITCase {
         tracked.addAll(fromNode);
         tracked.addAll(fromBrowser);
         SessionCheck.assertEveryTrackInExactlyOneSession(
-                KAFKA, EVENTS, SESSIONS, tracked, DEADLINE);
+                KAFKA::readToEnd, EVENTS, SESSIONS, tracked, DEADLINE);
     }
 }

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
@@ -51,9 +52,11 @@ final class SessionCheck {
 
     /** The topic's events of these owners, each insert_id once (a resent event is a duplicate). */
     static Map<String, JsonNode> distinctEvents(
-            KafkaBroker kafka, String eventsTopic, Set<String> owners) {
+            Function<String, List<ConsumerRecord<byte[], byte[]>>> readToEnd,
+            String eventsTopic,
+            Set<String> owners) {
         Map<String, JsonNode> byInsertId = new LinkedHashMap<>();
-        for (ConsumerRecord<byte[], byte[]> r : kafka.readToEnd(eventsTopic)) {
+        for (ConsumerRecord<byte[], byte[]> r : readToEnd.apply(eventsTopic)) {
             JsonNode e = parse(r.value());
             if (owners.contains(owner(e))) byInsertId.putIfAbsent(e.get("insert_id").asText(), e);
         }
@@ -65,7 +68,7 @@ final class SessionCheck {
      * the topic, then checks each event is in exactly one session.
      */
     static void assertEveryTrackInExactlyOneSession(
-            KafkaBroker kafka,
+            Function<String, List<ConsumerRecord<byte[], byte[]>>> readToEnd,
             String eventsTopic,
             String sessionsTopic,
             Collection<JsonNode> tracked,
@@ -76,7 +79,7 @@ final class SessionCheck {
                 .as("every track() was answered 200 in the end")
                 .allSatisfy(t -> assertThat(t.get("code").asInt()).as("%s", t).isEqualTo(200));
         Set<String> owners = tracked.stream().map(SessionCheck::owner).collect(Collectors.toSet());
-        Map<String, JsonNode> events = distinctEvents(kafka, eventsTopic, owners);
+        Map<String, JsonNode> events = distinctEvents(readToEnd, eventsTopic, owners);
         Set<String> trackedIds = new HashSet<>();
         tracked.forEach(t -> trackedIds.add(t.get("insert_id").asText()));
         assertThat(events.keySet()).as("the events topic").containsAll(trackedIds);
@@ -84,22 +87,20 @@ final class SessionCheck {
         Map<String, Long> expected =
                 events.values().stream()
                         .collect(Collectors.groupingBy(SessionCheck::owner, Collectors.counting()));
-        List<ConsumerRecord<byte[], byte[]>> log;
-        try {
-            log =
-                    kafka.awaitRecords(
-                            sessionsTopic,
-                            r -> counts(sessions(r, owners)).equals(expected),
-                            timeout);
-        } catch (AssertionError e) {
-            throw new AssertionError(
-                    "events by owner "
-                            + expected
-                            + ", sessions' event counts "
-                            + counts(sessions(kafka.readToEnd(sessionsTopic), owners))
-                            + ": "
-                            + e.getMessage(),
-                    e);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<ConsumerRecord<byte[], byte[]>> log = readToEnd.apply(sessionsTopic);
+        while (!counts(sessions(log, owners)).equals(expected)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(
+                        "within "
+                                + timeout
+                                + " the sessions' event counts by owner did not become "
+                                + expected
+                                + ": they are "
+                                + counts(sessions(log, owners)));
+            }
+            Thread.sleep(250);
+            log = readToEnd.apply(sessionsTopic);
         }
         List<JsonNode> sessions = sessions(log, owners);
         assertThat(counts(sessions)).isEqualTo(expected);
