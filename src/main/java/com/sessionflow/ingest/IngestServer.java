@@ -9,6 +9,7 @@ import com.sessionflow.ingest.UploadCheck.Accepted;
 import com.sessionflow.ingest.UploadCheck.Outcome;
 import com.sessionflow.ingest.UploadCheck.Rejected;
 import com.sessionflow.job.InvalidOptionException;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -231,6 +232,8 @@ public final class IngestServer implements AutoCloseable {
         byte[] body = buffer == null ? new byte[0] : buffer.getBytes();
         metrics.bodyRead(body.length);
         String remote = remoteAddress(ctx);
+        // the answer is written on the request's event loop, not on Kafka's sender thread
+        Context requestContext = vertx.getOrCreateContext();
         vertx.executeBlocking(
                         () -> {
                             Outcome outcome = check.check(body, remote, System.currentTimeMillis());
@@ -248,7 +251,7 @@ public final class IngestServer implements AutoCloseable {
                             return CompletableFuture.completedFuture(Reply.of((Rejected) outcome));
                         },
                         false)
-                .compose(Future::fromCompletionStage)
+                .compose(stage -> Future.fromCompletionStage(stage, requestContext))
                 .onComplete(
                         result -> {
                             if (result.succeeded()) answer(ctx, result.result(), start);
