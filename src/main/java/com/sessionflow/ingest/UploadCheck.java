@@ -202,6 +202,10 @@ public final class UploadCheck {
             ObjectNode event = (ObjectNode) e;
             JsonNode ip = event.get("ip");
             if (ip != null && "$remote".equals(ip.asText())) event.put("ip", remoteIp);
+            // Amplitude's rule: an event without a time happened when it was uploaded (the job
+            // would otherwise dead-letter it for having no time)
+            JsonNode time = event.get("time");
+            if (time == null || time.isNull()) event.put("time", serverUploadTime);
             event.put("server_upload_time", serverUploadTime);
             String deviceId = cleanId(event.get("device_id"));
             String owner = deviceId != null ? deviceId : cleanId(event.get("user_id"));

@@ -69,6 +69,9 @@ class UploadCheckTest {
         assertThat(first.get("insert_id").asText()).isEqualTo("i-1");
         assertThat(value(a.records().get(1)).get("event_properties").get("a").get(0).asInt())
                 .isEqualTo(1);
+        // an event without a time happened at its upload, as Amplitude has it
+        assertThat(first.get("time").asLong()).isEqualTo(1);
+        assertThat(value(a.records().get(1)).get("time").asLong()).isEqualTo(1_700_000_000_000L);
     }
 
     @Test
