@@ -261,6 +261,12 @@ class IngestServerITCase {
     void healthReadinessAndMetrics() throws Exception {
         assertThat(Upload.get(base + "/health").statusCode()).isEqualTo(200);
         assertThat(Upload.get(base + "/ready").statusCode()).isEqualTo(200);
+        HttpResponse<String> unknown = Upload.get(base + "/2/unknown");
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(Upload.JSON.readTree(unknown.body()).get("code").asInt()).isEqualTo(404);
+        HttpResponse<String> wrongMethod = Upload.get(base + "/2/httpapi");
+        assertThat(wrongMethod.statusCode()).isEqualTo(405);
+        assertThat(Upload.JSON.readTree(wrongMethod.body()).get("code").asInt()).isEqualTo(405);
         assertReadable(post(base + "/2/httpapi", body("site-key", events("metrics", 4))), 200);
         String metrics = Upload.get(base + "/metrics").body();
         assertThat(metrics)
