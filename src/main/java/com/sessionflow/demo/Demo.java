@@ -1,5 +1,7 @@
 package com.sessionflow.demo;
 
+import com.sessionflow.ingest.IngestOptions;
+import com.sessionflow.ingest.IngestServer;
 import com.sessionflow.job.InvalidOptionException;
 import com.sessionflow.job.JobOptions;
 import com.sessionflow.job.SessionJob;
@@ -86,6 +88,15 @@ public final class Demo implements Callable<Integer> {
     int chartPort;
 
     @Option(
+            names = "--ingest-port",
+            paramLabel = "PORT",
+            defaultValue = "8088",
+            description =
+                    "The ingest server (Amplitude's HTTP V2 and Batch APIs, for an SDK's"
+                            + " serverUrl) listens on 127.0.0.1:PORT. Default: ${DEFAULT-VALUE}.")
+    int ingestPort;
+
+    @Option(
             names = "--no-sample-traffic",
             description =
                     "Run the broker and the job only: produce your own events (e.g. with kcat).")
@@ -143,7 +154,8 @@ public final class Demo implements Callable<Integer> {
         }
         if (!portFree(kafkaPort, "--kafka-port")
                 || !portFree(webPort, "--web-port")
-                || !portFree(chartPort, "--chart-port")) return 1;
+                || !portFree(chartPort, "--chart-port")
+                || !portFree(ingestPort, "--ingest-port")) return 1;
         // Flink and the broker keep their files under java.io.tmpdir (the build folder, set by the
         // pom)
         Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir")));
@@ -158,8 +170,19 @@ public final class Demo implements Callable<Integer> {
         // checkpoints and the final savepoint; nothing of the demo outlives it
         Path flinkState = Files.createTempDirectory("sessionflow-demo-state");
         ChartServer chart = null;
+        IngestServer ingest = null;
         try {
             createTopics(kafka);
+            // beside the broker, as deployed: real Amplitude SDKs send to it (docs/ingest.md)
+            ingest =
+                    IngestServer.start(
+                            IngestOptions.parse(
+                                    IngestOptions.args(
+                                                    HOST + ":" + kafkaPort,
+                                                    kafka.inputTopics.get(0),
+                                                    HOST,
+                                                    ingestPort)
+                                            .toArray(String[]::new)));
 
             TopicWatcher watcher = new TopicWatcher(kafka, out);
             Thread watching = daemon(watcher, "topic-watcher");
@@ -205,7 +228,7 @@ public final class Demo implements Callable<Integer> {
                                 !noLiveTraffic,
                                 out);
             }
-            printBanner(options, kafka);
+            printBanner(options, kafka, ingest.url());
             watching.start();
             if (traffic != null) producing = daemon(traffic, "sample-traffic");
             if (producing != null) producing.start();
@@ -226,6 +249,7 @@ public final class Demo implements Callable<Integer> {
             printSummary(traffic, watcher);
             return why.startsWith("the job failed") ? 1 : 0;
         } finally {
+            if (ingest != null) ingest.close();
             if (chart != null) chart.close();
             closeWithin(broker, Duration.ofSeconds(30));
             deleteTree(flinkState);
@@ -323,7 +347,7 @@ public final class Demo implements Callable<Integer> {
         return conf;
     }
 
-    private void printBanner(JobOptions options, KafkaSettings kafka) {
+    private void printBanner(JobOptions options, KafkaSettings kafka, String ingestUrl) {
         String bootstrap = HOST + ":" + kafkaPort;
         out.println();
         out.println("sessionflow demo");
@@ -346,6 +370,10 @@ public final class Demo implements Callable<Integer> {
                         + kafka.metricsTopic);
         out.println("  Flink web UI http://" + HOST + ":" + webPort);
         out.println(
+                "  ingest       "
+                        + ingestUrl
+                        + "   Amplitude's HTTP V2 API (and /batch): an SDK's serverUrl, or curl");
+        out.println(
                 "  chart        http://"
                         + HOST
                         + ":"
@@ -359,7 +387,12 @@ public final class Demo implements Callable<Integer> {
                         + "each checkpoint, every "
                         + TopicWatcher.length(options.checkpointInterval().toMillis()));
         if (noSampleTraffic) {
-            out.println("  traffic      none: produce your own, e.g.");
+            out.println("  traffic      none: send your own, e.g.");
+            out.println(
+                    "               curl -H 'Content-Type: application/json' -d"
+                            + " '{\"api_key\":\"demo\",\"events\":[{\"user_id\":\"alice-1\","
+                            + "\"event_type\":\"open\",\"time\":'$(date +%s%3N)'}]}' "
+                            + ingestUrl);
             out.println(
                     "               echo"
                             + " '{\"user_id\":\"alice\",\"event_type\":\"open\",\"time\":'$(date"

@@ -1,5 +1,6 @@
 package com.sessionflow.cluster;
 
+import com.sessionflow.testing.FreePorts;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -48,6 +49,19 @@ public final class KafkaBrokerProcess implements AutoCloseable {
         this.port = port;
         this.controllerPort = controllerPort;
         this.pidFile = pidFile;
+    }
+
+    /**
+     * A broker of its own in {@code dir} on free ports, for tests outside a {@link LocalCluster}
+     * (the ingest server's fault test); not started yet.
+     */
+    public static KafkaBrokerProcess standalone(Path dir) {
+        return new KafkaBrokerProcess(
+                dir,
+                Classpaths.kafkaJars(LocalCluster.buildDir()),
+                FreePorts.next(),
+                FreePorts.next(),
+                dir.resolve("pids.txt"));
     }
 
     public String bootstrapServers() {

@@ -273,7 +273,14 @@ public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback {
      * (its last stable offset), in (partition, offset) order.
      */
     public List<ConsumerRecord<byte[], byte[]>> readToEnd(String topic) {
-        Properties p = kafka.clientProperties();
+        return readToEnd(kafka.clientProperties(), topic);
+    }
+
+    /** As {@link #readToEnd(String)}, from any broker these client properties reach. */
+    public static List<ConsumerRecord<byte[], byte[]>> readToEnd(
+            Properties clientProperties, String topic) {
+        Properties p = new Properties();
+        p.putAll(clientProperties);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.GROUP_ID_CONFIG, "test-reader-" + UUID.randomUUID());

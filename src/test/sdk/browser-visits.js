@@ -1,0 +1,105 @@
+// Scripted visits of a web page that loads Amplitude's Browser SDK (@amplitude/analytics-browser's
+// amplitude-min.js, served here, nothing fetched from the network) in Debian's Chromium, driven by
+// playwright-core. The page is served from its own 127.0.0.1 origin, so the SDK's uploads to the
+// server are cross-origin (CORS preflights). Each visit is a fresh browser profile (a new device)
+// that tracks events at an interval; prints one JSON line per track() with what the SDK reported.
+//
+//   node browser-visits.js --server http://127.0.0.1:8080/2/httpapi [--api-key KEY] [--visits 3]
+//     [--events 10] [--interval-ms 100] [--prefix web] [--session-timeout-ms 1800000]
+//     [--chromium /usr/bin/chromium]
+'use strict';
+const http = require('http');
+const fs = require('fs');
+const path = require('path');
+const { chromium } = require('playwright-core');
+const { options } = require('./options');
+
+const BUNDLE = path.join(
+  __dirname, 'node_modules', '@amplitude', 'analytics-browser', 'lib', 'scripts', 'amplitude-min.js');
+const PAGE = '<!doctype html><html><head><title>shop</title>'
+  + '<script src="/amplitude-min.js"></script></head><body>shop</body></html>';
+
+function servePage() {
+  const server = http.createServer((req, res) => {
+    if (req.url === '/amplitude-min.js') {
+      res.writeHead(200, { 'Content-Type': 'application/javascript' });
+      fs.createReadStream(BUNDLE).pipe(res);
+    } else {
+      res.writeHead(200, { 'Content-Type': 'text/html' });
+      res.end(PAGE);
+    }
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+// Runs in the page: init, then the visit's track() calls, then a flush; returns what the SDK said.
+async function visit(v) {
+  const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+  await amplitude.init(v.key, v.userId, {
+    serverUrl: v.server,
+    deviceId: v.deviceId,
+    fetchRemoteConfig: false,
+    enableDiagnostics: false,
+    flushIntervalMillis: 200,
+    flushQueueSize: 10,
+    flushMaxRetries: v.maxRetries,
+    sessionTimeout: v.sessionTimeout,
+    logLevel: 1,
+    autocapture: {
+      sessions: true, pageViews: false, formInteractions: false, fileDownloads: false,
+      elementInteractions: false, attribution: false,
+    },
+  }).promise;
+  const tracked = [];
+  for (let i = 0; i < v.events; i++) {
+    tracked.push(amplitude.track(`${v.prefix}_event_${i % 4}`, { step: i }).promise);
+    await sleep(v.interval);
+  }
+  const results = await Promise.all(tracked);
+  await amplitude.flush().promise;
+  return results.map((r) => ({
+    code: r.code, message: r.message, insert_id: r.event.insert_id, device_id: r.event.device_id,
+    user_id: r.event.user_id, event_type: r.event.event_type, time: r.event.time,
+    session_id: r.event.session_id,
+  }));
+}
+
+async function main() {
+  const o = options(process.argv.slice(2), {
+    server: null, 'api-key': 'sessionflow-test', visits: 3, events: 10, 'interval-ms': 100,
+    prefix: 'web', 'session-timeout-ms': 30 * 60 * 1000, 'max-retries': 30,
+    chromium: '/usr/bin/chromium',
+  });
+  const page = await servePage();
+  const origin = `http://127.0.0.1:${page.address().port}/`;
+  const browser = await chromium.launch({
+    executablePath: o.chromium,
+    args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  try {
+    const visits = [];
+    for (let n = 0; n < Number(o.visits); n++) {
+      visits.push((async () => {
+        const context = await browser.newContext();
+        const tab = await context.newPage();
+        tab.on('pageerror', (e) => console.error(`page error: ${e}`));
+        await tab.goto(origin);
+        const results = await tab.evaluate(visit, {
+          key: o['api-key'], server: o.server, prefix: o.prefix,
+          deviceId: `${o.prefix}-device-${n}`, userId: n % 2 === 0 ? `${o.prefix}-user-${n}` : undefined,
+          events: Number(o.events), interval: Number(o['interval-ms']),
+          sessionTimeout: Number(o['session-timeout-ms']), maxRetries: Number(o['max-retries']),
+        });
+        await context.close();
+        return results;
+      })());
+    }
+    for (const r of (await Promise.all(visits)).flat()) console.log(JSON.stringify(r));
+  } finally {
+    await browser.close();
+    page.close();
+  }
+}
+
+main().catch((e) => { console.error(e); process.exit(1); });
