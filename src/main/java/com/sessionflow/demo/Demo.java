@@ -27,6 +27,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
@@ -339,6 +340,9 @@ public final class Demo implements Callable<Integer> {
         conf.set(RestOptions.ADDRESS, HOST);
         conf.set(RestOptions.BIND_ADDRESS, HOST);
         conf.set(RestOptions.PORT, webPort);
+        // the local Flink's other servers (RPC, blob, data exchange) on loopback only, too
+        conf.set(JobManagerOptions.BIND_HOST, HOST);
+        conf.set(TaskManagerOptions.BIND_HOST, HOST);
         conf.set(TaskManagerOptions.NUM_TASK_SLOTS, options.parallelism());
         // a job that keeps failing stops the demo instead of restarting forever
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
