@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 
 import com.sessionflow.demo.Demo;
+import com.sessionflow.ingest.IngestOptions;
 import com.sessionflow.inspect.Inspect;
 import com.sessionflow.job.JobOptions;
 import com.sessionflow.postgres.PostgresOptions;
@@ -47,6 +48,7 @@ class OptionsDocTest {
         helps.put("export-replay", ExportReplay::usage);
         helps.put("postgres", PostgresOptions::usage);
         helps.put("inspect", () -> printed(() -> JobOptions.execute(new Inspect(), "--help")));
+        helps.put("ingest", IngestOptions::usage);
         return helps;
     }
 
