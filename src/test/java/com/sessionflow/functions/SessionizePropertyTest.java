@@ -526,8 +526,8 @@ class SessionizePropertyTest {
         long[] clocks = new long[3];
         java.util.Arrays.fill(clocks, 1_000_000L);
         // an SDK renews its session id after the gap without events of that session; and the
-        // job joins in-session events of one id only up to gap + allowed lateness apart (README,
-        // client), so ids further apart are renewed too
+        // job joins in-session events of one id only up to gap + allowed lateness apart
+        // (session-rules §3, client), so ids further apart are renewed too
         long[] sdkIds = new long[3];
         long[] sdkLast = new long[3];
         long[] sdkLastInSession = new long[3];
