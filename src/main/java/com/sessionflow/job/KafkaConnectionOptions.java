@@ -5,8 +5,9 @@ import java.util.Properties;
 import picocli.CommandLine.Option;
 
 /**
- * The options saying how a job reaches Kafka, the same for every job of the project (a picocli
- * mixin): the brokers, and a file of client properties for SASL, SSL and the like.
+ * The options saying how a command reaches Kafka, the same for every job of the project and the
+ * ingest server (a picocli mixin): the brokers, and a file of client properties for SASL, SSL and
+ * the like.
  */
 public final class KafkaConnectionOptions {
 
@@ -20,8 +21,8 @@ public final class KafkaConnectionOptions {
             names = "--kafka-properties",
             paramLabel = "FILE",
             description =
-                    "Kafka client properties (SASL, SSL, ...) for every client of the job; never"
-                            + " logged.")
+                    "Kafka client properties (SASL, SSL, ...) for every Kafka client it makes;"
+                            + " never logged.")
     Path kafkaProperties;
 
     public String bootstrapServers() {
