@@ -6,7 +6,11 @@
 //
 //   node browser-visits.js --server http://127.0.0.1:8080/2/httpapi [--api-key KEY] [--visits 3]
 //     [--events 10] [--interval-ms 100] [--prefix web] [--session-timeout-ms 1800000]
-//     [--chromium /usr/bin/chromium]
+//     [--chromium /usr/bin/chromium] [--story FILE]
+//
+// With --story, each visit follows a script instead: FILE holds a JSON array of visits, each
+// {"deviceId", "userId" (optional), "steps": [...]}, a step one of {"track": N, "intervalMs": MS},
+// {"login": USER} (setUserId), {"waitMs": MS}, {"reset": true} (a new device id, as after logout).
 'use strict';
 const http = require('http');
 const fs = require('fs');
@@ -32,7 +36,8 @@ function servePage() {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
-// Runs in the page: init, then the visit's track() calls, then a flush; returns what the SDK said.
+// Runs in the page: init, then the visit's steps (or its track() calls), then a flush; returns
+// what the SDK said of each track().
 async function visit(v) {
   const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
   await amplitude.init(v.key, v.userId, {
@@ -51,9 +56,16 @@ async function visit(v) {
     },
   }).promise;
   const tracked = [];
-  for (let i = 0; i < v.events; i++) {
-    tracked.push(amplitude.track(`${v.prefix}_event_${i % 4}`, { step: i }).promise);
-    await sleep(v.interval);
+  const steps = v.steps || [{ track: v.events, intervalMs: v.interval }];
+  let n = 0;
+  for (const step of steps) {
+    if (step.login) amplitude.setUserId(step.login);
+    if (step.reset) amplitude.reset();
+    if (step.waitMs) await sleep(step.waitMs);
+    for (let i = 0; i < (step.track || 0); i++, n++) {
+      tracked.push(amplitude.track(`${v.prefix}_event_${n % 4}`, { step: n }).promise);
+      await sleep(step.intervalMs);
+    }
   }
   const results = await Promise.all(tracked);
   await amplitude.flush().promise;
@@ -68,8 +80,10 @@ async function main() {
   const o = options(process.argv.slice(2), {
     server: null, 'api-key': 'sessionflow-test', visits: 3, events: 10, 'interval-ms': 100,
     prefix: 'web', 'session-timeout-ms': 30 * 60 * 1000, 'max-retries': 30,
-    chromium: '/usr/bin/chromium',
+    chromium: '/usr/bin/chromium', story: '',
   });
+  const story = o.story ? JSON.parse(fs.readFileSync(o.story, 'utf8')) : null;
+  const count = story ? story.length : Number(o.visits);
   const page = await servePage();
   const origin = `http://127.0.0.1:${page.address().port}/`;
   const browser = await chromium.launch({
@@ -79,7 +93,7 @@ async function main() {
   });
   try {
     const visits = [];
-    for (let n = 0; n < Number(o.visits); n++) {
+    for (let n = 0; n < count; n++) {
       visits.push((async () => {
         const context = await browser.newContext();
         const tab = await context.newPage();
@@ -87,7 +101,9 @@ async function main() {
         await tab.goto(origin);
         const results = await tab.evaluate(visit, {
           key: o['api-key'], server: o.server, prefix: o.prefix,
-          deviceId: `${o.prefix}-device-${n}`, userId: n % 2 === 0 ? `${o.prefix}-user-${n}` : undefined,
+          deviceId: story ? story[n].deviceId : `${o.prefix}-device-${n}`,
+          userId: story ? story[n].userId : (n % 2 === 0 ? `${o.prefix}-user-${n}` : undefined),
+          steps: story ? story[n].steps : undefined,
           events: Number(o.events), interval: Number(o['interval-ms']),
           sessionTimeout: Number(o['session-timeout-ms']), maxRetries: Number(o['max-retries']),
         });
