@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sessionflow.ingest.SdkClients.NodeRun;
 import com.sessionflow.ingest.SdkClients.Tls;
-import com.sessionflow.job.JobOptions;
 import com.sessionflow.testing.FlinkCluster;
 import com.sessionflow.testing.JobRunner;
 import com.sessionflow.testing.KafkaBroker;
@@ -50,29 +49,9 @@ class SdkIngestITCase {
             throws Exception {
         return JobRunner.start(
                 flink,
-                JobOptions.parse(
-                        "--bootstrap-servers",
+                JobRunner.prefixedOptions(
                         bootstrapServers,
-                        "--input-topics",
-                        prefix + "-events",
-                        "--sessions-topic",
-                        prefix + "-sessions",
-                        "--dlq-topic",
-                        prefix + "-dlq",
-                        "--late-topic",
-                        prefix + "-late",
-                        "--metrics-topic",
-                        prefix + "-metrics",
-                        "--group-id",
                         prefix,
-                        "--transactional-id-prefix",
-                        prefix,
-                        "--starting-offsets",
-                        "earliest",
-                        "--parallelism",
-                        String.valueOf(FlinkCluster.PARALLELISM),
-                        "--checkpoint-interval",
-                        "500ms",
                         "--gap",
                         "2s",
                         "--idle-timeout",

@@ -111,27 +111,11 @@ class SdkSessionsITCase {
     }
 
     static JobOptions options() {
-        return JobOptions.parse(
+        return JobRunner.prefixedOptions(
+                KAFKA.bootstrapServers(),
+                "oracle",
                 "--identity",
                 "merged",
-                "--bootstrap-servers",
-                KAFKA.bootstrapServers(),
-                "--input-topics",
-                EVENTS,
-                "--sessions-topic",
-                "oracle-sessions",
-                "--dlq-topic",
-                "oracle-dlq",
-                "--late-topic",
-                "oracle-late",
-                "--metrics-topic",
-                "oracle-metrics",
-                "--group-id",
-                "oracle",
-                "--transactional-id-prefix",
-                "oracle",
-                "--starting-offsets",
-                "earliest",
                 "--gap",
                 SESSION_TIMEOUT_MS + "ms",
                 "--out-of-orderness",

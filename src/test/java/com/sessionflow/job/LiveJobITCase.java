@@ -39,36 +39,6 @@ class LiveJobITCase {
     private static final long MINUTE = 60_000;
     private static final Duration DEADLINE = Duration.ofSeconds(90);
 
-    private static String[] options(String prefix, String... more) {
-        List<String> args =
-                new ArrayList<>(
-                        List.of(
-                                "--bootstrap-servers",
-                                KAFKA.bootstrapServers(),
-                                "--input-topics",
-                                prefix + "-events",
-                                "--sessions-topic",
-                                prefix + "-sessions",
-                                "--dlq-topic",
-                                prefix + "-dlq",
-                                "--late-topic",
-                                prefix + "-late",
-                                "--metrics-topic",
-                                prefix + "-metrics",
-                                "--group-id",
-                                prefix,
-                                "--transactional-id-prefix",
-                                prefix,
-                                "--starting-offsets",
-                                "earliest",
-                                "--parallelism",
-                                String.valueOf(FlinkCluster.PARALLELISM),
-                                "--checkpoint-interval",
-                                "500ms"));
-        args.addAll(List.of(more));
-        return args.toArray(String[]::new);
-    }
-
     /**
      * A few events stamped now, then silence: no later event will ever push the watermark past
      * their sessions' end, yet the sessions must be written (session-rules §5: sessions close on
@@ -80,15 +50,15 @@ class LiveJobITCase {
         JobClient job =
                 JobRunner.start(
                         FLINK,
-                        JobOptions.parse(
-                                options(
-                                        "quiet",
-                                        "--gap",
-                                        "1s",
-                                        "--idle-timeout",
-                                        "500ms",
-                                        "--out-of-orderness",
-                                        "200ms")));
+                        JobRunner.prefixedOptions(
+                                KAFKA.bootstrapServers(),
+                                "quiet",
+                                "--gap",
+                                "1s",
+                                "--idle-timeout",
+                                "500ms",
+                                "--out-of-orderness",
+                                "200ms"));
         try {
             long now = System.currentTimeMillis();
             List<Event> events =
@@ -145,19 +115,19 @@ class LiveJobITCase {
         JobClient job =
                 JobRunner.start(
                         FLINK,
-                        JobOptions.parse(
-                                options(
-                                        "late",
-                                        "--gap",
-                                        "5m",
-                                        "--allowed-lateness",
-                                        "1h",
-                                        "--out-of-orderness",
-                                        "1s",
-                                        // no partition goes quiet during the test: only events move
-                                        // event time
-                                        "--idle-timeout",
-                                        "10m")));
+                        JobRunner.prefixedOptions(
+                                KAFKA.bootstrapServers(),
+                                "late",
+                                "--gap",
+                                "5m",
+                                "--allowed-lateness",
+                                "1h",
+                                "--out-of-orderness",
+                                "1s",
+                                // no partition goes quiet during the test: only events move
+                                // event time
+                                "--idle-timeout",
+                                "10m"));
         try {
             long t = Instant.parse("2024-05-01T08:00:00Z").toEpochMilli();
             List<Event> ana =

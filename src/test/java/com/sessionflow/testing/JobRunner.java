@@ -4,6 +4,7 @@ import com.sessionflow.job.JobOptions;
 import com.sessionflow.job.SessionJob;
 import com.sessionflow.kafka.Topics;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -18,6 +19,43 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 public final class JobRunner {
 
     private JobRunner() {}
+
+    /**
+     * The options of a test job whose topics are all named after {@code prefix} ({@code
+     * prefix-events} in, {@code prefix-sessions}, {@code -dlq}, {@code -late}, {@code -metrics}
+     * out, {@code prefix} as group and transactional id), from the earliest offset, on the test
+     * cluster's parallelism with 500 ms checkpoints; {@code more} follow.
+     */
+    public static JobOptions prefixedOptions(
+            String bootstrapServers, String prefix, String... more) {
+        List<String> args =
+                new ArrayList<>(
+                        List.of(
+                                "--bootstrap-servers",
+                                bootstrapServers,
+                                "--input-topics",
+                                prefix + "-events",
+                                "--sessions-topic",
+                                prefix + "-sessions",
+                                "--dlq-topic",
+                                prefix + "-dlq",
+                                "--late-topic",
+                                prefix + "-late",
+                                "--metrics-topic",
+                                prefix + "-metrics",
+                                "--group-id",
+                                prefix,
+                                "--transactional-id-prefix",
+                                prefix,
+                                "--starting-offsets",
+                                "earliest",
+                                "--parallelism",
+                                String.valueOf(FlinkCluster.PARALLELISM),
+                                "--checkpoint-interval",
+                                "500ms"));
+        args.addAll(List.of(more));
+        return JobOptions.parse(args.toArray(String[]::new));
+    }
 
     /**
      * Prepares the topics as the job's main does, then runs the job bounded: it reads every input
