@@ -1,7 +1,12 @@
 package com.sessionflow.functions;
 
 import com.sessionflow.event.Event;
+import com.sessionflow.session.EventIntake;
 import com.sessionflow.session.IdentityMerge;
+import com.sessionflow.session.OwnerRateLimit;
+import com.sessionflow.session.OwnerTimeline;
+import com.sessionflow.session.Session;
+import com.sessionflow.session.SessionChange;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -13,26 +18,46 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
 
 /**
- * {@code --identity merged}: keyed by device_id, gives each anonymous event the person it belongs
- * to ({@link IdentityMerge}, {@link com.sessionflow.session.DeviceLinks}) before the sessionizer,
- * which is keyed by that owner. Identified events pass at once and link their device; anonymous
- * ones wait in a list state until their owner is decided.
+ * {@code --identity merged}, keyed by device_id: decides whose each anonymous event is ({@link
+ * IdentityMerge}, {@link com.sessionflow.session.DeviceLinks}) without waiting for a login that may
+ * never come. Identified events pass at once and link their device. A device's anonymous events
+ * before its first login are sessionized here, as the device's own, and written when their gap
+ * expires ({@link #DEVICE_SESSIONS}); a login claims them: they are retracted here and handed to
+ * the user's sessionizer ({@link #CLAIMED}). Anonymous events after a login pass to the sessionizer
+ * as the user's, once the watermark passes their time.
  */
 public class LinkDevicesFunction extends KeyedProcessFunction<String, Event, Event> {
 
     private static final long serialVersionUID = 1L;
 
+    /** The sessions of devices without a login, and their retractions when a login claims them. */
+    public static final OutputTag<SessionChange> DEVICE_SESSIONS =
+            new OutputTag<>("device-sessions", SessionChangeSerializer.TYPE);
+
+    /** A device's sessions a login claimed, as its user's: to the sessionizer, by that user. */
+    public static final OutputTag<Session> CLAIMED =
+            new OutputTag<>("claimed-sessions", ClaimedSessionSerializer.TYPE);
+
     private final IdentityMerge merge;
+    private final EventIntake intake;
 
     private transient ValueState<DeviceState> device;
     private transient ListState<Event> waiting;
+    private transient OwnerSessionizer ownSessions;
     private transient Counter anonymousMerged;
     private transient Counter holdOverflow;
 
-    public LinkDevicesFunction(IdentityMerge merge) {
-        this.merge = merge;
+    /** The sessionizer's options: a device's own sessions follow the same rules. */
+    public LinkDevicesFunction(
+            OwnerTimeline timeline,
+            long dedupHorizonMs,
+            int inlineInsertIds,
+            OwnerRateLimit rateLimit) {
+        this.merge = new IdentityMerge(timeline);
+        this.intake = OwnerSessionizer.intake(timeline, dedupHorizonMs, inlineInsertIds, rateLimit);
     }
 
     /** The key of the linker: the device, or for an event without one its owner (passed on). */
@@ -51,6 +76,7 @@ public class LinkDevicesFunction extends KeyedProcessFunction<String, Event, Eve
                                 new ListStateDescriptor<>(
                                         "waiting-anonymous-events",
                                         TypeInformation.of(Event.class)));
+        ownSessions = new OwnerSessionizer(intake, getRuntimeContext());
         anonymousMerged = getRuntimeContext().getMetricGroup().counter("anonymousEventsMerged");
         holdOverflow = getRuntimeContext().getMetricGroup().counter("anonymousEventsHoldOverflow");
     }
@@ -65,21 +91,29 @@ public class LinkDevicesFunction extends KeyedProcessFunction<String, Event, Eve
         if (s == null) s = new DeviceState();
         long watermark = ctx.timerService().currentWatermark();
         if (!IdentityMerge.isAnonymous(e)) {
+            boolean first = IdentityMerge.isDevicesOwn(e, s.links);
             s.links.link(e.time, e.userId);
             out.collect(e);
+            if (first && s.ownSessions) claimWhenDue(s, watermark, ctx);
             // a login can decide waiting events, or make them wait for its own time
             if (s.held > 0) release(s, watermark, ctx, out);
-        } else if (merge.releaseTime(e.time, s.links) <= watermark) {
+        } else if (IdentityMerge.isDevicesOwn(e, s.links)) {
+            ownSessions.onEvent(e, watermark, ctx.timerService(), emitter(ctx));
+            s.ownSessions = true;
+            if (!s.links.isEmpty()) claimWhenDue(s, watermark, ctx);
+        } else if (s.ownSessions && ownSessions.isDuplicate(e, watermark)) {
+            // a retry of an event the device kept as its own before its login was known: dropped
+        } else if (e.time <= watermark) {
             emit(e, s, out);
         } else {
             waiting.add(e);
             s.held++;
             if (s.held > IdentityMerge.MAX_HELD) {
-                // a runaway anonymous device: what waits goes on now, as the links say today
+                // a runaway device: what waits goes on now, as the links say today
                 holdOverflow.inc(s.held);
                 release(s, Long.MAX_VALUE, ctx, out);
             } else {
-                schedule(s, merge.releaseTime(e.time, s.links), ctx);
+                schedule(s, e.time, ctx);
             }
         }
         merge.settle(s.links, watermark);
@@ -93,42 +127,82 @@ public class LinkDevicesFunction extends KeyedProcessFunction<String, Event, Eve
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Event> out) throws Exception {
+        long watermark = ctx.timerService().currentWatermark();
         DeviceState s = device.value();
+        // claims first: a claimed session is not written (and forgotten) as the device's
+        if (s != null && s.releaseTimer != DeviceState.NO_TIMER && watermark >= s.releaseTimer) {
+            s.releaseTimer = DeviceState.NO_TIMER;
+            if (s.held > 0) release(s, watermark, ctx, out);
+            if (s.ownSessions) claimWhenDue(s, watermark, ctx);
+        }
+        ownSessions.onTimer(watermark, ctx.timerService(), emitter(ctx));
         if (s == null) return;
-        if (s.held > 0 && timestamp >= s.releaseTimer) release(s, timestamp, ctx, out);
         if (timestamp >= s.expiry && s.held == 0) {
             device.clear();
             return;
         }
+        // the sessionizer state beside it moves its own timer and may have taken one of these
+        if (s.releaseTimer != DeviceState.NO_TIMER)
+            ctx.timerService().registerEventTimeTimer(s.releaseTimer);
+        ctx.timerService().registerEventTimeTimer(s.expiry);
         device.update(s);
     }
 
     /**
-     * Emits every waiting event whose owner is decided at {@code watermark}, keeps the others and
-     * sets the timer for the earliest of them.
+     * Hands the device's own sessions its first login claims to that login's user, once the
+     * watermark has passed the login (no earlier one can come any more); until then, sets a timer.
      */
-    private void release(DeviceState s, long watermark, Context ctx, Collector<Event> out)
+    private void claimWhenDue(DeviceState s, long watermark, Context ctx) throws Exception {
+        long due = s.links.firstTime();
+        if (due > watermark) {
+            schedule(s, due, ctx);
+            return;
+        }
+        List<Session> claimed =
+                ownSessions.release(
+                        session -> merge.claims(session, s.links, s.claimedFrom),
+                        watermark,
+                        ctx.timerService(),
+                        emitter(ctx));
+        for (Session session : claimed) {
+            s.claimedFrom = IdentityMerge.claimedFrom(s.claimedFrom, session);
+            session.moveTo(IdentityMerge.claimant(session, s.links));
+            anonymousMerged.inc(session.eventCount());
+            ctx.output(CLAIMED, session);
+        }
+    }
+
+    /**
+     * Emits every waiting event whose owner is decided at {@code watermark}, keeps the others and
+     * sets the timer for the earliest of them. An event that waited in a version before the device
+     * kept sessions of its own becomes one of them now.
+     *
+     * @param upTo the watermark to release up to ({@link Long#MAX_VALUE}: all)
+     */
+    private void release(DeviceState s, long upTo, Context ctx, Collector<Event> out)
             throws Exception {
         List<Event> kept = new ArrayList<>();
         long next = Long.MAX_VALUE;
+        long watermark = ctx.timerService().currentWatermark();
         for (Event e : waiting.get()) {
-            long due = merge.releaseTime(e.time, s.links);
-            if (due <= watermark) {
+            if (IdentityMerge.isDevicesOwn(e, s.links)) {
+                ownSessions.onEvent(e, watermark, ctx.timerService(), emitter(ctx));
+                s.ownSessions = true;
+            } else if (e.time <= upTo) {
                 emit(e, s, out);
             } else {
                 kept.add(e);
-                next = Math.min(next, due);
+                next = Math.min(next, e.time);
             }
         }
         waiting.update(kept);
         s.held = kept.size();
-        s.releaseTimer = DeviceState.NO_TIMER;
         if (s.held > 0) schedule(s, next, ctx);
     }
 
     private void emit(Event e, DeviceState s, Collector<Event> out) {
-        e.owner = merge.ownerOf(e, s.links);
-        if (!e.owner.equals(e.deviceId)) anonymousMerged.inc();
+        e.owner = s.links.ownerAt(e.time);
+        anonymousMerged.inc();
         out.collect(e);
     }
 
@@ -137,5 +211,13 @@ public class LinkDevicesFunction extends KeyedProcessFunction<String, Event, Eve
             s.releaseTimer = due;
             ctx.timerService().registerEventTimeTimer(due);
         }
+    }
+
+    /**
+     * The device's own sessions to {@link #DEVICE_SESSIONS}, its other records as the
+     * sessionizer's.
+     */
+    private static OwnerSessionizer.Emitter emitter(Context ctx) {
+        return OwnerSessionizer.emitter(ctx::output, c -> ctx.output(DEVICE_SESSIONS, c));
     }
 }

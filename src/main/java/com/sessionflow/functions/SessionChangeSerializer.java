@@ -78,7 +78,7 @@ public final class SessionChangeSerializer extends TypeSerializerSingleton<Sessi
     }
 
     /** Strings in full, each time: a record crosses the network once, so no table pays off. */
-    private static SessionFormat.Strings plainStrings(DataOutputView out, DataInputView in) {
+    static SessionFormat.Strings plainStrings(DataOutputView out, DataInputView in) {
         return new SessionFormat.Strings() {
             @Override
             public void write(String text) throws IOException {

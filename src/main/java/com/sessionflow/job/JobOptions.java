@@ -260,11 +260,12 @@ public final class JobOptions {
 
     @Option(
             names = "--identity",
-            defaultValue = "user",
+            defaultValue = "merged",
             description =
-                    "Session owner: user (user_id, else device_id), device (device_id) or merged"
-                            + " (Amplitude's rules: a device's anonymous events belong to the"
-                            + " user it is linked to). Default: ${DEFAULT-VALUE}.")
+                    "Session owner: merged (Amplitude's rules: a person across login; a device's"
+                            + " anonymous events belong to the user it is linked to), user"
+                            + " (user_id, else device_id: a login starts another owner) or device"
+                            + " (device_id). Default: ${DEFAULT-VALUE}.")
     Identity identity;
 
     @Option(

@@ -8,13 +8,14 @@ import com.sessionflow.functions.DropBlockedEvents;
 import com.sessionflow.functions.LinkDevicesFunction;
 import com.sessionflow.functions.SessionChangeSerializer;
 import com.sessionflow.functions.SessionizeFunction;
+import com.sessionflow.functions.SessionizePersonsFunction;
 import com.sessionflow.functions.SplitDeadLetters;
-import com.sessionflow.session.IdentityMerge;
 import com.sessionflow.session.InsertIds;
 import com.sessionflow.session.LateEvent;
 import com.sessionflow.session.OwnerRateLimit;
 import com.sessionflow.session.OwnerTimeline;
 import com.sessionflow.session.QuarantinedEvent;
+import com.sessionflow.session.Session;
 import com.sessionflow.session.SessionChange;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
@@ -117,26 +118,20 @@ public final class SessionPipeline {
                             .uid(UID_DROP_BLOCKED)
                             .name("drop blocked events");
         }
+        int inlineInsertIds =
+                InsertIds.inlineCapacityFor(
+                        parsed.getExecutionEnvironment()
+                                .getConfiguration()
+                                .get(StateBackendOptions.STATE_BACKEND));
         if (identity == Identity.MERGED) {
-            kept =
-                    kept.keyBy(LinkDevicesFunction::keyOf)
-                            .process(
-                                    new LinkDevicesFunction(new IdentityMerge(timeline)),
-                                    TypeInformation.of(Event.class))
-                            .uid(UID_LINK_DEVICES)
-                            .name("link devices to users");
+            return sessionizePersons(
+                    kept, events, timeline, dedupHorizonMs, inlineInsertIds, rateLimit);
         }
         SingleOutputStreamOperator<SessionChange> sessions =
                 kept.keyBy(e -> e.owner)
                         .process(
                                 new SessionizeFunction(
-                                        timeline,
-                                        dedupHorizonMs,
-                                        InsertIds.inlineCapacityFor(
-                                                parsed.getExecutionEnvironment()
-                                                        .getConfiguration()
-                                                        .get(StateBackendOptions.STATE_BACKEND)),
-                                        rateLimit),
+                                        timeline, dedupHorizonMs, inlineInsertIds, rateLimit),
                                 SessionChangeSerializer.TYPE)
                         .uid(UID_SESSIONIZE)
                         .name("sessionize");
@@ -146,5 +141,48 @@ public final class SessionPipeline {
                 sessions.getSideOutput(SessionizeFunction.LATE),
                 sessions.getSideOutput(SessionizeFunction.OUT_OF_SESSION),
                 sessions.getSideOutput(SessionizeFunction.QUARANTINED));
+    }
+
+    /**
+     * {@link Identity#MERGED}: the linker, keyed by device, sessionizes a device's anonymous events
+     * as its own until a login claims them, and passes identified events, claimed sessions and the
+     * anonymous events of logged-in devices to the sessionizer, keyed by person. Sessions and side
+     * outputs come from both.
+     */
+    private static Outputs sessionizePersons(
+            DataStream<Event> kept,
+            SingleOutputStreamOperator<Event> events,
+            OwnerTimeline timeline,
+            long dedupHorizonMs,
+            int inlineInsertIds,
+            OwnerRateLimit rateLimit) {
+        SingleOutputStreamOperator<Event> linked =
+                kept.keyBy(LinkDevicesFunction::keyOf)
+                        .process(
+                                new LinkDevicesFunction(
+                                        timeline, dedupHorizonMs, inlineInsertIds, rateLimit),
+                                TypeInformation.of(Event.class))
+                        .uid(UID_LINK_DEVICES)
+                        .name("link devices to users");
+        SingleOutputStreamOperator<SessionChange> persons =
+                linked.keyBy(e -> e.owner)
+                        .connect(
+                                linked.getSideOutput(LinkDevicesFunction.CLAIMED)
+                                        .keyBy(Session::owner))
+                        .process(
+                                new SessionizePersonsFunction(
+                                        timeline, dedupHorizonMs, inlineInsertIds, rateLimit),
+                                SessionChangeSerializer.TYPE)
+                        .uid(UID_SESSIONIZE)
+                        .name("sessionize");
+        return new Outputs(
+                persons.union(linked.getSideOutput(LinkDevicesFunction.DEVICE_SESSIONS)),
+                events.getSideOutput(SplitDeadLetters.DEAD_LETTERS),
+                persons.getSideOutput(SessionizeFunction.LATE)
+                        .union(linked.getSideOutput(SessionizeFunction.LATE)),
+                persons.getSideOutput(SessionizeFunction.OUT_OF_SESSION)
+                        .union(linked.getSideOutput(SessionizeFunction.OUT_OF_SESSION)),
+                persons.getSideOutput(SessionizeFunction.QUARANTINED)
+                        .union(linked.getSideOutput(SessionizeFunction.QUARANTINED)));
     }
 }

@@ -4,17 +4,22 @@ import com.sessionflow.event.Event;
 import java.io.Serializable;
 
 /**
- * When an anonymous event's owner is decided under {@code --identity merged} ({@link DeviceLinks}
- * says whose it is), and whose it is then. It waits in the linker until the watermark passes its
- * time, so that the device's identified events up to then have arrived; before the device's first
- * login it waits for that login's time (so no earlier one can still come), and at most the {@code
- * hold}: a visit the device's first login follows by more than the hold stays the device's, and a
- * login later than the hold finds the device's earlier events already written as the device's (only
- * a replay moves them).
+ * Whose a device's anonymous events are under {@code --identity merged} ({@link DeviceLinks} says
+ * who used the device when), decided so that nothing waits for a login that may never come.
  *
- * <p>The hold is at most the allowed lateness, so a released event is never too late for the
- * sessionizer: it is released at {@code time + hold}, and it is too late only from {@code time +
- * gap - 1 + allowed lateness} on.
+ * <ul>
+ *   <li>Before the device's first login, its anonymous events are the device's own: the linker
+ *       sessionizes them there and writes their sessions when their gap expires, like any other.
+ *   <li>A login claims the device's own sessions that end at most the hold (the allowed lateness)
+ *       before it, once the watermark passes the login's time (so that no earlier login can still
+ *       come): they are retracted under the device and merged into the user's sessions. A visit the
+ *       first login follows by more than the hold stays the device's; only a replay moves it.
+ *   <li>After the first login, an anonymous event is the user's seen last at or before it, decided
+ *       once the watermark passes its time, so that the logins up to then have arrived.
+ * </ul>
+ *
+ * The claim is by whole session, not by event: a session's events are its owner's together, so a
+ * visit is never cut at the hold.
  */
 public final class IdentityMerge implements Serializable {
 
@@ -26,11 +31,16 @@ public final class IdentityMerge implements Serializable {
     /** How many anonymous events one device may have waiting; beyond that they go on as its own. */
     public static final int MAX_HELD = 10_000;
 
+    /** No session of the device was claimed yet. */
+    public static final long NOT_CLAIMED = Long.MAX_VALUE;
+
     private final long holdMs;
+    private final long gapMs;
     private final long placementWindowMs;
 
     public IdentityMerge(OwnerTimeline timeline) {
         this.holdMs = timeline.allowedLatenessMs();
+        this.gapMs = timeline.definition().maxGapMs();
         this.placementWindowMs = timeline.placementWindowMs();
     }
 
@@ -38,27 +48,33 @@ public final class IdentityMerge implements Serializable {
         return e.userId == null && e.deviceId != null;
     }
 
-    /** The watermark at which an anonymous event of this time is released. */
-    public long releaseTime(long eventTime, DeviceLinks links) {
-        long held = endOfHold(eventTime);
-        if (links.isEmpty()) return held;
-        return eventTime >= links.firstTime() ? eventTime : Math.min(links.firstTime(), held);
+    /** Whether an anonymous event of the device is its own: no login on it at or before it. */
+    public static boolean isDevicesOwn(Event e, DeviceLinks links) {
+        return links.isEmpty() || e.time < links.firstTime();
     }
 
     /**
-     * The owner of an anonymous event released now: the device's user at its time, else the
-     * device's first user if it came within the hold, else the device itself.
+     * Whether the device's first login claims its own session {@code s}: it ends at most the hold
+     * before that login, or less than a gap before a session claimed already (it would have been
+     * one with it, had its events come first).
+     *
+     * @param claimedFrom the earliest start of the device's sessions claimed so far, or {@link
+     *     #NOT_CLAIMED}
      */
-    public String ownerOf(Event e, DeviceLinks links) {
-        String user = links.ownerAt(e.time);
-        if (user == null || (e.time < links.firstTime() && links.firstTime() > endOfHold(e.time)))
-            return e.deviceId;
-        return user;
+    public boolean claims(Session s, DeviceLinks links, long claimedFrom) {
+        if (links.isEmpty()) return false;
+        long hold = links.firstTime() - holdMs;
+        return s.endTime >= hold || (claimedFrom != NOT_CLAIMED && s.endTime > claimedFrom - gapMs);
     }
 
-    private long endOfHold(long eventTime) {
-        long end = eventTime + holdMs;
-        return end < eventTime ? Long.MAX_VALUE : end;
+    /** The user a claimed session goes to: the one who used the device when it began. */
+    public static String claimant(Session s, DeviceLinks links) {
+        return links.ownerAt(s.startTime);
+    }
+
+    /** The earliest start of the device's claimed sessions, with {@code s} claimed too. */
+    public static long claimedFrom(long claimedFrom, Session s) {
+        return Math.min(claimedFrom, s.startTime);
     }
 
     /**

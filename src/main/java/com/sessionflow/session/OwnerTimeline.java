@@ -122,8 +122,55 @@ public final class OwnerTimeline implements Serializable {
      */
     public Session place(List<Session> sessions, Event event) {
         if (plainGap) return placeByGap(sessions, event);
-        if (definition.keepsFacts()) return placeByFacts(sessions, event);
+        if (definition.keepsFacts())
+            return placeByFacts(sessions, Session.of(event, definition), event.time);
         return placeInGroup(sessions, event);
+    }
+
+    /**
+     * Merges a session of the owner that was built under another owner (a device's own, until a
+     * login showed whose it was) into the owner's sessions, as if its events had come here. A
+     * summary joins every session of its group (or SDK id) it comes less than a gap near, judged by
+     * its own span: its events are less than a gap apart, so that is exactly where one of them
+     * would join. Facts are placed one by one.
+     */
+    public void adopt(List<Session> sessions, Session claimed) {
+        if (definition.keepsFacts()) {
+            for (Fact f : claimed.facts) {
+                Session single =
+                        Session.ofFacts(
+                                claimed.owner, claimed.group, claimed.sdkSessionId, new Fact[] {f});
+                single.overRate = claimed.overRate;
+                placeByFacts(sessions, single, f.time);
+            }
+            return;
+        }
+        List<Session> joined = new ArrayList<>(2);
+        for (int i = 0; i < sessions.size(); ) {
+            Session s = sessions.get(i);
+            if (joinsSpan(s, claimed)) {
+                joined.add(s);
+                sessions.remove(i);
+            } else {
+                i++;
+            }
+        }
+        for (Session s : joined) claimed.absorb(s);
+        insertSorted(sessions, claimed);
+    }
+
+    private boolean joinsSpan(Session s, Session claimed) {
+        if (s.sdkSessionId != claimed.sdkSessionId) return false;
+        if (claimed.sdkSessionId != Event.NO_SESSION_ID) return true;
+        return Objects.equals(s.group, claimed.group)
+                && claimed.startTime < s.endTime + gapMs
+                && claimed.endTime > s.startTime - gapMs
+                && !definition.crossesMidnight(claimed.startTime, s.startTime);
+    }
+
+    /** Retracts every key a session was emitted under: it leaves its owner. */
+    public void retract(Session s, Consumer<SessionChange> out) {
+        for (long id : s.emittedIds) out.accept(SessionChange.retraction(s.owner, id, s.group));
     }
 
     /**
@@ -198,17 +245,16 @@ public final class OwnerTimeline implements Serializable {
      */
     // the touched sessions are told apart by identity, as two of them may be equal in value
     @SuppressWarnings("ReferenceEquality")
-    private Session placeByFacts(List<Session> sessions, Event event) {
-        Session single = Session.of(event, definition);
+    private Session placeByFacts(List<Session> sessions, Session single, long t) {
         Fact fresh = single.facts[0];
         boolean split = single.sdkSessionId == Event.NO_SESSION_ID;
         boolean maxLength = split && definition.splitOverLimit();
         List<Session> touched;
         if (maxLength) {
-            touched = chainOf(sessions, single, event.time);
+            touched = chainOf(sessions, single, t);
             sessions.removeAll(touched);
         } else {
-            touched = removeJoining(sessions, single, event.time);
+            touched = removeJoining(sessions, single, t);
         }
         IdentityHashMap<Fact, Session> origin = new IdentityHashMap<>();
         List<Fact> all = new ArrayList<>();

@@ -270,6 +270,17 @@ public class Session {
     }
 
     /**
+     * Hands the session to {@code newOwner}, a user whose login showed that a device's events were
+     * theirs: the keys it was emitted under are the old owner's to retract, and it is emitted again
+     * under the new one.
+     */
+    public void moveTo(String newOwner) {
+        owner = newOwner;
+        emittedIds = new long[0];
+        dirty = true;
+    }
+
+    /**
      * Emits the session, closed for {@code reason}: its next revision, under its current id (ids it
      * was emitted under before are the caller's to retract).
      */
@@ -279,6 +290,10 @@ public class Session {
         dirty = false;
         closeReason = reason;
         return toRecord();
+    }
+
+    public String owner() {
+        return owner;
     }
 
     public long eventCount() {

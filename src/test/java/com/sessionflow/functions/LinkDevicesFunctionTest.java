@@ -1,12 +1,14 @@
 package com.sessionflow.functions;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 
 import com.sessionflow.event.Event;
 import com.sessionflow.reference.ReferenceSessionizer;
 import com.sessionflow.reference.ReferenceSessionizer.ExpectedSession;
 import com.sessionflow.session.IdentityMerge;
 import com.sessionflow.session.OwnerTimeline;
+import com.sessionflow.session.SessionChange;
 import com.sessionflow.session.SessionDefinition;
 import com.sessionflow.testing.AmplitudeJson;
 import java.time.Duration;
@@ -19,11 +21,6 @@ import java.util.TreeMap;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.statistics.Statistics;
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
-import org.apache.flink.streaming.api.watermark.Watermark;
-import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -40,136 +37,111 @@ class LinkDevicesFunctionTest {
             new OwnerTimeline(
                     SessionDefinition.builder().gap(Duration.ofMillis(GAP)).build(), LATENESS);
 
-    /** The linker, with what it emitted: owners in order, and the events for the next operator. */
-    static final class Linker implements AutoCloseable {
-        final KeyedOneInputStreamOperatorTestHarness<String, Event, Event> harness;
-        int read;
-
-        Linker() throws Exception {
-            this(TIMELINE);
-        }
-
-        Linker(OwnerTimeline timeline) throws Exception {
-            harness =
-                    new KeyedOneInputStreamOperatorTestHarness<>(
-                            new KeyedProcessOperator<>(
-                                    new LinkDevicesFunction(new IdentityMerge(timeline))),
-                            LinkDevicesFunction::keyOf,
-                            Types.STRING);
-            harness.open();
-        }
-
-        Linker event(Event e) throws Exception {
-            harness.processElement(e, e.time);
-            return this;
-        }
-
-        Linker watermark(long w) throws Exception {
-            harness.processWatermark(w);
-            return this;
-        }
-
-        /** What came out since the last call: events and watermarks, in order. */
-        List<Object> drain() {
-            List<Object> out = new ArrayList<>(harness.getOutput());
-            List<Object> fresh = new ArrayList<>(out.subList(read, out.size()));
-            read = out.size();
-            return fresh;
-        }
-
-        /** "type:owner" of every event emitted so far, in order. */
-        List<String> owners() {
-            List<String> owners = new ArrayList<>();
-            for (Object o : harness.getOutput()) {
-                if (o instanceof StreamRecord<?> r && r.getValue() instanceof Event e) {
-                    owners.add(e.eventType + ":" + e.owner);
-                }
-            }
-            return owners;
-        }
-
-        @Override
-        public void close() throws Exception {
-            harness.close();
-        }
-    }
-
     static Event event(String device, String user, String type, long time) {
         return AmplitudeJson.event(
                 user, device, type, time, device + "/" + type + "/" + time, null);
     }
 
     @Test
-    void anonymousEventsBeforeTheFirstLoginAreTheUsers() throws Exception {
-        // Amplitude: G null, G null, G John: one user
-        try (Linker l = new Linker()) {
-            l.event(event("G", null, "a", 1000)).event(event("G", null, "b", 1100));
-            l.watermark(1500);
-            assertThat(l.owners()).as("waiting for a login").isEmpty();
-            l.event(event("G", "John", "c", 1200)).watermark(2000);
-            assertThat(l.owners()).containsExactlyInAnyOrder("c:John", "a:John", "b:John");
+    void aVisitBeforeASignUpIsWrittenAsTheDevicesAndMovedToTheUserByTheLogin() throws Exception {
+        // Amplitude: G null, G null, G John: one person, John, who did all three
+        try (MergedHarness m = new MergedHarness(TIMELINE, 10_000)) {
+            m.event(event("G", null, "a", 1000)).event(event("G", null, "b", 1050));
+            m.watermark(1_149);
+            assertThat(m.counts())
+                    .as("written when its gap expires")
+                    .containsExactly(entry("G/1000", 2L));
+            m.event(event("G", "John", "c", 1120)).watermark(2_000);
+            assertThat(m.counts()).containsExactly(entry("John/1000", 3L));
+            assertThat(m.changes).anyMatch(c -> c.isRetraction() && c.key().equals("G/1000"));
+        }
+    }
+
+    @Test
+    void aLoginDuringTheVisitMovesItBeforeItIsWritten() throws Exception {
+        try (MergedHarness m = new MergedHarness(TIMELINE, 10_000)) {
+            m.event(event("G", null, "a", 1000)).event(event("G", "John", "login", 1050));
+            m.event(event("G", null, "b", 1090)).watermark(2_000);
+            assertThat(m.counts()).containsExactly(entry("John/1000", 3L));
+            assertThat(m.changes).noneMatch(c -> c.owner.equals("G"));
         }
     }
 
     @Test
     void anonymousEventsAfterALoginAreTheLastUsersAlsoAfterASecondUser() throws Exception {
         // Amplitude: R Jane, R null, R Mary, R null, R null: Jane, Jane, Mary, Mary, Mary
-        try (Linker l = new Linker()) {
-            l.event(event("R", "Jane", "a", 1000))
-                    .event(event("R", null, "b", 1100))
+        try (MergedHarness m = new MergedHarness(TIMELINE, 10_000)) {
+            m.event(event("R", "Jane", "a", 1000))
+                    .event(event("R", null, "b", 1050))
                     .event(event("R", "Mary", "c", 1200))
-                    .event(event("R", null, "d", 1300))
-                    .event(event("R", null, "e", 1400))
+                    .event(event("R", null, "d", 1250))
+                    .event(event("R", null, "e", 1300))
                     .watermark(2000);
-            assertThat(l.owners())
+            assertThat(m.passed)
                     .containsExactlyInAnyOrder("a:Jane", "b:Jane", "c:Mary", "d:Mary", "e:Mary");
+            assertThat(m.counts())
+                    .containsExactlyInAnyOrderEntriesOf(Map.of("Jane/1000", 2L, "Mary/1200", 3L));
         }
     }
 
     @Test
     void aLoginThatArrivesAfterTheAnonymousEventsItFollowsStillClaimsThem() throws Exception {
-        try (Linker l = new Linker()) {
-            l.event(event("Z", null, "late-visit", 1_050)).event(event("Z", "David", "login", 900));
-            l.watermark(1_100);
-            assertThat(l.owners()).containsExactly("login:David", "late-visit:David");
+        try (MergedHarness m = new MergedHarness(TIMELINE, 10_000)) {
+            m.event(event("Z", null, "late-visit", 1_050)).event(event("Z", "David", "login", 990));
+            m.watermark(1_200);
+            assertThat(m.counts()).containsExactly(entry("David/990", 2L));
+            assertThat(m.changes).noneMatch(c -> c.owner.equals("Z"));
         }
     }
 
     @Test
-    void aVisitBeforeTheFirstLoginWaitsForItsTimeSoThatAnEarlierLoginCanStillCome()
-            throws Exception {
-        try (Linker l = new Linker()) {
+    void aVisitBeforeTheFirstLoginIsClaimedOnceNoEarlierLoginCanCome() throws Exception {
+        try (MergedHarness m = new MergedHarness(TIMELINE, 10_000)) {
             // the watermark passes the visit while bob's login is the device's first known one
-            l.event(event("T", null, "visit", 1_000)).event(event("T", "bob", "login", 1_020));
-            l.watermark(1_005);
-            assertThat(l.owners()).containsExactly("login:bob");
+            m.event(event("T", null, "visit", 1_000)).event(event("T", "bob", "login", 1_020));
+            m.watermark(1_005);
             // ann's earlier login arrives within the bound: she logged in first, the visit is hers
-            l.event(event("T", "ann", "login", 1_010)).watermark(1_010);
-            assertThat(l.owners()).containsExactly("login:bob", "login:ann", "visit:ann");
+            m.event(event("T", "ann", "login", 1_010)).watermark(2_000);
+            assertThat(m.counts())
+                    .containsExactlyInAnyOrderEntriesOf(Map.of("ann/1000", 2L, "bob/1020", 1L));
         }
     }
 
     @Test
     void aDeviceWithoutALoginWithinTheLatenessStaysItsOwn() throws Exception {
-        try (Linker l = new Linker()) {
-            l.event(event("K", null, "visit", 1_000)).watermark(1_000 + LATENESS - 1);
-            assertThat(l.owners()).isEmpty();
-            l.watermark(1_000 + LATENESS);
-            assertThat(l.owners()).containsExactly("visit:K");
+        try (MergedHarness m = new MergedHarness(TIMELINE, 10_000)) {
+            m.event(event("K", null, "visit", 1_000)).watermark(1_000 + GAP - 2);
+            assertThat(m.counts()).isEmpty();
+            m.watermark(1_000 + GAP - 1);
+            assertThat(m.counts())
+                    .as("written when its gap expires")
+                    .containsExactly(entry("K/1000", 1L));
             // the login comes too late for that visit; later anonymous events are the user's
-            l.event(event("K", "Zack", "login", 2_100)).event(event("K", null, "after", 2_200));
-            l.watermark(3_000);
-            assertThat(l.owners()).containsExactly("visit:K", "login:Zack", "after:Zack");
+            m.event(event("K", "Zack", "login", 2_100)).event(event("K", null, "after", 2_150));
+            m.watermark(3_000);
+            assertThat(m.counts())
+                    .containsExactlyInAnyOrderEntriesOf(Map.of("K/1000", 1L, "Zack/2100", 2L));
+        }
+    }
+
+    @Test
+    void aRetryOfAVisitEventAfterTheLoginIsADuplicate() throws Exception {
+        try (MergedHarness m = new MergedHarness(TIMELINE, 10_000)) {
+            Event visit = event("G", null, "visit", 1_050);
+            m.event(visit).event(event("G", "John", "login", 1_000)).watermark(1_060);
+            m.event(event("G", null, "visit", 1_050)).watermark(2_000);
+            assertThat(m.counts()).containsExactly(entry("John/1000", 2L));
         }
     }
 
     @Test
     void aDevicesStateIsForgottenLongAfterItsLastEvent() throws Exception {
-        try (Linker l = new Linker()) {
-            l.event(event("Y", "David", "a", 1_000)).watermark(2_000);
-            assertThat(l.harness.numKeyedStateEntries()).isPositive();
-            l.watermark(1_000 + IdentityMerge.LINK_RETENTION_MS + 24L * 60 * 60 * 1000);
-            assertThat(l.harness.numKeyedStateEntries()).isZero();
+        try (MergedHarness m = new MergedHarness(TIMELINE, 10_000)) {
+            m.event(event("Y", "David", "a", 1_000)).event(event("Y", null, "b", 900));
+            m.watermark(2_000);
+            assertThat(m.linker.numKeyedStateEntries()).isPositive();
+            m.watermark(1_000 + IdentityMerge.LINK_RETENTION_MS + 24L * 60 * 60 * 1000);
+            assertThat(m.linker.numKeyedStateEntries()).isZero();
         }
     }
 
@@ -219,45 +191,39 @@ class LinkDevicesFunctionTest {
         OwnerTimeline timeline =
                 new OwnerTimeline(
                         SessionDefinition.builder().gap(Duration.ofMillis(GAP)).build(), LONG_HOLD);
-        try (Linker linker = new Linker(timeline);
-                SessionizerHarness sessionizer = new SessionizerHarness(timeline, 10_000)) {
+        try (MergedHarness m = new MergedHarness(timeline, 10_000)) {
             long maxSeen = Long.MIN_VALUE;
             long lastWatermark = Long.MIN_VALUE;
             for (int i : order) {
                 Event e = all.get(i);
-                linker.event(e);
+                m.event(e);
                 maxSeen = Math.max(maxSeen, e.time);
                 if (maxSeen - bound - 1 > lastWatermark) {
                     lastWatermark = maxSeen - bound - 1;
-                    linker.watermark(lastWatermark);
+                    m.watermark(lastWatermark);
                 }
-                pass(linker, sessionizer);
             }
-            linker.watermark(Long.MAX_VALUE);
-            pass(linker, sessionizer);
-            Statistics.label("an anonymous event merged into a user")
+            m.watermark(Long.MAX_VALUE);
+            Statistics.label("an anonymous visit claimed by a login")
                     .collect(
-                            linker.owners().stream()
-                                    .anyMatch(o -> o.equals("view:ann") || o.equals("view:bob")))
+                            m.changes.stream().anyMatch(SessionChange::isRetraction)
+                                    || m.compacted.values().stream()
+                                            .anyMatch(
+                                                    v ->
+                                                            v.userId == null
+                                                                    && !v.owner.equals(v.deviceId)))
                     .coverage(c -> c.check(true).percentage(p -> p >= 30));
-            assertThat(sessionizer.late()).isEmpty();
+            assertThat(m.late()).isEmpty();
             Map<String, ExpectedSession> actual = new TreeMap<>();
-            sessionizer.compacted().forEach((k, v) -> actual.put(k, ExpectedSession.of(v)));
+            m.compacted.forEach((k, v) -> actual.put(k, ExpectedSession.of(v)));
             Map<String, ExpectedSession> expected =
                     new TreeMap<>(
                             ReferenceSessionizer.byKey(
                                     ReferenceSessionizer.sessionize(
-                                            ReferenceSessionizer.mergeIdentities(all, LONG_HOLD),
+                                            ReferenceSessionizer.mergeIdentities(
+                                                    all, LONG_HOLD, GAP),
                                             GAP)));
             assertThat(actual).isEqualTo(expected);
-        }
-    }
-
-    /** Hands what the linker emitted to the sessionizer, events and watermarks in order. */
-    private static void pass(Linker linker, SessionizerHarness sessionizer) throws Exception {
-        for (Object o : linker.drain()) {
-            if (o instanceof StreamRecord<?> r) sessionizer.event((Event) r.getValue());
-            else if (o instanceof Watermark w) sessionizer.watermark(w.getTimestamp());
         }
     }
 }

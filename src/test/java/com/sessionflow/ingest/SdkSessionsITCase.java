@@ -26,8 +26,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * returning user whose first session the SDK closes with a late session_end) go through the ingest
  * server, and the job's sessions are the SDK's own: one per (device_id, session_id) the SDK
  * assigned, with its session_id, its person (the user a device logged in as, else the device) and
- * its events, markers included. With {@code --identity merged}, until it is the default (the
- * identity issue).
+ * its events, markers included. With the job's default identity, as a new user runs it.
  */
 @Timeout(value = 150, unit = TimeUnit.SECONDS)
 class SdkSessionsITCase {
@@ -114,8 +113,6 @@ class SdkSessionsITCase {
         return JobRunner.prefixedOptions(
                 KAFKA.bootstrapServers(),
                 "oracle",
-                "--identity",
-                "merged",
                 "--gap",
                 SESSION_TIMEOUT_MS + "ms",
                 "--out-of-orderness",

@@ -94,7 +94,7 @@ class JobOptionsTest {
         JobOptions o = JobOptions.parse();
         assertThat(o.definition().gapMs()).isEqualTo(Duration.ofMinutes(5).toMillis());
         assertThat(o.definition().maxLengthMs()).isEqualTo(Duration.ofDays(1).toMillis());
-        assertThat(o.identity).isEqualTo(Identity.USER);
+        assertThat(o.identity).isEqualTo(Identity.MERGED);
         assertThat(o.allowedLateness).isEqualTo(Duration.ofHours(1));
         assertThat(o.outOfOrderness()).isEqualTo(Duration.ofSeconds(30));
         assertThat(o.startingOffsets).isEqualTo("committed");

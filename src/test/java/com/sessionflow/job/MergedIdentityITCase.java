@@ -113,7 +113,8 @@ class MergedIdentityITCase {
                 new TreeMap<>(
                         ReferenceSessionizer.byKey(
                                 ReferenceSessionizer.sessionize(
-                                        ReferenceSessionizer.mergeIdentities(traffic(), LATENESS),
+                                        ReferenceSessionizer.mergeIdentities(
+                                                traffic(), LATENESS, GAP),
                                         GAP)));
         Map<String, ExpectedSession> actual = new TreeMap<>();
         for (Map.Entry<String, String> e : KAFKA.compacted("merged-sessions").entrySet()) {

@@ -14,9 +14,11 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableSet;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * A deliberately simple batch sessionizer written straight from session-rules §2, independent of
@@ -267,15 +269,24 @@ public final class ReferenceSessionizer {
     /**
      * Amplitude's identity rules ("How Amplitude assigns Amplitude IDs"), written out for the
      * reference: copies of the events, each owned by its user_id; an anonymous one (device_id, no
-     * user_id) by the user of its device's last identified event at or before it, else by the user
-     * of the device's first identified event if that comes at most {@code holdMs} after it, else by
-     * its device. Ties at one millisecond are not defined: generators avoid them.
+     * user_id) by the user of its device's last identified event at or before it; before the
+     * device's first identified event, by that event's user if its visit (the device's anonymous
+     * events before that login, cut where two are {@code gapMs} or more apart) ends at most {@code
+     * holdMs} before the login, else by its device. Ties at one millisecond are not defined:
+     * generators avoid them.
      */
-    public static List<Event> mergeIdentities(Collection<Event> events, long holdMs) {
+    public static List<Event> mergeIdentities(Collection<Event> events, long holdMs, long gapMs) {
         Map<String, TreeMap<Long, String>> identified = new TreeMap<>();
+        Map<String, NavigableSet<Long>> beforeLogin = new TreeMap<>();
         for (Event e : events) {
             if (e.userId != null && e.deviceId != null) {
                 identified.computeIfAbsent(e.deviceId, d -> new TreeMap<>()).put(e.time, e.userId);
+            }
+        }
+        for (Event e : events) {
+            TreeMap<Long, String> users = identified.get(e.deviceId);
+            if (e.userId == null && users != null && e.time < users.firstKey()) {
+                beforeLogin.computeIfAbsent(e.deviceId, d -> new TreeSet<>()).add(e.time);
             }
         }
         List<Event> merged = new ArrayList<>();
@@ -287,13 +298,26 @@ public final class ReferenceSessionizer {
                 TreeMap<Long, String> users = identified.get(e.deviceId);
                 Map.Entry<Long, String> before = users == null ? null : users.floorEntry(e.time);
                 if (before != null) c.owner = before.getValue();
-                else if (users != null && users.firstKey() - e.time <= holdMs)
+                else if (users != null
+                        && visitEnd(beforeLogin.get(e.deviceId), e.time, gapMs)
+                                >= users.firstKey() - holdMs)
                     c.owner = users.firstEntry().getValue();
                 else c.owner = e.deviceId;
             }
             merged.add(c);
         }
         return merged;
+    }
+
+    /** The last of {@code times} reached from {@code t} by steps shorter than {@code gapMs}. */
+    private static long visitEnd(NavigableSet<Long> times, long t, long gapMs) {
+        long end = t;
+        for (Long next = times.higher(end);
+                next != null && next - end < gapMs;
+                next = times.higher(end)) {
+            end = next;
+        }
+        return end;
     }
 
     /** The sessions by key ({@code <owner>/<session_id>}), as a compacted topic would hold them. */
