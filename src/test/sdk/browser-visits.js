@@ -9,8 +9,11 @@
 //     [--chromium /usr/bin/chromium] [--story FILE]
 //
 // With --story, each visit follows a script instead: FILE holds a JSON array of visits, each
-// {"deviceId", "userId" (optional), "steps": [...]}, a step one of {"track": N, "intervalMs": MS},
-// {"login": USER} (setUserId), {"waitMs": MS}, {"reset": true} (a new device id, as after logout).
+// {"deviceId", "userId" (optional), "delayMs" (optional: opens the page that much later),
+// "clockSkewMs" (optional: the page's clock runs that far ahead from the start), "steps": [...]}, a step one of {"track": N, "intervalMs": MS}, {"login": USER} (setUserId),
+// {"logout": true} (setUserId(undefined): the device stays), {"waitMs": MS}, {"reset": true} (a
+// new device id, as after logout), {"skipMs": MS} (the page's clock jumps ahead, as if the tab had
+// slept that long).
 'use strict';
 const http = require('http');
 const fs = require('fs');
@@ -20,7 +23,15 @@ const { options } = require('./options');
 
 const BUNDLE = path.join(
   __dirname, 'node_modules', '@amplitude', 'analytics-browser', 'lib', 'scripts', 'amplitude-min.js');
+// the page's clock: the real one plus a skew a step can move ahead (see --story's skipMs), for
+// Date.now() and new Date() alike (the SDK takes session ids from one, event times from the other)
+const CLOCK = '(() => { const Real = Date; const now = Real.now.bind(Real); window.skewMs = 0;'
+  + ' class Skewed extends Real {'
+  + ' constructor(...a) { if (a.length === 0) super(now() + window.skewMs); else super(...a); }'
+  + ' static now() { return now() + window.skewMs; } }'
+  + ' window.Date = Skewed; })();';
 const PAGE = '<!doctype html><html><head><title>shop</title>'
+  + `<script>${CLOCK}</script>`
   + '<script src="/amplitude-min.js"></script></head><body>shop</body></html>';
 
 function servePage() {
@@ -40,6 +51,7 @@ function servePage() {
 // what the SDK said of each track().
 async function visit(v) {
   const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+  window.skewMs = v.clockSkewMs;
   await amplitude.init(v.key, v.userId, {
     serverUrl: v.server,
     deviceId: v.deviceId,
@@ -60,8 +72,10 @@ async function visit(v) {
   let n = 0;
   for (const step of steps) {
     if (step.login) amplitude.setUserId(step.login);
+    if (step.logout) amplitude.setUserId(undefined);
     if (step.reset) amplitude.reset();
     if (step.waitMs) await sleep(step.waitMs);
+    if (step.skipMs) window.skewMs += step.skipMs;
     for (let i = 0; i < (step.track || 0); i++, n++) {
       tracked.push(amplitude.track(`${v.prefix}_event_${n % 4}`, { step: n }).promise);
       await sleep(step.intervalMs);
@@ -95,6 +109,7 @@ async function main() {
     const visits = [];
     for (let n = 0; n < count; n++) {
       visits.push((async () => {
+        if (story && story[n].delayMs) await new Promise((r) => setTimeout(r, story[n].delayMs));
         const context = await browser.newContext();
         const tab = await context.newPage();
         tab.on('pageerror', (e) => console.error(`page error: ${e}`));
@@ -104,6 +119,7 @@ async function main() {
           deviceId: story ? story[n].deviceId : `${o.prefix}-device-${n}`,
           userId: story ? story[n].userId : (n % 2 === 0 ? `${o.prefix}-user-${n}` : undefined),
           steps: story ? story[n].steps : undefined,
+          clockSkewMs: story ? story[n].clockSkewMs || 0 : 0,
           events: Number(o.events), interval: Number(o['interval-ms']),
           sessionTimeout: Number(o['session-timeout-ms']), maxRetries: Number(o['max-retries']),
         });

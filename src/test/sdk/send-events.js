@@ -3,7 +3,10 @@
 // Prints one JSON line per track() with what the SDK reported (code, insert_id, ids, time).
 //
 //   node send-events.js --server http://127.0.0.1:8080/2/httpapi [--api-key KEY] [--devices 3]
-//     [--events 20] [--interval-ms 100] [--prefix node] [--max-retries 30]
+//     [--events 20] [--interval-ms 100] [--prefix node] [--max-retries 30] [--session-id ID]
+//
+// --session-id gives every event that session_id (-1: out of session, as server-side events
+// that must not touch a session); without it the events carry none, as the Node SDK sends them.
 'use strict';
 const { createInstance } = require('@amplitude/analytics-node');
 const { options } = require('./options');
@@ -11,7 +14,7 @@ const { options } = require('./options');
 async function main() {
   const o = options(process.argv.slice(2), {
     server: null, 'api-key': 'sessionflow-test', devices: 3, events: 20, 'interval-ms': 100,
-    prefix: 'node', 'max-retries': 30,
+    prefix: 'node', 'max-retries': 30, 'session-id': '',
   });
   const client = createInstance();
   await client.init(o['api-key'], {
@@ -24,6 +27,7 @@ async function main() {
   const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
   const device = async (d) => {
     const ids = { device_id: `${o.prefix}-device-${d}`, user_id: `${o.prefix}-user-${d}` };
+    if (o['session-id'] !== '') ids.session_id = Number(o['session-id']);
     const tracked = [];
     for (let i = 0; i < Number(o.events); i++) {
       tracked.push(client.track(`${o.prefix}_event_${i % 4}`, { step: i }, ids).promise);
@@ -39,7 +43,7 @@ async function main() {
     const e = r.event;
     console.log(JSON.stringify({
       code: r.code, message: r.message, insert_id: e.insert_id, device_id: e.device_id,
-      user_id: e.user_id, event_type: e.event_type, time: e.time,
+      user_id: e.user_id, event_type: e.event_type, time: e.time, session_id: e.session_id,
     }));
   }
 }
