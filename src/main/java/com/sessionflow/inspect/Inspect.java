@@ -1,6 +1,7 @@
 package com.sessionflow.inspect;
 
 import com.sessionflow.event.EventParser;
+import com.sessionflow.event.Identity;
 import com.sessionflow.event.ParsedRecord;
 import com.sessionflow.event.RecordOrigin;
 import com.sessionflow.job.InvalidOptionException;
@@ -51,7 +52,10 @@ public final class Inspect implements Callable<Integer> {
     @Option(
             names = "--owner",
             required = true,
-            description = "The owner: its user_id, or device_id without one (as --identity).")
+            description =
+                    "The owner: a user_id, or a device_id (a device that never logged in, under the"
+                            + " default merged identity; under --identity user, a device's events"
+                            + " without user_id).")
     String owner;
 
     @Option(
@@ -100,6 +104,11 @@ public final class Inspect implements Callable<Integer> {
         }
         long dedupHorizon = options.dedupHorizon().toMillis();
         OwnerInspection inspection;
+        // under merged identity, two reads first find whose each event is (MergedPersons)
+        MergedPersons persons =
+                options.identity() == Identity.MERGED
+                        ? new MergedPersons(owner, options.timeline())
+                        : null;
         long records;
         if (exportInputs.isEmpty()) {
             inspection =
@@ -111,7 +120,12 @@ public final class Inspect implements Callable<Integer> {
                             dedupHorizon,
                             options.rateLimit(),
                             options.outOfOrderness().toMillis());
-            records = read(options.kafka(), options.parser(), inspection);
+            if (persons != null) {
+                read(options.kafka(), options.parser(), persons::findDevices);
+                read(options.kafka(), options.parser(), persons::learn);
+                inspection.byPerson(persons::personOf);
+            }
+            records = read(options.kafka(), options.parser(), inspection::add);
         } else {
             inspection =
                     OwnerInspection.ofExportFiles(
@@ -122,7 +136,12 @@ public final class Inspect implements Callable<Integer> {
                             dedupHorizon,
                             options.rateLimit());
             try (ExportInputs inputs = ExportInputs.resolve(exportInputs, null)) {
-                records = read(inputs.files(), options.parser(), inspection);
+                if (persons != null) {
+                    read(inputs.files(), options.parser(), persons::findDevices);
+                    read(inputs.files(), options.parser(), persons::learn);
+                    inspection.byPerson(persons::personOf);
+                }
+                records = read(inputs.files(), options.parser(), inspection::add);
             } catch (IllegalArgumentException e) {
                 System.err.println(e.getMessage());
                 return 2;
@@ -133,7 +152,13 @@ public final class Inspect implements Callable<Integer> {
     }
 
     /** Reads every line of the files with the replay's own line format. */
-    private static long read(List<Path> files, EventParser parser, OwnerInspection inspection)
+    /** Where the records read go. */
+    @FunctionalInterface
+    private interface Records {
+        void add(ParsedRecord record) throws Exception;
+    }
+
+    private static long read(List<Path> files, EventParser parser, Records inspection)
             throws Exception {
         ExportLineFormat format = new ExportLineFormat(parser);
         long records = 0;
@@ -166,7 +191,7 @@ public final class Inspect implements Callable<Integer> {
     }
 
     /** Reads every input partition from its start to its end at start-up, as the job reads it. */
-    private static long read(KafkaSettings kafka, EventParser parser, OwnerInspection inspection)
+    private static long read(KafkaSettings kafka, EventParser parser, Records inspection)
             throws Exception {
         Properties p = kafka.adminProperties();
         p.put("isolation.level", "read_committed");

@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * What the job makes of one owner's events (Amplitude's Microscope for this job), with the job's
@@ -60,6 +61,11 @@ public final class OwnerInspection {
 
     /** The owner's events of export files, judged in time order at the end; null for Kafka. */
     private final List<Event> replayed;
+
+    /**
+     * Whose an event is: its owner, or under merged identity its person ({@link MergedPersons}).
+     */
+    private Function<Event, String> personOf = e -> e.owner;
 
     /**
      * @param owner the owner to inspect (its user_id, or device_id without one, as --identity)
@@ -110,6 +116,12 @@ public final class OwnerInspection {
                         timeline, InsertIds.forHorizon(dedupHorizonMs, timeline, 0), rateLimit);
     }
 
+    /** Judges persons under merged identity: an event is the owner's when it is the person's. */
+    public OwnerInspection byPerson(Function<Event, String> personOf) {
+        this.personOf = personOf;
+        return this;
+    }
+
     /** The next record the job reads (every owner's: they all move the watermark). */
     public void add(ParsedRecord record) throws Exception {
         if (record.isDeadLetter()) {
@@ -134,7 +146,7 @@ public final class OwnerInspection {
         if (!record.isEvent()) return;
         Event e = record.event;
         if (replayed != null) {
-            if (owner.equals(e.owner)) replayed.add(e);
+            if (owner.equals(personOf.apply(e))) replayed.add(e);
             return;
         }
         judge(e);
@@ -143,7 +155,8 @@ public final class OwnerInspection {
     private void judge(Event e) throws Exception {
         long watermark = watermark();
         latestByPartition.merge(e.sourceTopic + "/" + e.sourcePartition, e.time, Math::max);
-        if (!owner.equals(e.owner)) return;
+        if (!owner.equals(personOf.apply(e))) return;
+        e.owner = owner;
         boolean shown = e.time >= fromTime && e.time < toTime;
         if (definition.isBlocked(e)) {
             if (shown) lines.add(new Line(e, null, "blocked (--blocked-events)", watermark));

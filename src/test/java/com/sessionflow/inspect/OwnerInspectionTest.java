@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.sessionflow.event.Event;
 import com.sessionflow.event.ParsedRecord;
 import com.sessionflow.job.JobOptions;
+import com.sessionflow.reference.TestEvents;
 import com.sessionflow.session.SessionChange;
 import com.sessionflow.session.SessionRecord;
 import java.util.ArrayList;
@@ -58,6 +59,60 @@ class OwnerInspectionTest {
         assertThat(result.sessions())
                 .extracting((SessionRecord s) -> s.eventCount)
                 .containsExactly(2L, 1L);
+    }
+
+    /**
+     * Under merged identity (the default) inspect judges persons as the job does: a device's visit
+     * that a login claims is the user's, one that ended more than the allowed lateness before it
+     * stays the device's.
+     */
+    @Test
+    void underMergedIdentityAClaimedVisitIsTheUsers() throws Exception {
+        JobOptions options = JobOptions.parse();
+        List<Event> all =
+                List.of(
+                        anonymous("d", T - 180 * MIN),
+                        anonymous("d", T),
+                        anonymous("d", T + MIN),
+                        at("ann", T + 2 * MIN).device("d").user("ann").build(),
+                        anonymous("d", T + 3 * MIN),
+                        anonymous("e", T));
+        assertThat(sessionsOf("ann", options, all))
+                .containsExactly(SessionChange.key("ann", T, null) + " 4 events");
+        assertThat(sessionsOf("d", options, all))
+                .containsExactly(SessionChange.key("d", T - 180 * MIN, null) + " 1 events");
+        assertThat(sessionsOf("e", options, all))
+                .containsExactly(SessionChange.key("e", T, null) + " 1 events");
+    }
+
+    private static Event anonymous(String device, long time) {
+        return at(device, time).device(device).user(null).build();
+    }
+
+    private static List<String> sessionsOf(String person, JobOptions options, List<Event> all)
+            throws Exception {
+        MergedPersons persons = new MergedPersons(person, options.timeline());
+        for (Event e : all) persons.findDevices(ParsedRecord.of(TestEvents.copy(e)));
+        for (Event e : all) persons.learn(ParsedRecord.of(TestEvents.copy(e)));
+        OwnerInspection inspection =
+                new OwnerInspection(
+                                person,
+                                0,
+                                Long.MAX_VALUE,
+                                options.timeline(),
+                                options.dedupHorizon().toMillis(),
+                                options.rateLimit(),
+                                options.outOfOrderness().toMillis())
+                        .byPerson(persons::personOf);
+        for (Event e : all) inspection.add(ParsedRecord.of(TestEvents.copy(e)));
+        return inspection.finish().sessions().stream()
+                .map(
+                        s ->
+                                SessionChange.key(s.owner, s.sessionId, s.group)
+                                        + " "
+                                        + s.eventCount
+                                        + " events")
+                .toList();
     }
 
     @Test
