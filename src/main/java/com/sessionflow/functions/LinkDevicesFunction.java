@@ -1,6 +1,7 @@
 package com.sessionflow.functions;
 
 import com.sessionflow.event.Event;
+import com.sessionflow.session.DeviceLink;
 import com.sessionflow.session.EventIntake;
 import com.sessionflow.session.IdentityMerge;
 import com.sessionflow.session.OwnerRateLimit;
@@ -16,20 +17,21 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
- * {@code --identity merged}, keyed by device_id: decides whose each anonymous event is ({@link
+ * Merged identity, keyed by device_id: decides whose each anonymous event is ({@link
  * IdentityMerge}, {@link com.sessionflow.session.DeviceLinks}) without waiting for a login that may
- * never come. Identified events pass at once and link their device. A device's anonymous events
- * before its first login are sessionized here, as the device's own, and written when their gap
- * expires ({@link #DEVICE_SESSIONS}); a login claims them: they are retracted here and handed to
- * the user's sessionizer ({@link #CLAIMED}). Anonymous events after a login pass to the sessionizer
- * as the user's, once the watermark passes their time.
+ * never come. Its inputs are the device's anonymous events and the links its identified events make
+ * ({@link SplitIdentities}; the identified events themselves go straight to the sessionizer). A
+ * device's anonymous events before its first login are sessionized here, as the device's own, and
+ * written when their gap expires ({@link #DEVICE_SESSIONS}); a login claims them: they are
+ * retracted here and handed to the user's sessionizer ({@link #CLAIMED}). Anonymous events after a
+ * login pass to the sessionizer as the user's, once the watermark passes their time.
  */
-public class LinkDevicesFunction extends KeyedProcessFunction<String, Event, Event> {
+public class LinkDevicesFunction extends KeyedCoProcessFunction<String, Event, DeviceLink, Event> {
 
     private static final long serialVersionUID = 1L;
 
@@ -60,11 +62,6 @@ public class LinkDevicesFunction extends KeyedProcessFunction<String, Event, Eve
         this.intake = OwnerSessionizer.intake(timeline, dedupHorizonMs, inlineInsertIds, rateLimit);
     }
 
-    /** The key of the linker: the device, or for an event without one its owner (passed on). */
-    public static String keyOf(Event e) {
-        return e.deviceId != null ? e.deviceId : e.owner;
-    }
-
     @Override
     public void open(OpenContext openContext) {
         device =
@@ -81,23 +78,13 @@ public class LinkDevicesFunction extends KeyedProcessFunction<String, Event, Eve
         holdOverflow = getRuntimeContext().getMetricGroup().counter("anonymousEventsHoldOverflow");
     }
 
+    /** An anonymous event of the device. */
     @Override
-    public void processElement(Event e, Context ctx, Collector<Event> out) throws Exception {
-        if (e.deviceId == null) {
-            out.collect(e);
-            return;
-        }
+    public void processElement1(Event e, Context ctx, Collector<Event> out) throws Exception {
         DeviceState s = device.value();
         if (s == null) s = new DeviceState();
         long watermark = ctx.timerService().currentWatermark();
-        if (!IdentityMerge.isAnonymous(e)) {
-            boolean first = IdentityMerge.isDevicesOwn(e, s.links);
-            s.links.link(e.time, e.userId);
-            out.collect(e);
-            if (first && s.ownSessions) claimWhenDue(s, watermark, ctx);
-            // a login can decide waiting events, or make them wait for its own time
-            if (s.held > 0) release(s, watermark, ctx, out);
-        } else if (IdentityMerge.isDevicesOwn(e, s.links)) {
+        if (IdentityMerge.isDevicesOwn(e, s.links)) {
             ownSessions.onEvent(e, watermark, ctx.timerService(), emitter(ctx));
             s.ownSessions = true;
             if (!s.links.isEmpty()) claimWhenDue(s, watermark, ctx);
@@ -116,8 +103,28 @@ public class LinkDevicesFunction extends KeyedProcessFunction<String, Event, Eve
                 schedule(s, e.time, ctx);
             }
         }
+        keep(s, e.time, watermark, ctx);
+    }
+
+    /** A user seen on the device. */
+    @Override
+    public void processElement2(DeviceLink link, Context ctx, Collector<Event> out)
+            throws Exception {
+        DeviceState s = device.value();
+        if (s == null) s = new DeviceState();
+        long watermark = ctx.timerService().currentWatermark();
+        boolean first = s.links.isEmpty() || link.time < s.links.firstTime();
+        s.links.link(link.time, link.userId);
+        if (first && s.ownSessions) claimWhenDue(s, watermark, ctx);
+        // a login can decide waiting events, or make them wait for its own time
+        if (s.held > 0) release(s, watermark, ctx, out);
+        keep(s, link.time, watermark, ctx);
+    }
+
+    /** Settles the device's links, moves its expiry for an event at {@code time}, and stores it. */
+    private void keep(DeviceState s, long time, long watermark, Context ctx) throws Exception {
         merge.settle(s.links, watermark);
-        long expiry = IdentityMerge.expiry(e.time);
+        long expiry = IdentityMerge.expiry(time);
         if (expiry > s.expiry) {
             s.expiry = expiry;
             ctx.timerService().registerEventTimeTimer(expiry);

@@ -10,6 +10,7 @@ import com.sessionflow.functions.SessionChangeSerializer;
 import com.sessionflow.functions.SessionizeFunction;
 import com.sessionflow.functions.SessionizePersonsFunction;
 import com.sessionflow.functions.SplitDeadLetters;
+import com.sessionflow.functions.SplitIdentities;
 import com.sessionflow.session.InsertIds;
 import com.sessionflow.session.LateEvent;
 import com.sessionflow.session.OwnerRateLimit;
@@ -39,8 +40,11 @@ public final class SessionPipeline {
     public static final String UID_LATE_SINK = "late-events-sink";
     public static final String UID_QUARANTINE_SINK = "quarantine-sink";
 
-    /** Only in jobs with --identity merged. */
+    /** Only in jobs with merged identity (the default). */
     public static final String UID_LINK_DEVICES = "link-devices";
+
+    /** Only in jobs with merged identity; stateless. */
+    public static final String UID_SPLIT_IDENTITIES = "split-identities";
 
     /**
      * Only in jobs with --blocked-events; stateless, so adding or removing it keeps savepoints
@@ -144,10 +148,11 @@ public final class SessionPipeline {
     }
 
     /**
-     * {@link Identity#MERGED}: the linker, keyed by device, sessionizes a device's anonymous events
-     * as its own until a login claims them, and passes identified events, claimed sessions and the
-     * anonymous events of logged-in devices to the sessionizer, keyed by person. Sessions and side
-     * outputs come from both.
+     * {@link Identity#MERGED}: identified events go to the sessionizer, keyed by person, and send
+     * their device's linker the link they make; the linker, keyed by device, sessionizes a device's
+     * anonymous events as its own until a login claims them, and passes claimed sessions and the
+     * anonymous events of logged-in devices on to the sessionizer. Sessions and side outputs come
+     * from both.
      */
     private static Outputs sessionizePersons(
             DataStream<Event> kept,
@@ -156,8 +161,18 @@ public final class SessionPipeline {
             long dedupHorizonMs,
             int inlineInsertIds,
             OwnerRateLimit rateLimit) {
+        SingleOutputStreamOperator<Event> identified =
+                kept.process(new SplitIdentities(), TypeInformation.of(Event.class))
+                        .uid(UID_SPLIT_IDENTITIES)
+                        .name("split identities");
         SingleOutputStreamOperator<Event> linked =
-                kept.keyBy(LinkDevicesFunction::keyOf)
+                identified
+                        .getSideOutput(SplitIdentities.ANONYMOUS)
+                        .keyBy(e -> e.deviceId)
+                        .connect(
+                                identified
+                                        .getSideOutput(SplitIdentities.LINKS)
+                                        .keyBy(link -> link.deviceId))
                         .process(
                                 new LinkDevicesFunction(
                                         timeline, dedupHorizonMs, inlineInsertIds, rateLimit),
@@ -165,7 +180,9 @@ public final class SessionPipeline {
                         .uid(UID_LINK_DEVICES)
                         .name("link devices to users");
         SingleOutputStreamOperator<SessionChange> persons =
-                linked.keyBy(e -> e.owner)
+                identified
+                        .union(linked)
+                        .keyBy(e -> e.owner)
                         .connect(
                                 linked.getSideOutput(LinkDevicesFunction.CLAIMED)
                                         .keyBy(Session::owner))

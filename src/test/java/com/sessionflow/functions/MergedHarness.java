@@ -1,6 +1,8 @@
 package com.sessionflow.functions;
 
 import com.sessionflow.event.Event;
+import com.sessionflow.session.DeviceLink;
+import com.sessionflow.session.IdentityMerge;
 import com.sessionflow.session.InsertIds;
 import com.sessionflow.session.LateEvent;
 import com.sessionflow.session.OwnerRateLimit;
@@ -13,22 +15,22 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.apache.flink.util.OutputTag;
 
 /**
- * The pipeline of {@code --identity merged} in Flink's operator harnesses: the linker, keyed by
- * device, and the sessionizer of persons, keyed by owner, with what the linker emits handed on in
- * order (events and claimed sessions to the sessionizer, device sessions to the changelog).
+ * The pipeline of merged identity in Flink's operator harnesses: events split as {@link
+ * SplitIdentities} splits them (identified ones to the sessionizer, their links and anonymous
+ * events to the linker), the linker, keyed by device, and the sessionizer of persons, keyed by
+ * owner, with what the linker emits handed on in order (events and claimed sessions to the
+ * sessionizer, device sessions to the changelog).
  */
 final class MergedHarness implements AutoCloseable {
 
-    final KeyedOneInputStreamOperatorTestHarness<String, Event, Event> linker;
+    final KeyedTwoInputStreamOperatorTestHarness<String, Event, DeviceLink, Event> linker;
     final KeyedTwoInputStreamOperatorTestHarness<String, Event, Session, SessionChange> persons;
 
     private int linkerRead;
@@ -48,14 +50,15 @@ final class MergedHarness implements AutoCloseable {
 
     MergedHarness(OwnerTimeline timeline, long dedupHorizonMs) throws Exception {
         linker =
-                new KeyedOneInputStreamOperatorTestHarness<>(
-                        new KeyedProcessOperator<>(
+                new KeyedTwoInputStreamOperatorTestHarness<>(
+                        new KeyedCoProcessOperator<>(
                                 new LinkDevicesFunction(
                                         timeline,
                                         dedupHorizonMs,
                                         InsertIds.INLINE_ON_HEAP,
                                         OwnerRateLimit.DEFAULT)),
-                        LinkDevicesFunction::keyOf,
+                        e -> e.deviceId,
+                        link -> link.deviceId,
                         Types.STRING);
         persons =
                 new KeyedTwoInputStreamOperatorTestHarness<>(
@@ -73,13 +76,21 @@ final class MergedHarness implements AutoCloseable {
     }
 
     MergedHarness event(Event e) throws Exception {
-        linker.processElement(e, e.time);
+        if (IdentityMerge.isAnonymous(e)) {
+            linker.processElement1(e, e.time);
+        } else {
+            passed.add(e.eventType + ":" + e.owner);
+            persons.processElement1(e, e.time);
+            collect();
+            DeviceLink link = DeviceLink.of(e);
+            if (link != null) linker.processElement2(link, e.time);
+        }
         pass();
         return this;
     }
 
     MergedHarness watermark(long w) throws Exception {
-        linker.processWatermark(w);
+        linker.processBothWatermarks(new Watermark(w));
         pass();
         return this;
     }
