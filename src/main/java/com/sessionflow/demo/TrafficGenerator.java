@@ -329,7 +329,8 @@ public final class TrafficGenerator implements Iterator<TrafficRecord> {
                         osName,
                         appVersion,
                         contextOf(platform));
-        // some users browse anonymously before they sign up (what --identity merged joins)
+        // some users browse anonymously before they sign up (their visit joins them: merged
+        // identity)
         u.signedIn =
                 userId == null || !userId.startsWith("user-") || contextRandom.nextDouble() >= 0.3;
         return u;
