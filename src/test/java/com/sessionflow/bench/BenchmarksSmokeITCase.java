@@ -88,13 +88,11 @@ class BenchmarksSmokeITCase {
         assertThat(sessions).isPositive();
         assertThat(results.get("e2e-job").path("committed").path("events-dlq").asLong())
                 .isEqualTo(results.get("e2e-job").path("inputDeadLetters").asLong());
-        assertThat(
-                        results.get("e2e-sql-session")
-                                .path("committed")
-                                .path(KafkaBench.OUTPUT)
-                                .asLong())
-                .as("Flink SQL's sessions")
-                .isEqualTo(sessions);
+        // the peers own sessions by user_id, else device_id, and agree; the job's default, merged
+        // identity, joins a device's visit before a sign-up to its user's: never more
+        long peers =
+                results.get("e2e-sql-session").path("committed").path(KafkaBench.OUTPUT).asLong();
+        assertThat(sessions).as("the job's sessions").isLessThanOrEqualTo(peers);
         for (String kafkaStreams : List.of("e2e-kstreams-inmemory", "e2e-kstreams-rocksdb")) {
             assertThat(
                             results.get(kafkaStreams)
@@ -102,7 +100,7 @@ class BenchmarksSmokeITCase {
                                     .path(KafkaStreamsBench.OUTPUT)
                                     .asLong())
                     .as(kafkaStreams + " sessions")
-                    .isEqualTo(sessions);
+                    .isEqualTo(peers);
         }
     }
 
