@@ -73,7 +73,8 @@ public class LinkDevicesFunction extends KeyedCoProcessFunction<String, Event, D
                                 new ListStateDescriptor<>(
                                         "waiting-anonymous-events",
                                         TypeInformation.of(Event.class)));
-        ownSessions = new OwnerSessionizer(intake, getRuntimeContext());
+        // the device's own sessions share the key's timers with its claims and expiry
+        ownSessions = new OwnerSessionizer(intake, getRuntimeContext(), true);
         anonymousMerged = getRuntimeContext().getMetricGroup().counter("anonymousEventsMerged");
         holdOverflow = getRuntimeContext().getMetricGroup().counter("anonymousEventsHoldOverflow");
     }
@@ -81,13 +82,19 @@ public class LinkDevicesFunction extends KeyedCoProcessFunction<String, Event, D
     /** An anonymous event of the device. */
     @Override
     public void processElement1(Event e, Context ctx, Collector<Event> out) throws Exception {
-        DeviceState s = device.value();
-        if (s == null) s = new DeviceState();
+        DeviceState stored = device.value();
+        DeviceState s = stored != null ? stored : new DeviceState();
+        // most anonymous events change nothing of the device: it is then not written again
+        boolean changed = stored == null;
         long watermark = ctx.timerService().currentWatermark();
         if (IdentityMerge.isDevicesOwn(e, s.links)) {
             ownSessions.onEvent(e, watermark, ctx.timerService(), emitter(ctx));
+            changed |= !s.ownSessions;
             s.ownSessions = true;
-            if (!s.links.isEmpty()) claimWhenDue(s, watermark, ctx);
+            if (!s.links.isEmpty()) {
+                claimWhenDue(s, watermark, ctx);
+                changed = true;
+            }
         } else if (s.ownSessions && ownSessions.isDuplicate(e, watermark)) {
             // a retry of an event the device kept as its own before its login was known: dropped
         } else if (e.time <= watermark) {
@@ -102,8 +109,11 @@ public class LinkDevicesFunction extends KeyedCoProcessFunction<String, Event, D
             } else {
                 schedule(s, e.time, ctx);
             }
+            changed = true;
         }
-        keep(s, e.time, watermark, ctx);
+        if (changed || !s.links.isEmpty() || IdentityMerge.expiry(e.time) > s.expiry) {
+            keep(s, e.time, watermark, ctx);
+        }
     }
 
     /** A user seen on the device. */
@@ -136,8 +146,10 @@ public class LinkDevicesFunction extends KeyedCoProcessFunction<String, Event, D
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Event> out) throws Exception {
         long watermark = ctx.timerService().currentWatermark();
         DeviceState s = device.value();
+        boolean due =
+                s != null && s.releaseTimer != DeviceState.NO_TIMER && watermark >= s.releaseTimer;
         // claims first: a claimed session is not written (and forgotten) as the device's
-        if (s != null && s.releaseTimer != DeviceState.NO_TIMER && watermark >= s.releaseTimer) {
+        if (due) {
             s.releaseTimer = DeviceState.NO_TIMER;
             if (s.held > 0) release(s, watermark, ctx, out);
             if (s.ownSessions) claimWhenDue(s, watermark, ctx);
@@ -146,13 +158,9 @@ public class LinkDevicesFunction extends KeyedCoProcessFunction<String, Event, D
         if (s == null) return;
         if (timestamp >= s.expiry && s.held == 0) {
             device.clear();
-            return;
+        } else if (due) {
+            device.update(s);
         }
-        // the sessionizer state beside it moves its own timer and may have taken one of these
-        if (s.releaseTimer != DeviceState.NO_TIMER)
-            ctx.timerService().registerEventTimeTimer(s.releaseTimer);
-        ctx.timerService().registerEventTimeTimer(s.expiry);
-        device.update(s);
     }
 
     /**

@@ -77,7 +77,11 @@ final class OwnerSessionizer {
     private final InsertIdStore insertIds;
     private final SessionizerMetrics metrics;
 
-    OwnerSessionizer(EventIntake intake, RuntimeContext context) {
+    /**
+     * @param sharesTimers the operator sets other timers on the key too: the owner's timer is never
+     *     deleted, as a timer at the same time may be another's ({@link OwnerStore})
+     */
+    OwnerSessionizer(EventIntake intake, RuntimeContext context, boolean sharesTimers) {
         this.intake = intake;
         this.timeline = intake.timeline();
         this.rateLimit = intake.rateLimit();
@@ -86,7 +90,8 @@ final class OwnerSessionizer {
                         intake.insertIds(),
                         context.getMapState(InsertIdStore.bucketsDescriptor()),
                         context.getMapState(InsertIdStore.olderEntriesDescriptor()));
-        this.owners = new OwnerStore(context.getState(OwnerStore.descriptor()), insertIds);
+        this.owners =
+                new OwnerStore(context.getState(OwnerStore.descriptor()), insertIds, sharesTimers);
         this.metrics = new SessionizerMetrics(context.getMetricGroup());
     }
 

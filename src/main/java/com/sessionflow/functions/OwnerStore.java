@@ -20,9 +20,13 @@ public final class OwnerStore {
     private final ValueState<OwnerState> value;
     private final InsertIdStore insertIds;
 
-    OwnerStore(ValueState<OwnerState> value, InsertIdStore insertIds) {
+    /** Other timers are set on the key: never delete one, it may be theirs too. */
+    private final boolean sharesTimers;
+
+    OwnerStore(ValueState<OwnerState> value, InsertIdStore insertIds, boolean sharesTimers) {
         this.value = value;
         this.insertIds = insertIds;
+        this.sharesTimers = sharesTimers;
     }
 
     /** The owner's keyed value, with its own serializer ({@link OwnerStateSerializer}). */
@@ -52,7 +56,10 @@ public final class OwnerStore {
         // next one, while moving the timer on every event (each moves its session's end) costs a
         // delete and a register per event
         if (current == OwnerState.NO_TIMER || current > due) {
-            if (current != OwnerState.NO_TIMER) timers.deleteEventTimeTimer(current);
+            // a timer left behind fires for nothing: one look at the owner
+            if (current != OwnerState.NO_TIMER && !sharesTimers) {
+                timers.deleteEventTimeTimer(current);
+            }
             owner.pendingTimer = OwnerState.NO_TIMER;
             if (due != Long.MAX_VALUE) {
                 timers.registerEventTimeTimer(due);

@@ -53,7 +53,7 @@ public class SessionizeFunction extends KeyedProcessFunction<String, Event, Sess
 
     @Override
     public void open(OpenContext openContext) {
-        owners = new OwnerSessionizer(intake, getRuntimeContext());
+        owners = new OwnerSessionizer(intake, getRuntimeContext(), false);
     }
 
     @Override

@@ -35,7 +35,7 @@ public class SessionizePersonsFunction
 
     @Override
     public void open(OpenContext openContext) {
-        persons = new OwnerSessionizer(intake, getRuntimeContext());
+        persons = new OwnerSessionizer(intake, getRuntimeContext(), false);
     }
 
     @Override
