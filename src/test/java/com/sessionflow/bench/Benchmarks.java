@@ -133,20 +133,23 @@ public final class Benchmarks {
                 }
             }
             if (o.scenarios.contains("latency")) {
-                for (long ms : o.latencyCheckpoints) {
-                    fork(
-                            "latency",
-                            1,
-                            List.of(
-                                    "--checkpoint-ms",
-                                    String.valueOf(ms),
-                                    "--gap-ms",
-                                    String.valueOf(o.latencyGapMs),
-                                    "--out-of-orderness-ms",
-                                    String.valueOf(o.latencyOutOfOrdernessMs),
-                                    "--idle-timeout-ms",
-                                    String.valueOf(o.latencyIdleTimeoutMs)));
-                }
+                for (String identity : o.latencyIdentities)
+                    for (long ms : o.latencyCheckpoints) {
+                        fork(
+                                "latency",
+                                1,
+                                List.of(
+                                        "--latency-identities",
+                                        identity,
+                                        "--checkpoint-ms",
+                                        String.valueOf(ms),
+                                        "--gap-ms",
+                                        String.valueOf(o.latencyGapMs),
+                                        "--out-of-orderness-ms",
+                                        String.valueOf(o.latencyOutOfOrdernessMs),
+                                        "--idle-timeout-ms",
+                                        String.valueOf(o.latencyIdleTimeoutMs)));
+                    }
             }
             Path json =
                     outDir.resolve(
@@ -196,6 +199,9 @@ public final class Benchmarks {
                             + run
                             + (extra.contains("--users")
                                     ? "-" + extra.get(extra.indexOf("--users") + 1)
+                                    : "")
+                            + (extra.contains("--latency-identities")
+                                    ? "-" + extra.get(extra.indexOf("--latency-identities") + 1)
                                     : "")
                             + (extra.contains("--checkpoint-ms")
                                     ? "-checkpoint-"
@@ -291,6 +297,8 @@ public final class Benchmarks {
                                 + " default)",
                         "  --latency-checkpoints LIST  checkpoint intervals (ms) of the latency"
                                 + " runs, one run each (default 1000,10000)",
+                        "  --latency-identities LIST  --identity of the latency runs, one run"
+                                + " each (default merged, the job's default; user to compare)",
                         "  --latency-users N      simulated users of the live traffic of a latency"
                                 + " run (default 100000)",
                         "  --latency-seconds S    how long a latency run produces live traffic"
@@ -328,6 +336,7 @@ public final class Benchmarks {
         long dedupHorizonMs = Duration.ofHours(1).toMillis();
         long checkpointMs = 10_000;
         List<Long> latencyCheckpoints = List.of(1_000L, 10_000L);
+        List<String> latencyIdentities = List.of("merged");
         int latencyUsers = 100_000;
         long latencySeconds = 60;
         long latencyGapMs = 5_000;
@@ -385,6 +394,8 @@ public final class Benchmarks {
                             o.latencyCheckpoints =
                                     Arrays.stream(args[++i].split(",")).map(Long::valueOf).toList();
                     case "--latency-users" -> o.latencyUsers = Integer.parseInt(args[++i]);
+                    case "--latency-identities" ->
+                            o.latencyIdentities = List.of(args[++i].split(","));
                     case "--latency-seconds" -> o.latencySeconds = Long.parseLong(args[++i]);
                     case "--latency-gap-ms" -> o.latencyGapMs = Long.parseLong(args[++i]);
                     case "--latency-out-of-orderness-ms" ->

@@ -351,12 +351,17 @@ final class KafkaBench {
      * @param flowingSeconds how long traffic is produced
      */
     static Map<String, Object> latency(
-            BenchSettings s, long seed, int users, long flowingSeconds, long checkpointMs)
+            BenchSettings s,
+            long seed,
+            int users,
+            long flowingSeconds,
+            long checkpointMs,
+            String identity)
             throws Exception {
         try (BrokerProcess kafka = BrokerProcess.start()) {
             String bootstrap = kafka.bootstrapServers();
             createTopic(bootstrap, BenchInput.TOPIC, 1);
-            JobOptions options = options(bootstrap, s, checkpointMs);
+            JobOptions options = options(bootstrap, s, checkpointMs, "--identity", identity);
             Topics.prepare(options.kafka(), true);
             StreamExecutionEnvironment env = FlinkBench.environment("hashmap", s);
             SessionJob.build(env, options, null);
@@ -412,7 +417,8 @@ final class KafkaBench {
 
             // phases by when the session's gap expired (event time = wall time here)
             long warmUp = start + 15_000; // job start-up and the first checkpoints
-            List<Long> flowing = new ArrayList<>();
+            List<List<Long>> flowing =
+                    List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
             List<Long> quiet = new ArrayList<>();
             long before = 0;
             synchronized (seen) {
@@ -421,9 +427,9 @@ final class KafkaBench {
                     long latency = x[0] - expiry;
                     if (expiry < warmUp) before++;
                     // flowing: a later record (event time >= expiry + out-of-orderness) was still
-                    // produced,
-                    // with a second to spare; the rest waits for the idle timeout
-                    else if (expiry + s.outOfOrdernessMs + 1_000 < stopped) flowing.add(latency);
+                    // produced, with a second to spare; the rest waits for the idle timeout
+                    else if (expiry + s.outOfOrdernessMs + 1_000 < stopped)
+                        flowing.get((int) x[2]).add(latency);
                     else quiet.add(latency);
                 }
             }
@@ -435,15 +441,22 @@ final class KafkaBench {
             r.put("sessionsWarmUp", before);
             r.put("checkpointMs", checkpointMs);
             List<Map<String, Object>> phases = new ArrayList<>();
-            phases.add(phase("flowing", flowing, s.outOfOrdernessMs));
+            for (int kind = 0; kind < VISITORS.size(); kind++) {
+                phases.add(
+                        phase(
+                                "flowing, " + VISITORS.get(kind),
+                                flowing.get(kind),
+                                s.outOfOrdernessMs));
+            }
             phases.add(phase("quiet (after the last record)", quiet, s.outOfOrdernessMs));
             r.put("phases", phases);
             r.put(
                     "settings",
                     String.format(
-                            "gap %d ms, out-of-orderness %d ms, idle timeout %d ms, checkpoint"
-                                + " interval %d ms, %,d users, %,d records produced over %,d ms,"
-                                + " hashmap state",
+                            "--identity %s, gap %d ms, out-of-orderness %d ms, idle timeout %d ms,"
+                                + " checkpoint interval %d ms, %,d users, %,d records produced over"
+                                + " %,d ms, hashmap state",
+                            identity,
                             s.gapMs,
                             s.outOfOrdernessMs,
                             s.idleTimeoutMs,
@@ -481,7 +494,22 @@ final class KafkaBench {
     }
 
     /**
-     * First record of each session key (revision 0), with the wall-clock time the consumer got it.
+     * The visitors a session's latency is told by: a device that never logged in (its own session),
+     * a visit that began anonymous and is a user's (a login claimed it), a user logged in from the
+     * start.
+     */
+    static final List<String> VISITORS =
+            List.of("anonymous visitor", "visitor who logs in", "logged-in user");
+
+    /** Which of {@link #VISITORS} a session record is. */
+    static int visitor(JsonNode session) {
+        if (!session.path("user_id").isNull() && !session.path("user_id").isMissingNode()) return 2;
+        return session.path("owner").asText().equals(session.path("device_id").asText()) ? 0 : 1;
+    }
+
+    /**
+     * First record of each session key (revision 0), with the wall-clock time the consumer got it
+     * and its visitor.
      */
     private static void consume(String bootstrap, AtomicBoolean stop, List<long[]> seen) {
         Set<String> keys = new HashSet<>();
@@ -496,7 +524,7 @@ final class KafkaBench {
                         if (!keys.add(new String(r.key(), StandardCharsets.UTF_8)))
                             continue; // a revision
                         synchronized (seen) {
-                            seen.add(new long[] {now, n.path("end_time").asLong()});
+                            seen.add(new long[] {now, n.path("end_time").asLong(), visitor(n)});
                         }
                     } catch (java.io.IOException e) {
                         throw new IllegalStateException(e);

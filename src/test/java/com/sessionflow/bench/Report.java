@@ -223,6 +223,10 @@ final class Report {
                         + " p99 / max ms |\n"
                         + "|---|---:|---:|---:|\n");
             for (JsonNode p : r.path("phases")) {
+                if (p.path("sessions").asLong() == 0) {
+                    b.append(String.format("| %s | 0 | - | - |\n", p.path("phase").asText()));
+                    continue;
+                }
                 b.append(
                         String.format(
                                 "| %s | %,d | %,d / %,d / %,d | %,d / %,d / %,d |\n",

@@ -95,7 +95,12 @@ final class Scenarios {
             }
             case "latency" -> {
                 return KafkaBench.latency(
-                        s, o.seed, o.latencyUsers, o.latencySeconds, o.checkpointMs);
+                        s,
+                        o.seed,
+                        o.latencyUsers,
+                        o.latencySeconds,
+                        o.checkpointMs,
+                        o.latencyIdentities.get(0));
             }
             case "state" -> {
                 return StateSizeBench.run(o, s);
