@@ -2,8 +2,11 @@ package com.sessionflow.functions;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sessionflow.session.DeviceLink;
 import com.sessionflow.session.DuplicateFilter;
+import com.sessionflow.session.Session;
 import com.sessionflow.session.SessionChange;
+import com.sessionflow.session.TestSessions;
 import java.util.Random;
 import java.util.function.Function;
 import java.util.function.IntFunction;
@@ -122,6 +125,30 @@ class SerializerContractTest {
                             r.nextInt(4) == 0
                                     ? SessionChangeSerializerTest.retraction(r)
                                     : SessionChangeSerializerTest.update(r));
+        }
+    }
+
+    @Nested
+    class ClaimedSessionContract extends Contract<Session> {
+        ClaimedSessionContract() {
+            super(
+                    ClaimedSessionSerializer.INSTANCE,
+                    Session.class,
+                    Session[]::new,
+                    TestSessions::random);
+        }
+    }
+
+    @Nested
+    class DeviceLinkContract extends Contract<DeviceLink> {
+        DeviceLinkContract() {
+            super(
+                    DeviceLinkSerializer.INSTANCE,
+                    DeviceLink.class,
+                    DeviceLink[]::new,
+                    r ->
+                            new DeviceLink(
+                                    "device-" + r.nextInt(), "user-" + r.nextInt(), r.nextLong()));
         }
     }
 }
