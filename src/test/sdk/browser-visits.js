@@ -10,10 +10,11 @@
 //
 // With --story, each visit follows a script instead: FILE holds a JSON array of visits, each
 // {"deviceId", "userId" (optional), "delayMs" (optional: opens the page that much later),
-// "clockSkewMs" (optional: the page's clock runs that far ahead from the start), "steps": [...]}, a step one of {"track": N, "intervalMs": MS}, {"login": USER} (setUserId),
-// {"logout": true} (setUserId(undefined): the device stays), {"waitMs": MS}, {"reset": true} (a
-// new device id, as after logout), {"skipMs": MS} (the page's clock jumps ahead, as if the tab had
-// slept that long).
+// "clockSkewMs" (optional: the page's clock runs that far ahead from the start), "steps": [...]},
+// a step one of {"track": N, "intervalMs": MS}, {"login": USER} (setUserId), {"logout": true}
+// (setUserId(undefined): the device stays), {"waitMs": MS}, {"reset": true} (a new device id, as
+// after logout), {"skipMs": MS} (the page's clock jumps ahead, as if the tab had slept that long),
+// {"reload": true} (the page loads again and the SDK starts anew from what it stored).
 'use strict';
 const http = require('http');
 const fs = require('fs');
@@ -114,15 +115,25 @@ async function main() {
         const tab = await context.newPage();
         tab.on('pageerror', (e) => console.error(`page error: ${e}`));
         await tab.goto(origin);
-        const results = await tab.evaluate(visit, {
-          key: o['api-key'], server: o.server, prefix: o.prefix,
-          deviceId: story ? story[n].deviceId : `${o.prefix}-device-${n}`,
-          userId: story ? story[n].userId : (n % 2 === 0 ? `${o.prefix}-user-${n}` : undefined),
-          steps: story ? story[n].steps : undefined,
-          clockSkewMs: story ? story[n].clockSkewMs || 0 : 0,
-          events: Number(o.events), interval: Number(o['interval-ms']),
-          sessionTimeout: Number(o['session-timeout-ms']), maxRetries: Number(o['max-retries']),
-        });
+        // the steps between reloads run in one page each
+        const pages = [[]];
+        for (const step of (story ? story[n].steps : [])) {
+          if (step.reload) pages.push([]);
+          else pages[pages.length - 1].push(step);
+        }
+        const results = [];
+        for (let p = 0; p < pages.length; p++) {
+          if (p > 0) await tab.reload();
+          results.push(...await tab.evaluate(visit, {
+            key: o['api-key'], server: o.server, prefix: o.prefix,
+            deviceId: story ? story[n].deviceId : `${o.prefix}-device-${n}`,
+            userId: story ? story[n].userId : (n % 2 === 0 ? `${o.prefix}-user-${n}` : undefined),
+            steps: story ? pages[p] : undefined,
+            clockSkewMs: story ? story[n].clockSkewMs || 0 : 0,
+            events: Number(o.events), interval: Number(o['interval-ms']),
+            sessionTimeout: Number(o['session-timeout-ms']), maxRetries: Number(o['max-retries']),
+          }));
+        }
         await context.close();
         return results;
       })());

@@ -30,12 +30,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * The Amplitude SDKs as the oracle: scripted visits of the Browser SDK (an anonymous visitor, a
  * login mid-session, a returning user whose first session the SDK closes with a late session_end, a
- * logout and reset(), a device shared by two users with a logout between, two devices of one user)
- * and the Node SDK's server-side events (without session_id, and with -1) go through the ingest
- * server, and with the job's defaults its sessions are the SDKs' own: one per (device_id,
- * session_id) the SDK assigned, with its start, end and events, markers included, under its person
- * (Amplitude's rules: the user the group's events name, else the device's first user, else the
- * device). Events without session_id form inferred sessions; -1 events none.
+ * page reload, a logout and reset(), a device shared by two users with a logout between, two
+ * devices of one user) and the Node SDK's server-side events (without session_id, and with -1) go
+ * through the ingest server, and with the job's defaults its sessions are the SDKs' own: one per
+ * (device_id, session_id) the SDK assigned, with its start, end and events, markers included, under
+ * its person (Amplitude's rules: the user the group's events name, else the device's first user,
+ * else the device). Events without session_id form inferred sessions; -1 events none.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class SdkSessionsITCase {
@@ -56,7 +56,7 @@ class SdkSessionsITCase {
             NodeRun browser = browser(server, "identity-story.json", SESSION_TIMEOUT_MS);
             NodeRun serverSide = serverSide(server, "oracle-server", "");
             NodeRun outOfSession = serverSide(server, "oracle-server-out", "-1");
-            assertAllAccepted(browser, 25);
+            assertAllAccepted(browser, 29);
             assertAllAccepted(serverSide, 6);
             assertAllAccepted(outOfSession, 6);
         }
