@@ -30,7 +30,7 @@ public class SessionizeFunction extends KeyedProcessFunction<String, Event, Sess
 
     public static final OutputTag<LateEvent> LATE = new OutputTag<>("late-events") {};
     public static final OutputTag<Event> OUT_OF_SESSION =
-            new OutputTag<>("out-of-session-events") {};
+            new OutputTag<>("out-of-session-events", EventSerializer.TYPE);
     public static final OutputTag<QuarantinedEvent> QUARANTINED =
             new OutputTag<>("quarantined-events") {};
 

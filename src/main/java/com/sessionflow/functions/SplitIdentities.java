@@ -3,7 +3,6 @@ package com.sessionflow.functions;
 import com.sessionflow.event.Event;
 import com.sessionflow.session.DeviceLink;
 import com.sessionflow.session.IdentityMerge;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -20,7 +19,7 @@ public class SplitIdentities extends ProcessFunction<Event, Event> {
 
     /** Anonymous events, for the linker. */
     public static final OutputTag<Event> ANONYMOUS =
-            new OutputTag<>("anonymous-events", TypeInformation.of(Event.class));
+            new OutputTag<>("anonymous-events", EventSerializer.TYPE);
 
     /** The links identified events make, for the linker. */
     public static final OutputTag<DeviceLink> LINKS =

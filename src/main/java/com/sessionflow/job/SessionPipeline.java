@@ -5,6 +5,7 @@ import com.sessionflow.event.Event;
 import com.sessionflow.event.Identity;
 import com.sessionflow.event.ParsedRecord;
 import com.sessionflow.functions.DropBlockedEvents;
+import com.sessionflow.functions.EventSerializer;
 import com.sessionflow.functions.LinkDevicesFunction;
 import com.sessionflow.functions.SessionChangeSerializer;
 import com.sessionflow.functions.SessionizeFunction;
@@ -18,7 +19,6 @@ import com.sessionflow.session.OwnerTimeline;
 import com.sessionflow.session.QuarantinedEvent;
 import com.sessionflow.session.Session;
 import com.sessionflow.session.SessionChange;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.StateBackendOptions;
@@ -114,7 +114,9 @@ public final class SessionPipeline {
             OwnerRateLimit rateLimit,
             Identity identity) {
         SingleOutputStreamOperator<Event> events =
-                parsed.process(new SplitDeadLetters()).uid(UID_SPLIT).name("split dead letters");
+                parsed.process(new SplitDeadLetters(), EventSerializer.TYPE)
+                        .uid(UID_SPLIT)
+                        .name("split dead letters");
         DataStream<Event> kept = events;
         if (!timeline.definition().blockedTypes().isEmpty()) {
             kept =
@@ -162,7 +164,7 @@ public final class SessionPipeline {
             int inlineInsertIds,
             OwnerRateLimit rateLimit) {
         SingleOutputStreamOperator<Event> identified =
-                kept.process(new SplitIdentities(), TypeInformation.of(Event.class))
+                kept.process(new SplitIdentities(), EventSerializer.TYPE)
                         .uid(UID_SPLIT_IDENTITIES)
                         .name("split identities");
         SingleOutputStreamOperator<Event> linked =
@@ -176,7 +178,7 @@ public final class SessionPipeline {
                         .process(
                                 new LinkDevicesFunction(
                                         timeline, dedupHorizonMs, inlineInsertIds, rateLimit),
-                                TypeInformation.of(Event.class))
+                                EventSerializer.TYPE)
                         .uid(UID_LINK_DEVICES)
                         .name("link devices to users");
         SingleOutputStreamOperator<SessionChange> persons =

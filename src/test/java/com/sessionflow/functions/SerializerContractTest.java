@@ -2,6 +2,7 @@ package com.sessionflow.functions;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sessionflow.event.Event;
 import com.sessionflow.session.DeviceLink;
 import com.sessionflow.session.DuplicateFilter;
 import com.sessionflow.session.Session;
@@ -149,6 +150,33 @@ class SerializerContractTest {
                     r ->
                             new DeviceLink(
                                     "device-" + r.nextInt(), "user-" + r.nextInt(), r.nextLong()));
+        }
+    }
+
+    @Nested
+    class EventContract extends Contract<Event> {
+        EventContract() {
+            super(EventSerializer.INSTANCE, Event.class, Event[]::new, EventContract::randomEvent);
+        }
+
+        static Event randomEvent(Random r) {
+            Event e = new Event();
+            e.owner = "owner-" + r.nextInt(100);
+            e.userId = r.nextBoolean() ? e.owner : null;
+            e.deviceId = r.nextBoolean() ? "device-" + r.nextInt() : null;
+            e.eventType = "type-" + r.nextInt(5);
+            e.time = r.nextLong();
+            e.sdkSessionId = r.nextBoolean() ? Event.NO_SESSION_ID : r.nextLong();
+            e.insertId = r.nextBoolean() ? "insert-" + r.nextLong() : null;
+            e.platform = r.nextBoolean() ? "iOS" : null;
+            e.osName = r.nextBoolean() ? "ios" : null;
+            e.appVersion = r.nextBoolean() ? "2." + r.nextInt(9) : null;
+            e.sessionProperty = r.nextBoolean() ? "plan-" + r.nextInt(3) : null;
+            e.context = r.nextBoolean() ? TestSessions.context(r) : null;
+            e.sourceTopic = "events";
+            e.sourcePartition = r.nextInt(12);
+            e.sourceOffset = r.nextLong();
+            return e;
         }
     }
 }
