@@ -1,5 +1,6 @@
 package com.sessionflow.ingest;
 
+import com.sessionflow.job.CommandLines;
 import com.sessionflow.job.InvalidOptionException;
 import com.sessionflow.job.KafkaConnectionOptions;
 import com.sessionflow.job.OptionFiles;
@@ -16,7 +17,6 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 
 /**
  * Every option of the ingest server (docs/ingest.md). {@link #parse} stops start-up on any bad
@@ -136,12 +136,7 @@ public final class IngestOptions {
     public static IngestOptions parse(String... args) {
         IngestOptions options = new IngestOptions();
         CommandLine cl = new CommandLine(options);
-        try {
-            cl.parseArgs(args);
-        } catch (ParameterException e) {
-            throw new InvalidOptionException(e.getMessage());
-        }
-        options.helpRequested = cl.isUsageHelpRequested() || cl.isVersionHelpRequested();
+        options.helpRequested = CommandLines.parse(cl, args);
         if (!options.helpRequested) options.validate();
         return options;
     }

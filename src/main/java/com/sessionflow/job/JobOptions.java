@@ -22,7 +22,6 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.PropertiesDefaultProvider;
 
 /**
@@ -427,12 +426,7 @@ public final class JobOptions {
         if (config != null)
             cl.setDefaultValueProvider(
                     new RuleDefaults(new PropertiesDefaultProvider(readConfig(config, cl))));
-        try {
-            cl.parseArgs(args);
-        } catch (ParameterException e) {
-            throw new InvalidOptionException(e.getMessage());
-        }
-        options.helpRequested = cl.isUsageHelpRequested() || cl.isVersionHelpRequested();
+        options.helpRequested = CommandLines.parse(cl, args);
         if (options.helpRequested) return options;
         options.validate();
         return options;

@@ -1,5 +1,6 @@
 package com.sessionflow.postgres;
 
+import com.sessionflow.job.CommandLines;
 import com.sessionflow.job.InvalidOptionException;
 import com.sessionflow.job.KafkaConnectionOptions;
 import com.sessionflow.job.OptionFiles;
@@ -13,7 +14,6 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 
 /**
  * The options of the sessions-to-PostgreSQL job. {@link #parse} stops start-up on any bad value
@@ -140,12 +140,7 @@ public final class PostgresOptions {
     public static PostgresOptions parse(String... args) {
         PostgresOptions options = new PostgresOptions();
         CommandLine cl = commandLine(options);
-        try {
-            cl.parseArgs(args);
-        } catch (ParameterException e) {
-            throw new InvalidOptionException(e.getMessage());
-        }
-        options.helpRequested = cl.isUsageHelpRequested() || cl.isVersionHelpRequested();
+        options.helpRequested = CommandLines.parse(cl, args);
         if (!options.helpRequested) options.validate();
         return options;
     }

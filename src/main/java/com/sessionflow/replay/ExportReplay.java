@@ -3,6 +3,7 @@ package com.sessionflow.replay;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sessionflow.event.DeadLetter;
 import com.sessionflow.event.ParsedRecord;
+import com.sessionflow.job.CommandLines;
 import com.sessionflow.job.InvalidOptionException;
 import com.sessionflow.job.JobOptions;
 import com.sessionflow.job.SessionPipeline;
@@ -42,7 +43,6 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Unmatched;
 
 /**
@@ -148,12 +148,7 @@ public final class ExportReplay {
     public static ExportReplay parse(String... args) {
         ExportReplay replay = new ExportReplay();
         CommandLine cl = new CommandLine(replay).setCaseInsensitiveEnumValuesAllowed(true);
-        try {
-            cl.parseArgs(args);
-        } catch (ParameterException e) {
-            throw new InvalidOptionException(e.getMessage());
-        }
-        replay.helpRequested = cl.isUsageHelpRequested() || cl.isVersionHelpRequested();
+        replay.helpRequested = CommandLines.parse(cl, args);
         if (replay.helpRequested) return replay;
         replay.job = JobOptions.parse(replay.jobArgs.toArray(String[]::new));
         if (replay.job.helpRequested()) {
