@@ -111,9 +111,8 @@ public class LinkDevicesFunction extends KeyedCoProcessFunction<String, Event, D
             }
             changed = true;
         }
-        if (changed || !s.links.isEmpty() || IdentityMerge.expiry(e.time) > s.expiry) {
-            keep(s, e.time, watermark, ctx);
-        }
+        // a device with links settles them as the watermark moves
+        if (moveExpiry(s, e.time, ctx) || changed || !s.links.isEmpty()) store(s, watermark);
     }
 
     /** A user seen on the device. */
@@ -128,17 +127,22 @@ public class LinkDevicesFunction extends KeyedCoProcessFunction<String, Event, D
         if (first && s.ownSessions) claimWhenDue(s, watermark, ctx);
         // a login can decide waiting events, or make them wait for its own time
         if (s.held > 0) release(s, watermark, ctx, out);
-        keep(s, link.time, watermark, ctx);
+        moveExpiry(s, link.time, ctx);
+        store(s, watermark);
     }
 
-    /** Settles the device's links, moves its expiry for an event at {@code time}, and stores it. */
-    private void keep(DeviceState s, long time, long watermark, Context ctx) throws Exception {
-        merge.settle(s.links, watermark);
+    /** Moves the device's expiry for an event at {@code time}; true when it moved. */
+    private static boolean moveExpiry(DeviceState s, long time, Context ctx) {
         long expiry = IdentityMerge.expiry(time);
-        if (expiry > s.expiry) {
-            s.expiry = expiry;
-            ctx.timerService().registerEventTimeTimer(expiry);
-        }
+        if (expiry <= s.expiry) return false;
+        s.expiry = expiry;
+        ctx.timerService().registerEventTimeTimer(expiry);
+        return true;
+    }
+
+    /** Settles the device's links and stores it. */
+    private void store(DeviceState s, long watermark) throws Exception {
+        merge.settle(s.links, watermark);
         device.update(s);
     }
 

@@ -107,13 +107,8 @@ final class OwnerSessionizer {
                 rateLimit);
     }
 
-    /**
-     * Judges the event, places it among the owner's sessions and stores them.
-     *
-     * @return the session that now holds it, or null when no session does
-     */
-    Session onEvent(Event event, long watermark, TimerService timers, Emitter out)
-            throws Exception {
+    /** Judges the event, places it among the owner's sessions and stores them. */
+    void onEvent(Event event, long watermark, TimerService timers, Emitter out) throws Exception {
         metrics.eventIn(watermark);
         OwnerState stored = owners.read(watermark);
         OwnerState owner = stored != null ? stored : new OwnerState();
@@ -135,7 +130,6 @@ final class OwnerSessionizer {
         if (judged.remember()) {
             insertIds.remember(owner, judged.insertIdHash(), event.time, watermark);
         }
-        Session placed = null;
         switch (judged.verdict()) {
             case TOO_LATE -> {
                 metrics.late();
@@ -146,7 +140,7 @@ final class OwnerSessionizer {
                 List<Session> owned = owner.sessionList();
                 long pendingBefore = pending(owned);
                 if (judged.verdict() == EventIntake.Verdict.IN_SESSION)
-                    placed = timeline.place(owned, event);
+                    timeline.place(owned, event);
                 if (judged.overRate()) OwnerRateLimit.flag(owned, event.time);
                 keep(owner, owned, pendingBefore, watermark, timers);
             }
@@ -160,7 +154,6 @@ final class OwnerSessionizer {
                 }
             }
         }
-        return placed;
     }
 
     /**
@@ -187,13 +180,7 @@ final class OwnerSessionizer {
         if (owner.sessions.length > 0) {
             List<Session> owned = owner.sessionList();
             long pendingBefore = pending(owned);
-            timeline.advance(
-                    owned,
-                    watermark,
-                    change -> {
-                        metrics.emitted(change);
-                        out.session(change);
-                    });
+            timeline.advance(owned, watermark, counted(out));
             metrics.pending(pending(owned) - pendingBefore);
             owner.keep(owned);
         }
@@ -218,14 +205,7 @@ final class OwnerSessionizer {
         }
         if (released.isEmpty()) return released;
         owned.removeAll(released);
-        for (Session s : released) {
-            timeline.retract(
-                    s,
-                    change -> {
-                        metrics.emitted(change);
-                        out.session(change);
-                    });
-        }
+        for (Session s : released) timeline.retract(s, counted(out));
         metrics.pending(pending(owned) - pendingBefore);
         owner.keep(owned);
         owners.write(owner, nextDue(owner, watermark), timers);
@@ -240,6 +220,14 @@ final class OwnerSessionizer {
         long pendingBefore = pending(owned);
         timeline.adopt(owned, claimed);
         keep(owner, owned, pendingBefore, watermark, timers);
+    }
+
+    /** Session changes to {@code out}, counted. */
+    private Consumer<SessionChange> counted(Emitter out) {
+        return change -> {
+            metrics.emitted(change);
+            out.session(change);
+        };
     }
 
     /**

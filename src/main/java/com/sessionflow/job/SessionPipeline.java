@@ -91,7 +91,9 @@ public final class SessionPipeline {
             DataStream<QuarantinedEvent> quarantinedEvents) {}
 
     /**
-     * Splits off dead letters, drops blocked events and sessionizes the rest by owner.
+     * Splits off dead letters, drops blocked events and sessionizes the rest by owner, as {@code
+     * --identity user} does (user_id, else device_id): for tests that compare with peers owning
+     * sessions so.
      *
      * @param parsed records with event-time timestamps and watermarks already assigned
      */

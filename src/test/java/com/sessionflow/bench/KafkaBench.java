@@ -417,8 +417,8 @@ final class KafkaBench {
 
             // phases by when the session's gap expired (event time = wall time here)
             long warmUp = start + 15_000; // job start-up and the first checkpoints
-            List<List<Long>> flowing =
-                    List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+            List<List<Long>> flowing = new ArrayList<>();
+            for (int kind = 0; kind < VISITORS.size(); kind++) flowing.add(new ArrayList<>());
             List<Long> quiet = new ArrayList<>();
             long before = 0;
             synchronized (seen) {
