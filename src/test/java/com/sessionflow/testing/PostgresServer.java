@@ -36,7 +36,12 @@ public final class PostgresServer implements BeforeAllCallback, AfterAllCallback
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
         bin = binaries();
-        dir = TestDirs.newDir("postgres-");
+        // as root the server runs as postgres, which must reach its folder: a checkout may sit in
+        // a folder only root can enter (mktemp -d makes one), so then it goes under /tmp
+        dir =
+                isRoot()
+                        ? Files.createTempDirectory(Path.of("/tmp"), "sessionflow-postgres-")
+                        : TestDirs.newDir("postgres-");
         passwordFile = dir.resolve("password");
         Files.writeString(passwordFile, UUID.randomUUID() + "\n");
         if (isRoot()) run(List.of("chown", "-R", "postgres", dir.toString()));
