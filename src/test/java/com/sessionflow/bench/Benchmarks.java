@@ -56,6 +56,8 @@ public final class Benchmarks {
                     "e2e-floor",
                     "e2e-job",
                     "e2e-sql-session",
+                    "e2e-sql-user",
+                    "e2e-sql-passthrough",
                     "e2e-kstreams-inmemory",
                     "e2e-kstreams-rocksdb");
 
@@ -295,6 +297,10 @@ public final class Benchmarks {
                         "  --checkpoint-ms MS     checkpoint interval of e2e-floor and e2e-job,"
                                 + " commit interval of e2e-kstreams-* (default 10000, the job's"
                                 + " default)",
+                        "  --single-events        every input event in a record of its own (what"
+                                + " e2e-sql-user and e2e-sql-passthrough need), for every scenario",
+                        "  --e2e-backend B        state backend of e2e-job and the e2e SQL peers:"
+                                + " hashmap (default) or rocksdb",
                         "  --latency-checkpoints LIST  checkpoint intervals (ms) of the latency"
                                 + " runs, one run each (default 1000,10000)",
                         "  --latency-identities LIST  --identity of the latency runs, one run"
@@ -326,6 +332,8 @@ public final class Benchmarks {
         String managedMemory = "512m";
         String rocksDbTimers = "ROCKSDB";
         boolean rocksDbBloomFilter = true;
+        boolean singleEvents;
+        String e2eBackend = "hashmap";
         long seed = 42;
         boolean jfr;
         String outDir = "target/bench";
@@ -390,6 +398,8 @@ public final class Benchmarks {
                     case "--idle-timeout-ms" -> o.idleTimeoutMs = Long.parseLong(args[++i]);
                     case "--dedup-horizon-ms" -> o.dedupHorizonMs = Long.parseLong(args[++i]);
                     case "--checkpoint-ms" -> o.checkpointMs = Long.parseLong(args[++i]);
+                    case "--single-events" -> o.singleEvents = true;
+                    case "--e2e-backend" -> o.e2eBackend = args[++i];
                     case "--latency-checkpoints" ->
                             o.latencyCheckpoints =
                                     Arrays.stream(args[++i].split(",")).map(Long::valueOf).toList();
@@ -421,37 +431,43 @@ public final class Benchmarks {
 
         /** What a forked scenario needs to know. */
         List<String> childArgs() {
-            return List.of(
-                    "--events",
-                    String.valueOf(events),
-                    "--users",
-                    String.valueOf(users),
-                    "--seed",
-                    String.valueOf(seed),
-                    "--managed-memory",
-                    managedMemory,
-                    "--rocksdb-timers",
-                    rocksDbTimers,
-                    "--rocksdb-bloom-filter",
-                    String.valueOf(rocksDbBloomFilter),
-                    "--out",
-                    outDir,
-                    "--gap-ms",
-                    String.valueOf(gapMs),
-                    "--allowed-lateness-ms",
-                    String.valueOf(allowedLatenessMs),
-                    "--out-of-orderness-ms",
-                    String.valueOf(outOfOrdernessMs),
-                    "--idle-timeout-ms",
-                    String.valueOf(idleTimeoutMs),
-                    "--dedup-horizon-ms",
-                    String.valueOf(dedupHorizonMs),
-                    "--checkpoint-ms",
-                    String.valueOf(checkpointMs),
-                    "--latency-users",
-                    String.valueOf(latencyUsers),
-                    "--latency-seconds",
-                    String.valueOf(latencySeconds));
+            List<String> args =
+                    new ArrayList<>(
+                            List.of(
+                                    "--events",
+                                    String.valueOf(events),
+                                    "--users",
+                                    String.valueOf(users),
+                                    "--seed",
+                                    String.valueOf(seed),
+                                    "--managed-memory",
+                                    managedMemory,
+                                    "--rocksdb-timers",
+                                    rocksDbTimers,
+                                    "--rocksdb-bloom-filter",
+                                    String.valueOf(rocksDbBloomFilter),
+                                    "--out",
+                                    outDir,
+                                    "--gap-ms",
+                                    String.valueOf(gapMs),
+                                    "--allowed-lateness-ms",
+                                    String.valueOf(allowedLatenessMs),
+                                    "--out-of-orderness-ms",
+                                    String.valueOf(outOfOrdernessMs),
+                                    "--idle-timeout-ms",
+                                    String.valueOf(idleTimeoutMs),
+                                    "--dedup-horizon-ms",
+                                    String.valueOf(dedupHorizonMs),
+                                    "--checkpoint-ms",
+                                    String.valueOf(checkpointMs),
+                                    "--latency-users",
+                                    String.valueOf(latencyUsers),
+                                    "--latency-seconds",
+                                    String.valueOf(latencySeconds),
+                                    "--e2e-backend",
+                                    e2eBackend));
+            if (singleEvents) args.add("--single-events");
+            return args;
         }
 
         BenchSettings settings() throws IOException {

@@ -82,11 +82,16 @@ final class KafkaBench {
     enum EndToEnd {
         JOB,
         FLOOR,
-        SQL_SESSION
+        SQL_SESSION,
+        /** {@link SqlAsWritten}: the SESSION query as a SQL user writes it. */
+        SQL_USER,
+        /** {@link SqlAsWritten}: read JSON, write JSON, in Flink SQL. */
+        SQL_PASSTHROUGH
     }
 
     static Map<String, Object> endToEnd(
-            EndToEnd kind, BenchInput input, BenchSettings s, long checkpointMs) throws Exception {
+            EndToEnd kind, BenchInput input, BenchSettings s, long checkpointMs, String backend)
+            throws Exception {
         boolean job = kind == EndToEnd.JOB;
         Probe.reset();
         try (BrokerProcess kafka = BrokerProcess.start()) {
@@ -100,11 +105,19 @@ final class KafkaBench {
             JobOptions options = options(bootstrap, s, checkpointMs, "--stop-at", "latest");
             Topics.prepare(options.kafka(), true);
             if (!job) createTopic(bootstrap, OUTPUT, 1);
-            StreamExecutionEnvironment env = FlinkBench.environment("hashmap", s);
-            if (job) {
-                SessionJob.build(env, options, options.stoppingOffsets());
-            } else {
-                peer(env, options, checkpointMs, kind == EndToEnd.SQL_SESSION, s);
+            StreamExecutionEnvironment env = FlinkBench.environment(backend, s);
+            switch (kind) {
+                case JOB -> SessionJob.build(env, options, options.stoppingOffsets());
+                case SQL_USER, SQL_PASSTHROUGH ->
+                        SqlAsWritten.build(
+                                env,
+                                bootstrap,
+                                OUTPUT,
+                                checkpointMs,
+                                s.gapMs,
+                                s.outOfOrdernessMs,
+                                kind == EndToEnd.SQL_USER);
+                default -> peer(env, options, checkpointMs, kind == EndToEnd.SQL_SESSION, s);
             }
             long cpu0 = Probe.cpuNanos();
             long broker0 = kafka.cpuNanos();

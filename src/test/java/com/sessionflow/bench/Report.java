@@ -167,12 +167,12 @@ final class Report {
                         + " output committed; the broker in its own process)\n\n");
             b.append(
                     "| scenario | run | events | wall ms | events/s | CPU ms | events/CPU-s |"
-                            + " broker CPU ms | events/CPU-s with the broker's |\n"
-                            + "|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                            + " broker CPU ms | events/CPU-s with the broker's | output records |\n"
+                            + "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
             for (JsonNode r : e2e) {
                 b.append(
                         String.format(
-                                "| %s | %d | %,d | %,d | %,d | %,d | %,d | %,d | %,d |\n",
+                                "| %s | %d | %,d | %,d | %,d | %,d | %,d | %,d | %,d | %,d |\n",
                                 r.path("scenario").asText(),
                                 r.path("run").asInt(),
                                 r.path("events").asLong(),
@@ -181,7 +181,8 @@ final class Report {
                                 r.path("cpuMs").asLong(),
                                 r.path("eventsPerCpuSec").asLong(),
                                 r.path("brokerCpuMs").asLong(),
-                                r.path("eventsPerCpuSecWithBroker").asLong()));
+                                r.path("eventsPerCpuSecWithBroker").asLong(),
+                                outputRecords(r)));
             }
             b.append("\nEnd to end, ratios of medians:\n\n");
             b.append(
@@ -192,6 +193,8 @@ final class Report {
                     new String[][] {
                         {"e2e-job", "e2e-floor"},
                         {"e2e-job", "e2e-sql-session"},
+                        {"e2e-job", "e2e-sql-user"},
+                        {"e2e-job", "e2e-sql-passthrough"},
                         {"e2e-job", "e2e-kstreams-inmemory"},
                         {"e2e-job", "e2e-kstreams-rocksdb"}
                     }) {
@@ -271,6 +274,17 @@ final class Report {
                 String.format(
                         "| %s / %s | %.2fx (runs %.2f-%.2f) | %s |\n",
                         a, over, x / y, min, max, target));
+    }
+
+    /**
+     * What an end-to-end run wrote: the job's session records, or a peer's rows (a session or a
+     * copied event each) in its output topic, the first it counts.
+     */
+    private static long outputRecords(JsonNode r) {
+        JsonNode committed = r.path("committed");
+        return committed.has("sessions")
+                ? committed.path("sessions").asLong()
+                : committed.elements().hasNext() ? committed.elements().next().asLong() : 0;
     }
 
     static double median(List<JsonNode> rs, String field) {

@@ -66,15 +66,26 @@ final class Scenarios {
             case "e2e-floor",
                     "e2e-job",
                     "e2e-sql-session",
+                    "e2e-sql-user",
+                    "e2e-sql-passthrough",
                     "e2e-kstreams-inmemory",
                     "e2e-kstreams-rocksdb" -> {
-                BenchInput input =
+                BenchInput generated =
                         BenchInput.generate(
                                 o.seed,
                                 o.users,
                                 o.events,
                                 o.minMinutes,
                                 Duration.ofMillis(s.gapMs));
+                if (name.startsWith("e2e-sql-")
+                        && !name.equals("e2e-sql-session")
+                        && !o.singleEvents) {
+                    throw new IllegalArgumentException(
+                            name
+                                    + " needs --single-events: a Kafka table in Flink's JSON format"
+                                    + " reads one event per record");
+                }
+                BenchInput input = o.singleEvents ? generated.singleEvents() : generated;
                 System.out.println("bench: input " + input);
                 Map<String, Object> r =
                         name.startsWith("e2e-kstreams")
@@ -84,11 +95,15 @@ final class Scenarios {
                                         switch (name) {
                                             case "e2e-job" -> KafkaBench.EndToEnd.JOB;
                                             case "e2e-floor" -> KafkaBench.EndToEnd.FLOOR;
+                                            case "e2e-sql-user" -> KafkaBench.EndToEnd.SQL_USER;
+                                            case "e2e-sql-passthrough" ->
+                                                    KafkaBench.EndToEnd.SQL_PASSTHROUGH;
                                             default -> KafkaBench.EndToEnd.SQL_SESSION;
                                         },
                                         input,
                                         s,
-                                        o.checkpointMs);
+                                        o.checkpointMs,
+                                        o.e2eBackend);
                 r.put("users", input.users);
                 r.put("inputDeadLetters", input.deadLetters);
                 return r;
