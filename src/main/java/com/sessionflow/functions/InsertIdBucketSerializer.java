@@ -51,6 +51,10 @@ public final class InsertIdBucketSerializer extends TypeSerializerSingleton<Dupl
 
     @Override
     public void serialize(DuplicateFilter bucket, DataOutputView out) throws IOException {
+        WholeValueWrites.write(bucket, out, InsertIdBucketSerializer::write);
+    }
+
+    private static void write(DuplicateFilter bucket, DataOutputView out) throws IOException {
         out.writeByte(FORMAT);
         bucket.writeTo(out);
     }

@@ -93,6 +93,10 @@ public final class OwnerStateSerializer extends TypeSerializer<OwnerState> {
 
     @Override
     public void serialize(OwnerState state, DataOutputView out) throws IOException {
+        WholeValueWrites.write(state, out, OwnerStateSerializer::write);
+    }
+
+    private static void write(OwnerState state, DataOutputView out) throws IOException {
         out.writeByte(FORMAT);
         int flags =
                 (state.pendingTimer != OwnerState.NO_TIMER ? TIMER : 0)
