@@ -15,10 +15,21 @@ public final class SerializerTypeInfo<T> extends TypeInformation<T> {
 
     private final Class<T> type;
     private final TypeSerializer<T> serializer;
+    private final boolean key;
 
     public SerializerTypeInfo(Class<T> type, TypeSerializer<T> serializer) {
+        this(type, serializer, false);
+    }
+
+    private SerializerTypeInfo(Class<T> type, TypeSerializer<T> serializer, boolean key) {
         this.type = type;
         this.serializer = serializer;
+        this.key = key;
+    }
+
+    /** The type of a stream's key ({@code keyBy}): its own hashCode and equals decide. */
+    static <T> SerializerTypeInfo<T> ofKey(Class<T> type, TypeSerializer<T> serializer) {
+        return new SerializerTypeInfo<>(type, serializer, true);
     }
 
     @Override
@@ -48,7 +59,7 @@ public final class SerializerTypeInfo<T> extends TypeInformation<T> {
 
     @Override
     public boolean isKeyType() {
-        return false;
+        return key;
     }
 
     @Override
@@ -65,12 +76,13 @@ public final class SerializerTypeInfo<T> extends TypeInformation<T> {
     public boolean equals(Object o) {
         return o instanceof SerializerTypeInfo<?> other
                 && type.equals(other.type)
-                && serializer.equals(other.serializer);
+                && serializer.equals(other.serializer)
+                && key == other.key;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(type, serializer);
+        return Objects.hash(type, serializer, key);
     }
 
     @Override

@@ -12,6 +12,7 @@ import com.sessionflow.functions.SessionizeFunction;
 import com.sessionflow.functions.SessionizePersonsFunction;
 import com.sessionflow.functions.SplitDeadLetters;
 import com.sessionflow.functions.SplitIdentities;
+import com.sessionflow.functions.StringKeySerializer;
 import com.sessionflow.session.InsertIds;
 import com.sessionflow.session.LateEvent;
 import com.sessionflow.session.OwnerRateLimit;
@@ -136,7 +137,7 @@ public final class SessionPipeline {
                     kept, events, timeline, dedupHorizonMs, inlineInsertIds, rateLimit);
         }
         SingleOutputStreamOperator<SessionChange> sessions =
-                kept.keyBy(e -> e.owner)
+                kept.keyBy(e -> e.owner, StringKeySerializer.TYPE)
                         .process(
                                 new SessionizeFunction(
                                         timeline, dedupHorizonMs, inlineInsertIds, rateLimit),
@@ -172,11 +173,11 @@ public final class SessionPipeline {
         SingleOutputStreamOperator<Event> linked =
                 identified
                         .getSideOutput(SplitIdentities.ANONYMOUS)
-                        .keyBy(e -> e.deviceId)
+                        .keyBy(e -> e.deviceId, StringKeySerializer.TYPE)
                         .connect(
                                 identified
                                         .getSideOutput(SplitIdentities.LINKS)
-                                        .keyBy(link -> link.deviceId))
+                                        .keyBy(link -> link.deviceId, StringKeySerializer.TYPE))
                         .process(
                                 new LinkDevicesFunction(
                                         timeline, dedupHorizonMs, inlineInsertIds, rateLimit),
@@ -186,10 +187,10 @@ public final class SessionPipeline {
         SingleOutputStreamOperator<SessionChange> persons =
                 identified
                         .union(linked)
-                        .keyBy(e -> e.owner)
+                        .keyBy(e -> e.owner, StringKeySerializer.TYPE)
                         .connect(
                                 linked.getSideOutput(LinkDevicesFunction.CLAIMED)
-                                        .keyBy(Session::owner))
+                                        .keyBy(Session::owner, StringKeySerializer.TYPE))
                         .process(
                                 new SessionizePersonsFunction(
                                         timeline, dedupHorizonMs, inlineInsertIds, rateLimit),

@@ -1,6 +1,7 @@
 package com.sessionflow.metrics;
 
 import com.sessionflow.event.Event;
+import com.sessionflow.functions.StringKeySerializer;
 import com.sessionflow.session.SessionChange;
 import org.apache.flink.streaming.api.datastream.DataStream;
 
@@ -22,7 +23,7 @@ public final class MetricsPipeline {
             DataStream<Event> outOfSessionEvents,
             MetricsSettings settings) {
         DataStream<MetricsDelta> contributions =
-                sessions.keyBy(SessionChange::key)
+                sessions.keyBy(SessionChange::key, StringKeySerializer.TYPE)
                         .process(new SessionContributions(settings))
                         .uid(UID_CONTRIBUTIONS)
                         .name("metrics: session contributions");
@@ -33,7 +34,7 @@ public final class MetricsPipeline {
                         .name("metrics: out-of-session events");
         return contributions
                 .union(outOfSession)
-                .keyBy(MetricsDelta::key)
+                .keyBy(MetricsDelta::key, StringKeySerializer.TYPE)
                 .process(new BucketMetrics(settings))
                 .uid(UID_BUCKETS)
                 .name("metrics: buckets");
