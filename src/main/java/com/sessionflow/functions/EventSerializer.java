@@ -28,6 +28,11 @@ public final class EventSerializer extends TypeSerializerSingleton<Event> {
     public static final TypeInformation<Event> TYPE =
             new SerializerTypeInfo<>(Event.class, INSTANCE);
 
+    // the first byte of an event: where its owner is
+    private static final int OWNER_IS_USER = 0;
+    private static final int OWNER_IS_DEVICE = 1;
+    private static final int OWNER_WRITTEN = 2;
+
     private EventSerializer() {}
 
     @Override
@@ -73,7 +78,15 @@ public final class EventSerializer extends TypeSerializerSingleton<Event> {
 
     @Override
     public void serialize(Event e, DataOutputView out) throws IOException {
-        StringValue.writeString(e.owner, out);
+        // the owner is nearly always the user or the device id: one byte says which
+        if (e.owner != null && e.owner.equals(e.userId)) {
+            out.writeByte(OWNER_IS_USER);
+        } else if (e.owner != null && e.owner.equals(e.deviceId)) {
+            out.writeByte(OWNER_IS_DEVICE);
+        } else {
+            out.writeByte(OWNER_WRITTEN);
+            StringValue.writeString(e.owner, out);
+        }
         StringValue.writeString(e.userId, out);
         StringValue.writeString(e.deviceId, out);
         StringValue.writeString(e.eventType, out);
@@ -93,9 +106,12 @@ public final class EventSerializer extends TypeSerializerSingleton<Event> {
     @Override
     public Event deserialize(DataInputView in) throws IOException {
         Event e = new Event();
-        e.owner = StringValue.readString(in);
+        int owner = in.readUnsignedByte();
+        String written = owner == OWNER_WRITTEN ? StringValue.readString(in) : null;
         e.userId = StringValue.readString(in);
         e.deviceId = StringValue.readString(in);
+        e.owner =
+                owner == OWNER_IS_USER ? e.userId : owner == OWNER_IS_DEVICE ? e.deviceId : written;
         e.eventType = StringValue.readString(in);
         e.time = in.readLong();
         e.sdkSessionId = in.readLong();

@@ -4,6 +4,7 @@ import com.sessionflow.event.EventParser;
 import com.sessionflow.event.ParsedRecord;
 import com.sessionflow.event.RecordOrigin;
 import com.sessionflow.event.Rejection;
+import com.sessionflow.functions.ParsedRecordSerializer;
 import java.util.EnumMap;
 import java.util.Map;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
@@ -62,6 +63,6 @@ public class EventDeserializer implements KafkaRecordDeserializationSchema<Parse
 
     @Override
     public TypeInformation<ParsedRecord> getProducedType() {
-        return TypeInformation.of(ParsedRecord.class);
+        return ParsedRecordSerializer.TYPE;
     }
 }

@@ -3,6 +3,7 @@ package com.sessionflow.replay;
 import com.sessionflow.event.EventParser;
 import com.sessionflow.event.ParsedRecord;
 import com.sessionflow.event.RecordOrigin;
+import com.sessionflow.functions.ParsedRecordSerializer;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -66,7 +67,7 @@ public final class ExportLineFormat implements BulkFormat<ParsedRecord, FileSour
 
     @Override
     public TypeInformation<ParsedRecord> getProducedType() {
-        return TypeInformation.of(ParsedRecord.class);
+        return ParsedRecordSerializer.TYPE;
     }
 
     /**

@@ -5,6 +5,7 @@ import com.sessionflow.event.Event;
 import com.sessionflow.event.EventParser;
 import com.sessionflow.event.Identity;
 import com.sessionflow.event.ParsedRecord;
+import com.sessionflow.functions.ParsedRecordSerializer;
 import com.sessionflow.functions.SessionChangeSerializer;
 import com.sessionflow.functions.SplitDeadLetters;
 import com.sessionflow.job.SessionPipeline;
@@ -239,7 +240,7 @@ public final class FlinkBench {
         return env.fromSource(source, WatermarkStrategy.noWatermarks(), "pre-generated records")
                 .flatMap(new ParseRecords())
                 .name("parse (EventParser)")
-                .returns(TypeInformation.of(ParsedRecord.class))
+                .returns(ParsedRecordSerializer.TYPE)
                 .assignTimestampsAndWatermarks(
                         EventTimes.strategy(
                                 Duration.ofMillis(s.outOfOrdernessMs),
