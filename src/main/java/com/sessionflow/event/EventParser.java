@@ -34,9 +34,6 @@ public final class EventParser implements Serializable {
     /** Year 10000: anything later is not a plausible epoch-milliseconds time. */
     private static final long MAX_TIME = 253_402_300_800_000L;
 
-    /** Event types and platforms repeat endlessly; one String instance each keeps state small. */
-    private static final int MAX_INTERNED = 10_000;
-
     private final Identity identity;
     private final String sessionPropertyName;
     private final List<String> sessionProperties;
@@ -44,7 +41,6 @@ public final class EventParser implements Serializable {
     private final long maxClockAheadMs;
 
     private transient ObjectMapper mapper;
-    private transient Map<String, String> interned;
 
     /** The event and user properties read, each at its slot of a {@link Holder}'s values. */
     private transient Map<String, Integer> slots;
@@ -86,7 +82,6 @@ public final class EventParser implements Serializable {
 
     private void init() {
         mapper = new ObjectMapper();
-        interned = new HashMap<>();
         slots = new HashMap<>();
         sessionPropertySlot = sessionPropertyName == null ? -1 : slot(sessionPropertyName);
         attributionSlots = new int[EventContext.PROPERTY_FIELDS];
@@ -319,7 +314,7 @@ public final class EventParser implements Serializable {
                                         : "user_id and device_id are missing or invalid"),
                         origin);
             }
-            e.eventType = intern(text(node.eventType, "event_type"));
+            e.eventType = text(node.eventType, "event_type");
             if (e.eventType == null || e.eventType.isBlank()) {
                 throw new FieldException(Rejection.BAD_FIELD, "event_type is missing");
             }
@@ -345,9 +340,9 @@ public final class EventParser implements Serializable {
             e.sdkSessionId = sessionId(node.sessionId);
             e.insertId = text(node.insertId, "insert_id");
             if (e.insertId == null) e.insertId = text(node.dollarInsertId, "$insert_id");
-            e.platform = intern(text(node.platform, "platform"));
-            e.osName = intern(text(node.osName, "os_name"));
-            e.appVersion = intern(text(node.appVersion, "app_version"));
+            e.platform = text(node.platform, "platform");
+            e.osName = text(node.osName, "os_name");
+            e.appVersion = text(node.appVersion, "app_version");
             if (sessionPropertyName != null) {
                 e.sessionProperty = property(node, sessionPropertySlot, true);
             }
@@ -430,15 +425,12 @@ public final class EventParser implements Serializable {
         for (int i = 0; i < EventContext.PROPERTY_FIELDS; i++) {
             fields[i] = property(m, attributionSlots[i], false);
         }
-        for (int i = 0; i < fields.length; i++) {
-            fields[i] = intern(fields[i]);
-            any |= fields[i] != null;
-        }
+        for (String f : fields) any |= f != null;
         String[] chosen = null;
         if (chosenSlots.length > 0) {
             chosen = new String[chosenSlots.length];
             for (int i = 0; i < chosen.length; i++) {
-                chosen[i] = intern(property(m, chosenSlots[i], false));
+                chosen[i] = property(m, chosenSlots[i], false);
                 any |= chosen[i] != null;
             }
         }
@@ -462,14 +454,6 @@ public final class EventParser implements Serializable {
             return LongNode.valueOf(p.getLongValue());
         }
         return tree(p);
-    }
-
-    private String intern(String s) {
-        if (s == null) return null;
-        String known = interned.get(s);
-        if (known != null) return known;
-        if (interned.size() < MAX_INTERNED) interned.put(s, s);
-        return s;
     }
 
     private static String abbreviate(Object v) {
