@@ -63,8 +63,6 @@ public class OwnerState {
 
     /** The sessions as a list the rules can change; give it back with {@link #keep}. */
     public List<Session> sessionList() {
-        // a session restored from a layout before format 2 lacks what that format added
-        for (Session s : sessions) s.completeOlderLayout();
         return new ArrayList<>(Arrays.asList(sessions));
     }
 

@@ -110,7 +110,9 @@ public class DuplicateFilter {
 
     /** The latest event time held, or {@link InsertIds#NONE} when empty. */
     public long latest() {
-        return Arrays.stream(times).max().orElse(InsertIds.NONE);
+        long latest = InsertIds.NONE;
+        for (long t : times) latest = Math.max(latest, t);
+        return latest;
     }
 
     /**

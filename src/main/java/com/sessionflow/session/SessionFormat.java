@@ -206,7 +206,7 @@ public final class SessionFormat {
             s.exitEventType = strings.read();
             s.exitTime = start + Varints.readSigned(in);
         }
-        // format 1: none (Session#completeOlderLayout fills them in)
+        // format 1: none (Session#completeOlderLayout, below, fills them in)
         if (format > 1) s.deviceIds = deviceIdsOf(s.deviceId);
         if ((flags & OTHER_DEVICES) != 0) {
             s.deviceIds = new String[Varints.readCount(in)];
@@ -242,6 +242,7 @@ public final class SessionFormat {
                 s.facts[i] = f;
             }
         }
+        if (format == 1) s.completeOlderLayout();
         return s;
     }
 
