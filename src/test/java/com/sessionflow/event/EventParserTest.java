@@ -269,6 +269,8 @@ class EventParserTest {
         }
         // valid multi-byte text is an event
         assertThat(event(v2("zoë-ß-日本", null, 1000)).owner).isEqualTo("zoë-ß-日本");
+        // so is U+FFFD written as such, what a lenient decoder makes of a malformed sequence
+        assertThat(event(v2("u\uFFFD", null, 1000)).owner).isEqualTo("u\uFFFD");
     }
 
     @Test
