@@ -13,9 +13,7 @@ import com.sessionflow.session.Session;
 import com.sessionflow.session.SessionFormat;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
@@ -188,7 +186,11 @@ public final class OwnerStateSerializer extends TypeSerializer<OwnerState> {
     private static final class Strings implements SessionFormat.Strings {
         private final DataOutputView out;
         private final DataInputView in;
-        private final Map<String, Integer> numbers = new HashMap<>();
+        // the strings written so far and their numbers, by open addressing: a HashMap's nodes,
+        // boxes and resizes were a third of the cost of writing an owner's value
+        private String[] written = new String[32];
+        private int[] numbers = new int[32];
+        private int count;
         private final List<String> read = new ArrayList<>();
 
         private Strings(DataOutputView out, DataInputView in) {
@@ -210,14 +212,40 @@ public final class OwnerStateSerializer extends TypeSerializer<OwnerState> {
                 writeUnsigned(out, 0);
                 return;
             }
-            Integer n = numbers.get(s);
-            if (n != null) {
-                writeUnsigned(out, n + 2);
+            int slot = slotOf(s);
+            if (written[slot] != null) {
+                writeUnsigned(out, numbers[slot] + 2);
                 return;
             }
-            numbers.put(s, numbers.size());
+            written[slot] = s;
+            numbers[slot] = count++;
+            if (count * 2 > written.length) grow();
             writeUnsigned(out, 1);
             StringValue.writeString(s, out);
+        }
+
+        /** Where {@code s} is in the table, or the free slot where it goes. */
+        private int slotOf(String s) {
+            int mask = written.length - 1;
+            int h = s.hashCode() * 0x9E3779B9;
+            int i = (h ^ (h >>> 16)) & mask;
+            while (written[i] != null && !written[i].equals(s)) {
+                i = (i + 1) & mask;
+            }
+            return i;
+        }
+
+        private void grow() {
+            String[] strings = written;
+            int[] numbered = numbers;
+            written = new String[strings.length * 2];
+            numbers = new int[strings.length * 2];
+            for (int i = 0; i < strings.length; i++) {
+                if (strings[i] == null) continue;
+                int slot = slotOf(strings[i]);
+                written[slot] = strings[i];
+                numbers[slot] = numbered[i];
+            }
         }
 
         @Override

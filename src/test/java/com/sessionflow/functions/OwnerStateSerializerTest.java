@@ -158,7 +158,8 @@ class OwnerStateSerializerTest {
                             r.nextBoolean() ? TestSessions.number(r) : EventRate.NO_MINUTE,
                             r.nextInt(Integer.MAX_VALUE));
         }
-        state.sessions = new Session[r.nextInt(6)];
+        // now and then a busy owner: hundreds of distinct strings in one value
+        state.sessions = new Session[r.nextInt(10) == 0 ? 20 + r.nextInt(40) : r.nextInt(6)];
         for (int i = 0; i < state.sessions.length; i++) state.sessions[i] = TestSessions.random(r);
         return state;
     }
