@@ -11,7 +11,10 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.format.DateTimeParseException;
@@ -41,6 +44,8 @@ public final class EventParser implements Serializable {
     private final long maxClockAheadMs;
 
     private transient ObjectMapper mapper;
+    private transient CharsetDecoder utf8;
+    private transient CharBuffer decoded;
 
     /** The event and user properties read, each at its slot of a {@link Holder}'s values. */
     private transient Map<String, Integer> slots;
@@ -82,6 +87,12 @@ public final class EventParser implements Serializable {
 
     private void init() {
         mapper = new ObjectMapper();
+        utf8 =
+                StandardCharsets.UTF_8
+                        .newDecoder()
+                        .onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT);
+        decoded = CharBuffer.allocate(4096);
         slots = new HashMap<>();
         sessionPropertySlot = sessionPropertyName == null ? -1 : slot(sessionPropertyName);
         attributionSlots = new int[EventContext.PROPERTY_FIELDS];
@@ -513,20 +524,34 @@ public final class EventParser implements Serializable {
     /**
      * Null when the bytes are valid UTF-8, else what is wrong. Jackson decodes some invalid
      * sequences (overlong forms, encoded surrogates) instead of failing, which would turn {@code
-     * "u\xC0\xAF"} into the owner {@code "u/"}; the JDK's decoder is strict. The JDK's String
-     * decoding is the fast first look (an intrinsic for ASCII): it turns every malformed sequence
-     * into U+FFFD, so only a record whose text holds U+FFFD (malformed, or written so) pays for the
-     * strict decoder, which says what is wrong.
+     * "u\xC0\xAF"} into the owner {@code "u/"}; the JDK's decoder is strict. Only records with a
+     * non-ASCII byte pay for it.
      */
-    static String utf8Problem(byte[] value) {
-        if (new String(value, StandardCharsets.UTF_8).indexOf('\uFFFD') < 0) return null;
+    String utf8Problem(byte[] value) {
+        boolean ascii = true;
+        for (byte b : value) {
+            if (b < 0) {
+                ascii = false;
+                break;
+            }
+        }
+        if (ascii) return null;
+        // one decoder and buffer per parser: allocating them per record cost a fifth of the check
+        utf8.reset();
+        ByteBuffer in = ByteBuffer.wrap(value);
+        CoderResult result;
+        do {
+            decoded.clear();
+            result = utf8.decode(in, decoded, true);
+        } while (result.isOverflow());
+        if (!result.isError()) {
+            decoded.clear();
+            result = utf8.flush(decoded);
+        }
+        if (!result.isError()) return null;
         try {
-            StandardCharsets.UTF_8
-                    .newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(value));
-            return null;
+            result.throwException();
+            return "not valid UTF-8";
         } catch (CharacterCodingException e) {
             return "not valid UTF-8: " + e.getMessage();
         }
