@@ -297,8 +297,9 @@ public final class Benchmarks {
                         "  --checkpoint-ms MS     checkpoint interval of e2e-floor and e2e-job,"
                                 + " commit interval of e2e-kstreams-* (default 10000, the job's"
                                 + " default)",
-                        "  --single-events        every input event in a record of its own (what"
-                                + " e2e-sql-user and e2e-sql-passthrough need), for every scenario",
+                        "  --single-events        every input event in a record of its own, for"
+                                + " every scenario (e2e-sql-user and e2e-sql-passthrough always"
+                                + " read that shape)",
                         "  --e2e-backend B        state backend of e2e-job and the e2e SQL peers:"
                                 + " hashmap (default) or rocksdb",
                         "  --latency-checkpoints LIST  checkpoint intervals (ms) of the latency"

@@ -93,6 +93,15 @@ class BenchmarksSmokeITCase {
         long peers =
                 results.get("e2e-sql-session").path("committed").path(KafkaBench.OUTPUT).asLong();
         assertThat(sessions).as("the job's sessions").isLessThanOrEqualTo(peers);
+        // the SQL a user writes reads one event per record: it copies every one, and its
+        // sessions are at most one per event
+        JsonNode copied = results.get("e2e-sql-passthrough");
+        assertThat(copied.path("committed").path(KafkaBench.OUTPUT).asLong())
+                .isEqualTo(copied.path("events").asLong());
+        JsonNode asWritten = results.get("e2e-sql-user");
+        assertThat(asWritten.path("committed").path(KafkaBench.OUTPUT).asLong())
+                .isPositive()
+                .isLessThan(asWritten.path("events").asLong());
         for (String kafkaStreams : List.of("e2e-kstreams-inmemory", "e2e-kstreams-rocksdb")) {
             assertThat(
                             results.get(kafkaStreams)
