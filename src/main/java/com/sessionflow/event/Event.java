@@ -46,6 +46,27 @@ public class Event {
 
     public Event() {}
 
+    /** A copy of every field; it shares the context, which nothing changes after parsing. */
+    public Event copy() {
+        Event c = new Event();
+        c.owner = owner;
+        c.userId = userId;
+        c.deviceId = deviceId;
+        c.eventType = eventType;
+        c.time = time;
+        c.sdkSessionId = sdkSessionId;
+        c.insertId = insertId;
+        c.platform = platform;
+        c.osName = osName;
+        c.appVersion = appVersion;
+        c.sessionProperty = sessionProperty;
+        c.context = context;
+        c.sourceTopic = sourceTopic;
+        c.sourcePartition = sourcePartition;
+        c.sourceOffset = sourceOffset;
+        return c;
+    }
+
     public boolean hasSdkSessionId() {
         return sdkSessionId != NO_SESSION_ID;
     }

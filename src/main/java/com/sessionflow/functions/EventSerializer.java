@@ -47,23 +47,7 @@ public final class EventSerializer extends TypeSerializerSingleton<Event> {
 
     @Override
     public Event copy(Event from) {
-        Event e = new Event();
-        e.owner = from.owner;
-        e.userId = from.userId;
-        e.deviceId = from.deviceId;
-        e.eventType = from.eventType;
-        e.time = from.time;
-        e.sdkSessionId = from.sdkSessionId;
-        e.insertId = from.insertId;
-        e.platform = from.platform;
-        e.osName = from.osName;
-        e.appVersion = from.appVersion;
-        e.sessionProperty = from.sessionProperty;
-        e.context = from.context;
-        e.sourceTopic = from.sourceTopic;
-        e.sourcePartition = from.sourcePartition;
-        e.sourceOffset = from.sourceOffset;
-        return e;
+        return from.copy();
     }
 
     @Override

@@ -1,6 +1,7 @@
 package com.sessionflow.functions;
 
 import com.sessionflow.event.DeadLetter;
+import com.sessionflow.event.Event;
 import com.sessionflow.event.ParsedRecord;
 import com.sessionflow.event.PartitionClock;
 import com.sessionflow.event.Rejection;
@@ -17,8 +18,8 @@ import org.apache.flink.types.StringValue;
 /**
  * What the source emits, between it and the first operator chained to it. Flink's POJO serializer
  * copied every record there field by field through reflection, the event's fields too (2 % of the
- * job's CPU, end to end); this one copies the event with {@link EventSerializer} and shares the
- * dead letter's bytes, which nothing changes.
+ * job's CPU, end to end); this one copies the event field by field ({@link Event#copy}), sharing
+ * its context.
  */
 public final class ParsedRecordSerializer extends TypeSerializerSingleton<ParsedRecord> {
 
@@ -49,21 +50,8 @@ public final class ParsedRecordSerializer extends TypeSerializerSingleton<Parsed
 
     @Override
     public ParsedRecord copy(ParsedRecord from) {
-        if (from.isEvent()) return ParsedRecord.of(EventSerializer.INSTANCE.copy(from.event));
-        if (from.isDeadLetter()) {
-            DeadLetter d = from.deadLetter;
-            DeadLetter c = new DeadLetter();
-            c.reason = d.reason;
-            c.detail = d.detail;
-            c.originalKey = d.originalKey;
-            c.originalValue = d.originalValue;
-            c.topic = d.topic;
-            c.partition = d.partition;
-            c.offset = d.offset;
-            c.timestamp = d.timestamp;
-            return ParsedRecord.of(c);
-        }
-        return ParsedRecord.of(new PartitionClock(from.clock.maxEventTime, from.clock.watermark));
+        // dead letters and clocks are rare: through the format, which never misses a field
+        return from.isEvent() ? ParsedRecord.of(from.event.copy()) : FormatCopy.of(this, from);
     }
 
     @Override

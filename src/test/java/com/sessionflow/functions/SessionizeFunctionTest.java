@@ -260,20 +260,13 @@ class SessionizeFunctionTest {
     @Test
     void duplicatesAreDropped() throws Exception {
         Event a = at("u", 1000).insertId("i1").build();
-        Event again = TestEvents.copy(a);
+        Event again = a.copy();
         Event otherDevice = at("u", 1010).insertId("i1").device("device-2").build();
         Event noInsertId = e(1020);
         Event minusOne = at("u", 1030).insertId("i2").sessionId(-1).build();
-        h.events(
-                a,
-                again,
-                otherDevice,
-                noInsertId,
-                TestEvents.copy(noInsertId),
-                minusOne,
-                TestEvents.copy(minusOne));
+        h.events(a, again, otherDevice, noInsertId, noInsertId.copy(), minusOne, minusOne.copy());
         // a retry after the session was emitted
-        h.watermark(1200).event(TestEvents.copy(a)).watermark(1300);
+        h.watermark(1200).event(a.copy()).watermark(1300);
         List<SessionChange> out = h.allChanges();
         assertThat(out)
                 .singleElement()
@@ -286,7 +279,7 @@ class SessionizeFunctionTest {
         try (SessionizerHarness noDedup =
                 new SessionizerHarness(new OwnerTimeline(DEFINITION, LATENESS), 0)) {
             Event a = at("u", 1000).insertId("i1").build();
-            noDedup.events(a, TestEvents.copy(a)).watermark(Long.MAX_VALUE);
+            noDedup.events(a, a.copy()).watermark(Long.MAX_VALUE);
             assertThat(noDedup.changes())
                     .singleElement()
                     .satisfies(c -> assertThat(update(c).eventCount).isEqualTo(2));

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.sessionflow.event.Event;
 import com.sessionflow.event.ParsedRecord;
 import com.sessionflow.job.JobOptions;
-import com.sessionflow.reference.TestEvents;
 import com.sessionflow.session.SessionChange;
 import com.sessionflow.session.SessionRecord;
 import java.util.ArrayList;
@@ -92,8 +91,8 @@ class OwnerInspectionTest {
     private static List<String> sessionsOf(String person, JobOptions options, List<Event> all)
             throws Exception {
         MergedPersons persons = new MergedPersons(person, options.timeline());
-        for (Event e : all) persons.findDevices(ParsedRecord.of(TestEvents.copy(e)));
-        for (Event e : all) persons.learn(ParsedRecord.of(TestEvents.copy(e)));
+        for (Event e : all) persons.findDevices(ParsedRecord.of(e.copy()));
+        for (Event e : all) persons.learn(ParsedRecord.of(e.copy()));
         OwnerInspection inspection =
                 new OwnerInspection(
                                 person,
@@ -104,7 +103,7 @@ class OwnerInspectionTest {
                                 options.rateLimit(),
                                 options.outOfOrderness().toMillis())
                         .byPerson(persons::personOf);
-        for (Event e : all) inspection.add(ParsedRecord.of(TestEvents.copy(e)));
+        for (Event e : all) inspection.add(ParsedRecord.of(e.copy()));
         return inspection.finish().sessions().stream()
                 .map(
                         s ->

@@ -291,7 +291,7 @@ public final class ReferenceSessionizer {
         }
         List<Event> merged = new ArrayList<>();
         for (Event e : events) {
-            Event c = TestEvents.copy(e);
+            Event c = e.copy();
             if (e.userId != null) {
                 c.owner = e.userId;
             } else if (e.deviceId != null) {

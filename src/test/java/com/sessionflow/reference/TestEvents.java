@@ -74,24 +74,4 @@ public final class TestEvents {
     public Event build() {
         return e;
     }
-
-    public static Event copy(Event o) {
-        Event c = new Event();
-        c.owner = o.owner;
-        c.userId = o.userId;
-        c.deviceId = o.deviceId;
-        c.eventType = o.eventType;
-        c.time = o.time;
-        c.sdkSessionId = o.sdkSessionId;
-        c.insertId = o.insertId;
-        c.platform = o.platform;
-        c.osName = o.osName;
-        c.appVersion = o.appVersion;
-        c.sessionProperty = o.sessionProperty;
-        c.context = o.context;
-        c.sourceTopic = o.sourceTopic;
-        c.sourcePartition = o.sourcePartition;
-        c.sourceOffset = o.sourceOffset;
-        return c;
-    }
 }
