@@ -188,10 +188,10 @@ public final class OwnerStateSerializer extends TypeSerializer<OwnerState> {
         private final DataInputView in;
         // the strings written so far and their numbers, by open addressing: a HashMap's nodes,
         // boxes and resizes were a third of the cost of writing an owner's value
-        private String[] written = new String[32];
-        private int[] numbers = new int[32];
+        private String[] written;
+        private int[] numbers;
         private int count;
-        private final List<String> read = new ArrayList<>();
+        private List<String> read;
 
         private Strings(DataOutputView out, DataInputView in) {
             this.out = out;
@@ -199,11 +199,16 @@ public final class OwnerStateSerializer extends TypeSerializer<OwnerState> {
         }
 
         static Strings writingTo(DataOutputView out) {
-            return new Strings(out, null);
+            Strings strings = new Strings(out, null);
+            strings.written = new String[32];
+            strings.numbers = new int[32];
+            return strings;
         }
 
         static Strings readingFrom(DataInputView in) {
-            return new Strings(null, in);
+            Strings strings = new Strings(null, in);
+            strings.read = new ArrayList<>();
+            return strings;
         }
 
         @Override

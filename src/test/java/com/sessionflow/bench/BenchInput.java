@@ -134,7 +134,6 @@ public final class BenchInput {
         for (int i = 0; i < size(); i++) {
             String key = keys[i] == null ? null : new String(keys[i], StandardCharsets.UTF_8);
             long timestamp = timestamps[i];
-            List<TrafficRecord> events = new ArrayList<>();
             parser.parse(
                     origin(i),
                     p -> {
@@ -142,14 +141,13 @@ public final class BenchInput {
                         byte[] json =
                                 AmplitudeJson.text(AmplitudeJson.v2(p.event, p.event.userId))
                                         .getBytes(StandardCharsets.UTF_8);
-                        events.add(
+                        records.add(
                                 new TrafficRecord(
                                         key,
                                         json,
                                         timestamp,
                                         Set.of(TrafficRecord.Trait.V2_EVENT)));
                     });
-            records.addAll(events);
         }
         return new BenchInput(records, users, generationMs);
     }
